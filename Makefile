@@ -1,0 +1,44 @@
+# Two commands for a newcomer: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup lint migrate bench clean-db
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+# Web and the django-q2 cluster side by side; Ctrl-C stops both.
+run: migrate
+	$(PY) manage.py seed_demo --if-empty
+	@echo "PAKN on http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the cluster)"
+	@trap 'kill 0' INT TERM; \
+	$(PY) manage.py qcluster & \
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT) & \
+	wait
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint
+	$(PY) -m pytest
+
+bench: migrate
+	@echo "See bench/README.md; e.g. $(PY) bench/sweep.py"
+
+# Stops the embedded PostgreSQL and deletes its data.
+clean-db: setup
+	$(PY) -c "from config.database import stop_embedded_server; stop_embedded_server()"
+	rm -rf .pgdata

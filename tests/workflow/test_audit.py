@@ -1,0 +1,105 @@
+"""History is append-only in PostgreSQL; verify_audit proves it was not altered."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.db.utils import InternalError, ProgrammingError
+
+from workflow import services
+from workflow.audit import verify_history
+from workflow.models import HistoryEntry
+
+
+@pytest.fixture
+def handled(submit, routed_to_a, handler_a):
+    petition = submit()
+    services.accept_petition(petition_id=petition.pk, actor=handler_a)
+    services.answer_petition(petition_id=petition.pk, actor=handler_a, text="Đã xử lý")
+    return petition
+
+
+def behind_the_triggers_back(sql, params):
+    """What a table owner could do: switch triggers off for one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute(sql, params)
+        cursor.execute("SET session_replication_role = DEFAULT")
+
+
+def test_update_of_history_is_refused_by_the_database(handled):
+    entry = HistoryEntry.objects.filter(petition=handled).first()
+    with pytest.raises((InternalError, ProgrammingError), match="append-only"):
+        with transaction.atomic():
+            HistoryEntry.objects.filter(pk=entry.pk).update(reason="rewritten")
+    assert HistoryEntry.objects.get(pk=entry.pk).reason == entry.reason
+
+
+def test_delete_of_history_is_refused_by_the_database(handled):
+    with pytest.raises((InternalError, ProgrammingError), match="append-only"):
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "DELETE FROM workflow_historyentry WHERE petition_id = %s",
+                    [handled.pk],
+                )
+    assert HistoryEntry.objects.filter(petition=handled).count() == 4
+
+
+def test_each_entry_chains_to_the_previous(handled):
+    entries = list(HistoryEntry.objects.filter(petition=handled).order_by("seq"))
+    assert [e.seq for e in entries] == [1, 2, 3, 4]
+    for before, after in zip(entries, entries[1:], strict=False):
+        assert after.prev_hash == before.hash
+    assert handled.__class__.objects.get(pk=handled.pk).history_head == entries[-1].hash
+
+
+def test_verify_audit_passes_on_an_intact_database(handled, capsys):
+    call_command("verify_audit")
+    assert "4 history entries verified" in capsys.readouterr().out
+
+
+def test_verify_audit_names_petition_and_entry_of_an_altered_row(handled, capsys):
+    entry = HistoryEntry.objects.get(petition=handled, seq=3)
+    behind_the_triggers_back(
+        "UPDATE workflow_historyentry SET reason = 'khác' WHERE id = %s", [entry.pk]
+    )
+    with pytest.raises(CommandError, match="1 petition history chain"):
+        call_command("verify_audit")
+    err = capsys.readouterr().err
+    assert handled.tracking_code in err
+    assert "entry #3: content altered" in err
+
+
+def test_verify_audit_notices_a_removed_entry_in_the_middle(handled):
+    entry = HistoryEntry.objects.get(petition=handled, seq=2)
+    behind_the_triggers_back(
+        "DELETE FROM workflow_historyentry WHERE id = %s", [entry.pk]
+    )
+    [found] = verify_history()
+    assert (found.tracking_code, found.seq) == (handled.tracking_code, 2)
+    assert "missing" in found.problem
+
+
+def test_verify_audit_notices_a_removed_last_entry(handled):
+    entry = HistoryEntry.objects.get(petition=handled, seq=4)
+    behind_the_triggers_back(
+        "DELETE FROM workflow_historyentry WHERE id = %s", [entry.pk]
+    )
+    [found] = verify_history()
+    assert found.seq == 4
+    assert "newer entry" in found.problem
+
+
+def test_verify_audit_notices_a_rewritten_chain_tail(handled):
+    # Recomputing one entry's own hash after editing it still breaks the next link.
+    entry = HistoryEntry.objects.get(petition=handled, seq=2)
+    entry.reason = "forged"
+    forged_hash = entry.compute_hash()
+    behind_the_triggers_back(
+        "UPDATE workflow_historyentry SET reason = 'forged', hash = %s WHERE id = %s",
+        [forged_hash, entry.pk],
+    )
+    [found] = verify_history()
+    assert found.seq == 3
+    assert "does not follow" in found.problem

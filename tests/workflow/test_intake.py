@@ -1,0 +1,116 @@
+import pytest
+
+from notifications.models import Notification
+from tests import factories
+from workflow import services
+from workflow.errors import DuplicateSubmission, InvalidInput
+from workflow.models import HistoryEntry, Petition, State
+from workflow.models.petitions import CODE_ALPHABET
+
+
+def test_submission_gets_a_readable_code_and_a_secret_only_its_hash_stored(
+    submit, land
+):
+    submission = services.submit_petition(
+        channel="web",
+        submitter_kind="citizen",
+        submitter_name="An",
+        email="an@x.vn",
+        title="T",
+        content="C",
+        category=land.code,
+        province=factories.LANG_SON,
+    )
+    petition = Petition.objects.get(pk=submission.petition.pk)
+    assert len(petition.tracking_code) == 10
+    assert set(petition.tracking_code) <= set(CODE_ALPHABET)
+    assert submission.secret not in petition.secret_hash
+    assert petition.has_secret(submission.secret) is True
+    assert petition.has_secret("WRONG") is False
+
+
+def test_tracking_codes_are_not_sequential(submit):
+    codes = [submit().tracking_code for _ in range(5)]
+    assert len(set(codes)) == 5
+    assert codes != sorted(codes) or codes != sorted(codes, reverse=True)
+
+
+def test_submission_is_logged_and_the_submitter_is_notified(submit):
+    petition = submit(phone="0912345678")
+    entry = HistoryEntry.objects.get(petition=petition)
+    assert (entry.action, entry.from_state, entry.to_state) == (
+        "submit",
+        "received",
+        "received",
+    )
+    channels = set(
+        Notification.objects.filter(
+            petition_id=petition.pk, event="received"
+        ).values_list("channel", flat=True)
+    )
+    assert channels == {"email", "sms"}
+
+
+def test_routed_submission_is_assigned_in_the_same_transaction(
+    submit, routed_to_a, agency_a
+):
+    petition = submit()
+    assert petition.state == State.ASSIGNED
+    assert [e.action for e in HistoryEntry.objects.filter(petition=petition)] == [
+        "submit",
+        "triage",
+    ]
+
+
+def test_business_needs_a_valid_tax_code(submit):
+    with pytest.raises(InvalidInput, match="tax code") as error:
+        submit(submitter_kind="business")
+    assert error.value.field == "tax_code"
+    with pytest.raises(InvalidInput, match="10 digits"):
+        submit(submitter_kind="business", tax_code="12AB")
+    assert (
+        submit(submitter_kind="business", tax_code="0101234567").tax_code
+        == "0101234567"
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"category": "nope"}, "category", "Unknown category 'nope'"),
+        ({"province": 9999}, "province", "Unknown province 9999"),
+        ({"province": "abc"}, "province", "Unknown province"),
+        ({"commune": 9999999}, "commune", "Unknown commune"),
+        ({"email": "", "phone": ""}, "email", "email address or a phone"),
+        ({"title": " "}, "title", "title is required"),
+        ({"content": ""}, "content", "content is required"),
+        ({"channel": "fax"}, "channel", "Unknown channel"),
+        ({"submitter_kind": "alien"}, "submitter_kind", "citizen or business"),
+        ({"priority": "asap"}, "priority", "Unknown priority"),
+    ],
+)
+def test_bad_input_names_the_field_and_saves_nothing(submit, overrides, field, message):
+    with pytest.raises(InvalidInput, match=message) as error:
+        submit(**overrides)
+    assert error.value.field == field
+    assert Petition.objects.count() == 0
+    assert HistoryEntry.objects.count() == 0
+    assert Notification.objects.count() == 0
+
+
+def test_commune_must_be_in_the_province(submit):
+    elsewhere = factories.commune_of(factories.THAI_NGUYEN)
+    with pytest.raises(InvalidInput, match="is not in province"):
+        submit(commune=elsewhere.code)
+    inside = factories.commune_of(factories.LANG_SON)
+    assert submit(commune=inside.code).commune == inside
+
+
+def test_same_channel_id_twice_is_a_duplicate_carrying_the_first(submit):
+    first = submit(channel="portal", channel_ref="DVC-2026-0001")
+    with pytest.raises(DuplicateSubmission, match="already received") as error:
+        submit(channel="portal", channel_ref="DVC-2026-0001", title="khác")
+    assert error.value.petition == first
+    assert Petition.objects.count() == 1
+    # The same id from another channel is another petition.
+    assert submit(channel="open311", channel_ref="DVC-2026-0001") != first

@@ -1,0 +1,92 @@
+"""Admin for reference data: agencies, categories and their targets, routing, staff.
+
+Petitions and their history are read-only here: they change only through services.
+"""
+
+from django.contrib import admin
+
+from workflow.models import (
+    Agency,
+    Category,
+    HistoryEntry,
+    Membership,
+    Petition,
+    RoutingRule,
+    SlaTarget,
+)
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "code",
+        "level",
+        "parent",
+        "province",
+        "requires_answer_review",
+    ]
+    list_filter = ["level", "requires_answer_review", "is_active"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["parent", "province", "commune"]
+
+
+class SlaTargetInline(admin.TabularInline):
+    model = SlaTarget
+    extra = 0
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "is_active"]
+    search_fields = ["name", "code"]
+    inlines = [SlaTargetInline]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "category", "province", "commune", "agency"]
+    list_filter = ["category"]
+    autocomplete_fields = ["category", "province", "commune", "agency"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "agency"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__email", "agency__name"]
+    autocomplete_fields = ["user", "agency"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Petition)
+class PetitionAdmin(ReadOnlyAdmin):
+    list_display = ["tracking_code", "title", "state", "agency", "received_at"]
+    list_filter = ["state", "channel", "category"]
+    search_fields = ["tracking_code", "title"]
+    list_select_related = ["agency"]
+
+
+@admin.register(HistoryEntry)
+class HistoryEntryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "petition",
+        "seq",
+        "action",
+        "from_state",
+        "to_state",
+        "actor_label",
+        "at",
+    ]
+    list_filter = ["action"]
+    list_select_related = ["petition"]

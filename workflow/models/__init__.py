@@ -1,0 +1,19 @@
+from workflow.models.agencies import Agency, Category, Membership, Role, SlaTarget
+from workflow.models.history import HistoryEntry
+from workflow.models.petitions import Channel, Petition, Priority, State, SubmitterKind
+from workflow.models.routing import RoutingRule
+
+__all__ = [
+    "Agency",
+    "Category",
+    "Channel",
+    "HistoryEntry",
+    "Membership",
+    "Petition",
+    "Priority",
+    "Role",
+    "RoutingRule",
+    "SlaTarget",
+    "State",
+    "SubmitterKind",
+]

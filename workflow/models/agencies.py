@@ -1,0 +1,170 @@
+"""Who handles petitions (agencies, a tree; their staff) and what they are about."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from workflow.areas.models import Commune, Province
+
+
+class Agency(models.Model):
+    class Level(models.TextChoices):
+        CENTRAL = "central", _("Trung ương")
+        PROVINCE = "province", _("Cấp tỉnh")
+        COMMUNE = "commune", _("Cấp xã")
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    level = models.CharField(max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    province = models.ForeignKey(
+        Province, null=True, blank=True, on_delete=models.PROTECT
+    )
+    commune = models.ForeignKey(
+        Commune, null=True, blank=True, on_delete=models.PROTECT
+    )
+    # Some agencies have a supervisor check every answer before it goes out.
+    requires_answer_review = models.BooleanField(default=False)
+    email = models.EmailField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self):
+        return self.name
+
+    def ancestor_ids(self) -> list[int]:
+        """Ids of this agency's parents, nearest first (trees are shallow)."""
+        ids, node = [], self
+        while node.parent_id is not None:
+            ids.append(node.parent_id)
+            node = node.parent
+        return ids
+
+    def subtree_ids(self) -> list[int]:
+        """This agency and every agency below it (one recursive query)."""
+        return _subtree_ids(self.pk)
+
+
+def _subtree_ids(root_id: int) -> list[int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH RECURSIVE tree(id) AS (
+                SELECT id FROM workflow_agency WHERE id = %s
+                UNION ALL
+                SELECT a.id FROM workflow_agency a JOIN tree t ON a.parent_id = t.id
+            )
+            SELECT id FROM tree
+            """,
+            [root_id],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+class Category(models.Model):
+    """What a petition is about; carries the SLA targets (see SlaTarget)."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+
+class SlaTarget(models.Model):
+    """How long one clock may run for a category and priority, in its own unit.
+
+    Decree 20/2008 as amended by Decree 92/2017 sets the defaults (forward within 5
+    working days, answer within 20 days); ministries set shorter ones, hence data.
+    """
+
+    class Clock(models.TextChoices):
+        TRIAGE = "triage", _("Phân loại, chuyển xử lý")
+        ACCEPT = "accept", _("Tiếp nhận")
+        ANSWER = "answer", _("Trả lời")
+
+    class Unit(models.TextChoices):
+        WORKING_DAYS = "working_days", _("ngày làm việc")
+        DAYS = "days", _("ngày")
+
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="targets"
+    )
+    priority = models.CharField(max_length=10, default="normal")
+    clock = models.CharField(max_length=10, choices=Clock.choices)
+    amount = models.PositiveSmallIntegerField()
+    unit = models.CharField(max_length=12, choices=Unit.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "priority", "clock"], name="one_target_per_clock"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="target_is_positive"
+            ),
+        ]
+
+    def __str__(self):
+        where = f"{self.category} / {self.priority} / {self.clock}"
+        return f"{where}: {self.amount} {self.unit}"
+
+
+class Role(models.TextChoices):
+    HANDLER = "handler", _("Cán bộ xử lý")
+    SUPERVISOR = "supervisor", _("Lãnh đạo đơn vị")
+    COORDINATOR = "coordinator", _("Cán bộ điều phối")
+    AUDITOR = "auditor", _("Thanh tra, kiểm soát")
+
+
+# Roles that work for one agency; the others see every agency.
+AGENCY_ROLES = (Role.HANDLER, Role.SUPERVISOR)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=12, choices=Role.choices)
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="members"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "agency"],
+                nulls_distinct=False,
+                name="one_membership_per_role_and_agency",
+            ),
+            # Handlers and supervisors are bound to an agency; coordinators and
+            # auditors work across all of them.
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=[r.value for r in AGENCY_ROLES], agency__isnull=False)
+                    | (
+                        ~Q(role__in=[r.value for r in AGENCY_ROLES])
+                        & Q(agency__isnull=True)
+                    )
+                ),
+                name="agency_roles_have_an_agency",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.agency or '*'}"

@@ -1,0 +1,265 @@
+"""The petition (phản ánh, kiến nghị) and its lifecycle.
+
+Transition methods only move the state and set the petition's own fields. Saving,
+history, clocks and notifications belong to the services in `workflow.services`,
+which are the only callers.
+"""
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
+
+from workflow.areas.models import Commune, Province
+from workflow.models.agencies import Agency, Category
+
+# Letters and digits a person can read back over the phone: no 0/O, 1/I/L.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+TRACKING_CODE_LENGTH = 10
+SECRET_LENGTH = 8
+
+
+class State(models.TextChoices):
+    RECEIVED = "received", _("Đã tiếp nhận")
+    ASSIGNED = "assigned", _("Đã chuyển đơn vị xử lý")
+    IN_PROGRESS = "in_progress", _("Đang xử lý")
+    AWAITING_INFO = "awaiting_info", _("Chờ bổ sung thông tin")
+    ANSWER_REVIEW = "answer_review", _("Chờ duyệt trả lời")
+    ANSWERED = "answered", _("Đã trả lời")
+    CLOSED = "closed", _("Đã đóng")
+    REJECTED = "rejected", _("Không tiếp nhận")
+    WITHDRAWN = "withdrawn", _("Đã rút")
+    MERGED = "merged", _("Đã gộp")
+
+
+# States in which the agency still owes the submitter something.
+OPEN_STATES = (
+    State.RECEIVED,
+    State.ASSIGNED,
+    State.IN_PROGRESS,
+    State.AWAITING_INFO,
+    State.ANSWER_REVIEW,
+)
+# States an agency works in (the petition has an agency).
+AGENCY_STATES = (
+    State.ASSIGNED,
+    State.IN_PROGRESS,
+    State.AWAITING_INFO,
+    State.ANSWER_REVIEW,
+)
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Cổng thông tin (biểu mẫu)")
+    PORTAL = "portal", _("Cổng Dịch vụ công quốc gia")
+    OPEN311 = "open311", _("Open311")
+
+
+class SubmitterKind(models.TextChoices):
+    CITIZEN = "citizen", _("Cá nhân")
+    BUSINESS = "business", _("Doanh nghiệp, tổ chức")
+
+
+class Priority(models.TextChoices):
+    NORMAL = "normal", _("Thường")
+    URGENT = "urgent", _("Khẩn")
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(TRACKING_CODE_LENGTH))
+
+
+def new_secret() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(SECRET_LENGTH))
+
+
+def hash_secret(secret: str) -> str:
+    # The secret is random and single-purpose, so a fast hash is enough and keeps
+    # intake cheap; a slow password hash would cap intake at a few dozen per second.
+    return hashlib.sha256(secret.strip().upper().encode()).hexdigest()
+
+
+class Petition(FSMModelMixin, models.Model):
+    tracking_code = models.CharField(max_length=TRACKING_CODE_LENGTH, unique=True)
+    secret_hash = models.CharField(max_length=64)
+
+    submitter_kind = models.CharField(max_length=10, choices=SubmitterKind.choices)
+    submitter_name = models.CharField(max_length=200)
+    tax_code = models.CharField(max_length=14, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    language = models.CharField(max_length=5, default="vi")
+    publish_consent = models.BooleanField(default=False)
+
+    title = models.CharField(max_length=300)
+    content = models.TextField()
+    category = models.ForeignKey(Category, on_delete=models.PROTECT)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT)
+    commune = models.ForeignKey(
+        Commune, null=True, blank=True, on_delete=models.PROTECT
+    )
+    priority = models.CharField(
+        max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    # The sending system's own id (the portal's id, an Open311 token), for idempotent
+    # intake.
+    channel_ref = models.CharField(  # noqa: DJ001 (NULL: no id, exempt from uniqueness)
+        max_length=100, null=True, blank=True
+    )
+
+    state = FSMField(choices=State.choices, default=State.RECEIVED, protected=True)
+    agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="petitions",
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="petitions_handled",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    # Moves between agencies; ping-pong is reportable.
+    transfer_count = models.PositiveSmallIntegerField(default=0)
+    # Bumped by every service call; a form carries it so that an action based on a
+    # stale page is refused ("changed meanwhile") instead of silently applied.
+    version = models.PositiveIntegerField(default=1)
+    # Hash of the newest history entry: lets verify_audit notice a removed last entry.
+    history_head = models.CharField(max_length=64, blank=True)
+
+    received_at = models.DateTimeField()
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    # Where a submitter should turn instead (complaints and denunciations have their
+    # own procedure under the Law on Complaints and the Law on Denunciations).
+    redirect_hint = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            # Idempotent intake: a channel's own id maps to one petition.
+            models.UniqueConstraint(
+                fields=["channel", "channel_ref"],
+                condition=Q(channel_ref__isnull=False),
+                name="one_petition_per_channel_ref",
+            ),
+            models.CheckConstraint(
+                condition=~Q(submitter_kind="business") | ~Q(tax_code=""),
+                name="business_has_tax_code",
+            ),
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(phone=""), name="submitter_can_be_reached"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.tracking_code}: {self.title}"
+
+    def has_secret(self, secret: str) -> bool:
+        return hmac.compare_digest(self.secret_hash, hash_secret(secret or ""))
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    # --- transitions: state and own fields only -------------------------------
+
+    @transition(field=state, source=State.RECEIVED, target=State.ASSIGNED)
+    def triage(self, *, agency):
+        self.agency = agency
+        self.handler = None
+
+    @transition(
+        field=state, source=[State.RECEIVED, State.ASSIGNED], target=State.REJECTED
+    )
+    def reject(self, *, reason, redirect_hint, now):
+        self.rejection_reason = reason
+        self.redirect_hint = redirect_hint
+        self.closed_at = now
+
+    @transition(field=state, source=State.ASSIGNED, target=State.IN_PROGRESS)
+    def accept(self, *, handler):
+        if self.handler_id is None:
+            self.handler = handler
+
+    @transition(
+        field=state, source=[State.ASSIGNED, State.IN_PROGRESS], target=State.ASSIGNED
+    )
+    def transfer(self, *, agency):
+        self.agency = agency
+        self.handler = None
+        self.transfer_count += 1
+
+    @transition(field=state, source=State.ASSIGNED, target=State.RECEIVED)
+    def return_to_triage(self):
+        self.agency = None
+        self.handler = None
+
+    @transition(field=state, source=State.IN_PROGRESS, target=State.AWAITING_INFO)
+    def request_info(self):
+        pass
+
+    @transition(field=state, source=State.AWAITING_INFO, target=State.IN_PROGRESS)
+    def provide_info(self):
+        pass
+
+    @transition(field=state, source=State.AWAITING_INFO, target=State.CLOSED)
+    def expire(self, *, now):
+        self.closed_at = now
+
+    @transition(
+        field=state,
+        source=State.IN_PROGRESS,
+        target=RETURN_VALUE(State.ANSWER_REVIEW, State.ANSWERED),
+    )
+    def answer_petition(self, *, text, now, needs_review):
+        self.answer = text
+        if needs_review:
+            return State.ANSWER_REVIEW
+        self.answered_at = now
+        return State.ANSWERED
+
+    @transition(field=state, source=State.ANSWER_REVIEW, target=State.ANSWERED)
+    def approve_answer(self, *, now):
+        self.answered_at = now
+
+    @transition(field=state, source=State.ANSWER_REVIEW, target=State.IN_PROGRESS)
+    def return_answer(self):
+        pass
+
+    @transition(
+        field=state, source=[State.ANSWERED, State.CLOSED], target=State.IN_PROGRESS
+    )
+    def reopen(self):
+        self.closed_at = None
+
+    @transition(field=state, source=State.ANSWERED, target=State.CLOSED)
+    def close(self, *, now):
+        self.closed_at = now
+
+    @transition(field=state, source=list(OPEN_STATES), target=State.WITHDRAWN)
+    def withdraw(self, *, now):
+        self.closed_at = now
+
+    @transition(field=state, source=list(OPEN_STATES), target=State.MERGED)
+    def merge(self, *, into, now):
+        self.merged_into = into
+        self.closed_at = now

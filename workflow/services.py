@@ -1,0 +1,748 @@
+"""The only writers of petitions: one function per lifecycle step.
+
+Each service runs in one transaction: it locks the petition row, checks the actor's
+role and the petition's version, runs the transition, saves, appends the history entry
+and writes the notification rows. Either all of that happens or none of it.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_fsm import TransitionNotAllowed
+
+from workflow import messages
+from workflow.access import Actor
+from workflow.areas.models import Commune, Province
+from workflow.errors import (
+    DuplicateSubmission,
+    InvalidInput,
+    NotAllowedNow,
+    NotPermitted,
+    PetitionChanged,
+)
+from workflow.history import append_history
+from workflow.models import (
+    Agency,
+    Category,
+    Channel,
+    Petition,
+    Priority,
+    Role,
+    State,
+    SubmitterKind,
+)
+from workflow.models.petitions import (
+    OPEN_STATES,
+    hash_secret,
+    new_secret,
+    new_tracking_code,
+)
+from workflow.routing import route_petition
+
+HANDLING_ROLES = {Role.HANDLER, Role.SUPERVISOR}
+SUPERVISING_ROLES = {Role.SUPERVISOR}
+# How long after an answer the submitter may dispute it (reopen).
+DISPUTE_WINDOW_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Submission:
+    petition: Petition
+    # Shown once to the submitter; only its hash is stored.
+    secret: str
+
+
+# --- intake -------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_petition(
+    *,
+    channel: str,
+    submitter_kind: str,
+    submitter_name: str,
+    title: str,
+    content: str,
+    category: str,
+    province: int,
+    commune: int | None = None,
+    email: str = "",
+    phone: str = "",
+    tax_code: str = "",
+    priority: str = Priority.NORMAL,
+    language: str = "vi",
+    publish_consent: bool = False,
+    channel_ref: str | None = None,
+) -> Submission:
+    """Receive a petition from any channel and route it.
+
+    `category` is a category code, `province` and `commune` official unit codes. The
+    channel's own id (`channel_ref`) makes intake idempotent: a second delivery raises
+    DuplicateSubmission carrying the first petition. Routing rules send it to an agency
+    at once; a petition no rule matches waits in the triage queue.
+    """
+    now = timezone.now()
+    fields = _validated_intake(
+        channel=channel,
+        submitter_kind=submitter_kind,
+        submitter_name=submitter_name,
+        title=title,
+        content=content,
+        category=category,
+        province=province,
+        commune=commune,
+        email=email,
+        phone=phone,
+        tax_code=tax_code,
+        priority=priority,
+        language=language,
+    )
+    if channel_ref is not None:
+        channel_ref = str(channel_ref).strip() or None
+    if channel_ref is not None:
+        _refuse_duplicate(channel, channel_ref)
+    secret = new_secret()
+    petition = Petition(
+        secret_hash=hash_secret(secret),
+        channel=channel,
+        channel_ref=channel_ref,
+        publish_consent=publish_consent,
+        received_at=now,
+        **fields,
+    )
+    _insert_with_fresh_code(petition, channel, channel_ref)
+    system = Actor.system()
+    _finish(petition, actor=system, action="submit", from_state=State.RECEIVED, now=now)
+    messages.petition_received(petition, now=now)
+
+    agency = route_petition(
+        category=petition.category, province=petition.province, commune=petition.commune
+    )
+    if agency is not None:
+        petition.triage(agency=agency)
+        _finish(
+            petition,
+            actor=system,
+            action="triage",
+            from_state=State.RECEIVED,
+            now=now,
+            data={"rule": "routing"},
+        )
+        messages.petition_assigned(petition, now=now)
+    return Submission(petition=petition, secret=secret)
+
+
+def _validated_intake(
+    *,
+    channel,
+    submitter_kind,
+    submitter_name,
+    title,
+    content,
+    category,
+    province,
+    commune,
+    email,
+    phone,
+    tax_code,
+    priority,
+    language,
+) -> dict:
+    if channel not in Channel.values:
+        raise InvalidInput(f"Unknown channel {channel!r}.", field="channel")
+    if submitter_kind not in SubmitterKind.values:
+        raise InvalidInput(
+            f"Unknown submitter kind {submitter_kind!r}: use citizen or business.",
+            field="submitter_kind",
+        )
+    tax_code = (tax_code or "").strip()
+    if submitter_kind == SubmitterKind.BUSINESS and not tax_code:
+        raise InvalidInput("A business must give its tax code.", field="tax_code")
+    if tax_code and not (
+        tax_code.replace("-", "").isdigit() and len(tax_code) in (10, 14)
+    ):
+        raise InvalidInput(
+            "A tax code has 10 digits, or 10 digits, a dash and 3 more.",
+            field="tax_code",
+        )
+    email, phone = (email or "").strip(), (phone or "").strip()
+    if not email and not phone:
+        raise InvalidInput("Give an email address or a phone number.", field="email")
+    for name, value, limit in (
+        ("submitter_name", submitter_name, 200),
+        ("title", title, 300),
+    ):
+        if not (value or "").strip():
+            raise InvalidInput(f"{name} is required.", field=name)
+        if len(value) > limit:
+            raise InvalidInput(f"{name} is longer than {limit} characters.", field=name)
+    if not (content or "").strip():
+        raise InvalidInput("content is required.", field="content")
+    if priority not in Priority.values:
+        raise InvalidInput(f"Unknown priority {priority!r}.", field="priority")
+    if language not in ("vi", "en"):
+        raise InvalidInput(
+            f"Unknown language {language!r}: use vi or en.", field="language"
+        )
+    category_obj = Category.objects.filter(code=category, is_active=True).first()
+    if category_obj is None:
+        raise InvalidInput(f"Unknown category {category!r}.", field="category")
+    province_obj = _current_unit(Province.objects, province, "province")
+    commune_obj = None
+    if commune not in (None, ""):
+        commune_obj = _current_unit(Commune.objects, commune, "commune")
+        if commune_obj.province_id != province_obj.pk:
+            raise InvalidInput(
+                f"Commune {commune} is not in province {province}.", field="commune"
+            )
+    return {
+        "submitter_kind": submitter_kind,
+        "submitter_name": submitter_name.strip(),
+        "tax_code": tax_code,
+        "email": email,
+        "phone": phone,
+        "title": title.strip(),
+        "content": content.strip(),
+        "category": category_obj,
+        "province": province_obj,
+        "commune": commune_obj,
+        "priority": priority,
+        "language": language,
+    }
+
+
+def _current_unit(manager, code, name):
+    try:
+        code = int(code)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"Unknown {name} {code!r}.", field=name) from None
+    unit = manager.current().filter(code=code).first()
+    if unit is None:
+        raise InvalidInput(f"Unknown {name} {code!r}.", field=name)
+    return unit
+
+
+def _refuse_duplicate(channel, channel_ref):
+    existing = Petition.objects.filter(channel=channel, channel_ref=channel_ref).first()
+    if existing is not None:
+        raise DuplicateSubmission(
+            f"{channel} id {channel_ref!r} was already received "
+            f"as {existing.tracking_code}.",
+            petition=existing,
+        )
+
+
+def _insert_with_fresh_code(petition, channel, channel_ref):
+    # A clash of random codes is about one in a billion at a million petitions;
+    # a concurrent delivery of the same channel id is likelier, and is a duplicate.
+    for _attempt in range(5):
+        petition.tracking_code = new_tracking_code()
+        try:
+            with transaction.atomic():
+                petition.save(force_insert=True)
+            return
+        except IntegrityError as error:
+            if "one_petition_per_channel_ref" in str(error):
+                _refuse_duplicate(channel, channel_ref)
+                raise
+            if "tracking_code" not in str(error):
+                raise
+    raise RuntimeError("Could not draw a free tracking code")
+
+
+# --- the lifecycle --------------------------------------------------------------
+
+
+@transaction.atomic
+def triage_petition(*, petition_id, actor, agency_id, expected_version=None, reason=""):
+    """A coordinator sends a petition waiting in the triage queue to an agency."""
+    petition = _lock(petition_id, expected_version)
+    _require_coordinator(actor)
+    agency = _active_agency(agency_id)
+    now = timezone.now()
+    _step(petition, petition.triage, agency=agency)
+    _finish(
+        petition,
+        actor=actor,
+        action="triage",
+        from_state=State.RECEIVED,
+        now=now,
+        reason=reason,
+    )
+    messages.petition_assigned(petition, now=now)
+    return petition
+
+
+@transaction.atomic
+def reject_petition(
+    *, petition_id, actor, reason, redirect_hint="", expected_version=None
+):
+    """Not accepted: out of scope, form rules not met, abusive (Decree 20/2008).
+
+    From the triage queue a coordinator decides; once assigned, the agency's supervisor.
+    The submitter is told why and where to turn (complaints and denunciations have
+    their own procedures).
+    """
+    petition = _lock(petition_id, expected_version)
+    if petition.state == State.RECEIVED:
+        _require_coordinator(actor)
+    else:
+        _require_agency_role(actor, petition, SUPERVISING_ROLES, "reject")
+    reason = _required_reason(reason)
+    now = timezone.now()
+    from_state = petition.state
+    _step(
+        petition,
+        petition.reject,
+        reason=reason,
+        redirect_hint=redirect_hint.strip(),
+        now=now,
+    )
+    _finish(
+        petition,
+        actor=actor,
+        action="reject",
+        from_state=from_state,
+        now=now,
+        reason=reason,
+        data={"redirect_hint": redirect_hint.strip()},
+    )
+    messages.petition_rejected(petition, now=now)
+    return petition
+
+
+@transaction.atomic
+def claim_petition(*, petition_id, actor, expected_version=None):
+    """A handler takes an unassigned petition of the agency's queue for themselves."""
+    petition = _lock(petition_id, expected_version)
+    _require_agency_role(actor, petition, HANDLING_ROLES, "claim")
+    if petition.state not in (State.ASSIGNED, State.IN_PROGRESS, State.AWAITING_INFO):
+        raise NotAllowedNow(
+            f"A petition that is {petition.get_state_display()} cannot be claimed."
+        )
+    if petition.handler_id is not None:
+        raise PetitionChanged(
+            f"{petition.tracking_code} is already handled by {petition.handler}."
+        )
+    now = timezone.now()
+    petition.handler = actor.user
+    _finish(
+        petition,
+        actor=actor,
+        action="claim",
+        from_state=petition.state,
+        now=now,
+        extra_fields=["handler"],
+    )
+    return petition
+
+
+@transaction.atomic
+def assign_handler(*, petition_id, actor, handler, expected_version=None):
+    """A supervisor gives a petition to one of the agency's handlers."""
+    petition = _lock(petition_id, expected_version)
+    _require_agency_role(actor, petition, SUPERVISING_ROLES, "assign")
+    if petition.state not in (State.ASSIGNED, State.IN_PROGRESS, State.AWAITING_INFO):
+        raise NotAllowedNow(
+            f"A petition that is {petition.get_state_display()} "
+            "cannot be assigned to a handler."
+        )
+    if not Actor.staff(handler).agency_roles(petition.agency) & HANDLING_ROLES:
+        raise InvalidInput(
+            f"{handler} does not work for {petition.agency}.", field="handler"
+        )
+    now = timezone.now()
+    petition.handler = handler
+    _finish(
+        petition,
+        actor=actor,
+        action="assign",
+        from_state=petition.state,
+        now=now,
+        extra_fields=["handler"],
+        data={"handler": handler.pk},
+    )
+    return petition
+
+
+@transaction.atomic
+def accept_petition(*, petition_id, actor, expected_version=None):
+    """The assigned agency accepts the petition for handling."""
+    petition = _lock(petition_id, expected_version)
+    _require_agency_role(actor, petition, HANDLING_ROLES, "accept")
+    now = timezone.now()
+    _step(petition, petition.accept, handler=actor.user)
+    _finish(petition, actor=actor, action="accept", from_state=State.ASSIGNED, now=now)
+    return petition
+
+
+@transaction.atomic
+def transfer_petition(*, petition_id, actor, agency_id, reason, expected_version=None):
+    """Pass a petition to the competent agency; the case deadline stays."""
+    petition = _lock(petition_id, expected_version)
+    _require_agency_role(actor, petition, HANDLING_ROLES, "transfer")
+    reason = _required_reason(reason)
+    target = _active_agency(agency_id)
+    if target.pk == petition.agency_id:
+        raise InvalidInput(
+            "Choose another agency than the current one.", field="agency"
+        )
+    now = timezone.now()
+    from_state, from_agency = petition.state, petition.agency_id
+    _step(petition, petition.transfer, agency=target)
+    _finish(
+        petition,
+        actor=actor,
+        action="transfer",
+        from_state=from_state,
+        now=now,
+        reason=reason,
+        data={"from_agency": from_agency, "to_agency": target.pk},
+    )
+    messages.petition_assigned(petition, now=now)
+    return petition
+
+
+@transaction.atomic
+def return_to_triage(*, petition_id, actor, reason, expected_version=None):
+    """An agency that is not competent, and knows none that is, sends it back."""
+    petition = _lock(petition_id, expected_version)
+    _require_agency_role(actor, petition, HANDLING_ROLES, "return to triage")
+    reason = _required_reason(reason)
+    now = timezone.now()
+    from_agency = petition.agency_id
+    _step(petition, petition.return_to_triage)
+    _finish(
+        petition,
+        actor=actor,
+        action="return_to_triage",
+        from_state=State.ASSIGNED,
+        now=now,
+        reason=reason,
+        data={"from_agency": from_agency},
+    )
+    return petition
+
+
+@transaction.atomic
+def request_information(*, petition_id, actor, question, expected_version=None):
+    """Ask the submitter for more information; the answer clock pauses meanwhile."""
+    petition = _lock(petition_id, expected_version)
+    _require_agency_role(actor, petition, HANDLING_ROLES, "ask for information")
+    question = _required_reason(question, what="question")
+    now = timezone.now()
+    _step(petition, petition.request_info)
+    _finish(
+        petition,
+        actor=actor,
+        action="request_info",
+        from_state=State.IN_PROGRESS,
+        now=now,
+        reason=question,
+    )
+    messages.information_requested(petition, now=now)
+    return petition
+
+
+@transaction.atomic
+def provide_information(*, petition_id, actor, text, expected_version=None):
+    """The submitter answers the agency's question; the answer clock resumes."""
+    petition = _lock(petition_id, expected_version)
+    _require_submitter(actor)
+    text = _required_reason(text, what="information")
+    now = timezone.now()
+    _step(petition, petition.provide_info)
+    _finish(
+        petition,
+        actor=actor,
+        action="provide_info",
+        from_state=State.AWAITING_INFO,
+        now=now,
+        reason=text,
+    )
+    messages.information_provided(petition, now=now)
+    return petition
+
+
+@transaction.atomic
+def expire_petition(*, petition_id, actor, expected_version=None):
+    """Close a petition whose submitter never sent the information asked for."""
+    petition = _lock(petition_id, expected_version)
+    if not actor.is_system:
+        _require_agency_role(actor, petition, SUPERVISING_ROLES, "close for no reply")
+    now = timezone.now()
+    _step(petition, petition.expire, now=now)
+    _finish(
+        petition, actor=actor, action="expire", from_state=State.AWAITING_INFO, now=now
+    )
+    messages.petition_expired(petition, now=now)
+    return petition
+
+
+@transaction.atomic
+def answer_petition(*, petition_id, actor, text, expected_version=None):
+    """Answer the submitter, or send the answer for review where the agency wants."""
+    petition = _lock(petition_id, expected_version)
+    _require_agency_role(actor, petition, HANDLING_ROLES, "answer")
+    text = _required_reason(text, what="answer")
+    now = timezone.now()
+    _step(
+        petition,
+        petition.answer_petition,
+        text=text,
+        now=now,
+        needs_review=petition.agency.requires_answer_review,
+    )
+    _finish(
+        petition, actor=actor, action="answer", from_state=State.IN_PROGRESS, now=now
+    )
+    if petition.state == State.ANSWERED:
+        messages.petition_answered(petition, now=now)
+    return petition
+
+
+@transaction.atomic
+def approve_answer(*, petition_id, actor, expected_version=None):
+    """A supervisor lets a reviewed answer go out to the submitter."""
+    petition = _lock(petition_id, expected_version)
+    _require_agency_role(actor, petition, SUPERVISING_ROLES, "approve an answer")
+    now = timezone.now()
+    _step(petition, petition.approve_answer, now=now)
+    _finish(
+        petition,
+        actor=actor,
+        action="approve_answer",
+        from_state=State.ANSWER_REVIEW,
+        now=now,
+    )
+    messages.petition_answered(petition, now=now)
+    return petition
+
+
+@transaction.atomic
+def return_answer(*, petition_id, actor, reason, expected_version=None):
+    """A supervisor sends a draft answer back to the handler for rework."""
+    petition = _lock(petition_id, expected_version)
+    _require_agency_role(actor, petition, SUPERVISING_ROLES, "return an answer")
+    reason = _required_reason(reason)
+    now = timezone.now()
+    _step(petition, petition.return_answer)
+    _finish(
+        petition,
+        actor=actor,
+        action="return_answer",
+        from_state=State.ANSWER_REVIEW,
+        now=now,
+        reason=reason,
+    )
+    return petition
+
+
+@transaction.atomic
+def reopen_petition(*, petition_id, actor, reason, expected_version=None):
+    """The submitter disputes the answer within the dispute window: handling resumes."""
+    petition = _lock(petition_id, expected_version)
+    _require_submitter(actor)
+    reason = _required_reason(reason)
+    now = timezone.now()
+    if (
+        petition.answered_at is not None
+        and (now - petition.answered_at).days >= DISPUTE_WINDOW_DAYS
+    ):
+        raise NotAllowedNow(
+            f"An answer can be disputed within {DISPUTE_WINDOW_DAYS} days; "
+            "this one was given earlier."
+        )
+    from_state = petition.state
+    _step(petition, petition.reopen)
+    _finish(
+        petition,
+        actor=actor,
+        action="reopen",
+        from_state=from_state,
+        now=now,
+        reason=reason,
+    )
+    messages.petition_reopened(petition, now=now)
+    return petition
+
+
+@transaction.atomic
+def close_petition(*, petition_id, actor, expected_version=None):
+    """Close an answered petition (the submitter accepts it, or a supervisor)."""
+    petition = _lock(petition_id, expected_version)
+    if not (actor.is_submitter or actor.is_system):
+        _require_agency_role(actor, petition, SUPERVISING_ROLES, "close")
+    now = timezone.now()
+    _step(petition, petition.close, now=now)
+    _finish(petition, actor=actor, action="close", from_state=State.ANSWERED, now=now)
+    return petition
+
+
+@transaction.atomic
+def withdraw_petition(*, petition_id, actor, reason="", expected_version=None):
+    """The submitter withdraws a petition that is still open."""
+    petition = _lock(petition_id, expected_version)
+    _require_submitter(actor)
+    now = timezone.now()
+    from_state = petition.state
+    _step(petition, petition.withdraw, now=now)
+    _finish(
+        petition,
+        actor=actor,
+        action="withdraw",
+        from_state=from_state,
+        now=now,
+        reason=(reason or "").strip(),
+    )
+    return petition
+
+
+@transaction.atomic
+def merge_petition(
+    *, petition_id, actor, into_tracking_code, reason, expected_version=None
+):
+    """Close a duplicate into the petition that carries on (same agency or triage)."""
+    petition = _lock(petition_id, expected_version)
+    if petition.state == State.RECEIVED:
+        _require_coordinator(actor)
+    else:
+        _require_agency_role(actor, petition, HANDLING_ROLES, "merge")
+    reason = _required_reason(reason)
+    target = Petition.objects.filter(tracking_code=into_tracking_code).first()
+    if target is None or target.pk == petition.pk:
+        raise InvalidInput(
+            f"No other petition has the code {into_tracking_code!r}.", field="into"
+        )
+    if target.state not in OPEN_STATES and target.state != State.ANSWERED:
+        raise InvalidInput(
+            f"{target.tracking_code} is {target.get_state_display()}; "
+            "merge into a petition that is still handled.",
+            field="into",
+        )
+    now = timezone.now()
+    from_state = petition.state
+    _step(petition, petition.merge, into=target, now=now)
+    _finish(
+        petition,
+        actor=actor,
+        action="merge",
+        from_state=from_state,
+        now=now,
+        reason=reason,
+        data={"into": target.tracking_code},
+    )
+    messages.petition_merged(petition, now=now)
+    return petition
+
+
+# --- shared steps ---------------------------------------------------------------
+
+
+def _lock(petition_id, expected_version) -> Petition:
+    """Lock the petition row and check the caller saw its latest version.
+
+    A second caller blocks here until the first commits, then sees the new version and
+    gets PetitionChanged instead of acting on what it no longer sees.
+    """
+    petition = (
+        Petition.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("agency")
+        .filter(pk=petition_id)
+        .first()
+    )
+    if petition is None:
+        raise InvalidInput(f"No petition with id {petition_id}.", field="petition")
+    if expected_version is not None and int(expected_version) != petition.version:
+        raise PetitionChanged(
+            f"Petition {petition.tracking_code} changed meanwhile (now: "
+            f"{petition.get_state_display()}). Reload it and try again."
+        )
+    return petition
+
+
+def _step(petition, transition, **kwargs):
+    try:
+        transition(**kwargs)
+    except TransitionNotAllowed:
+        raise NotAllowedNow(
+            f"Action {transition.__name__!r} is not possible while petition "
+            f"{petition.tracking_code} is {petition.get_state_display()} "
+            f"({petition.state})."
+        ) from None
+
+
+# Fields a transition may change; saving only these keeps concurrent writers of other
+# columns (none today) from being overwritten.
+TRANSITION_FIELDS = [
+    "state",
+    "agency",
+    "handler",
+    "merged_into",
+    "transfer_count",
+    "answer",
+    "answered_at",
+    "closed_at",
+    "rejection_reason",
+    "redirect_hint",
+]
+
+
+def _finish(
+    petition, *, actor, action, from_state, now, reason="", data=None, extra_fields=()
+):
+    """Save the petition and append its history entry (the petition must be locked)."""
+    entry = append_history(
+        petition,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        at=now,
+        reason=reason,
+        data=data,
+    )
+    petition.version += 1
+    petition.history_head = entry.hash
+    petition.save(
+        update_fields=[*TRANSITION_FIELDS, *extra_fields, "version", "history_head"]
+    )
+    return entry
+
+
+def _required_reason(text, what="reason"):
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(f"A {what} is required for this action.", field=what)
+    return text
+
+
+def _active_agency(agency_id):
+    agency = (
+        Agency.objects.filter(pk=agency_id, is_active=True).first()
+        if str(agency_id).isdigit()
+        else None
+    )
+    if agency is None:
+        raise InvalidInput(f"Unknown agency {agency_id!r}.", field="agency")
+    return agency
+
+
+def _require_coordinator(actor):
+    if actor.is_admin or actor.has_global_role(Role.COORDINATOR):
+        return
+    raise NotPermitted(
+        "Only a coordinator may decide on petitions in the triage queue."
+    )
+
+
+def _require_agency_role(actor, petition, roles, what):
+    if actor.is_admin or actor.agency_roles(petition.agency) & roles:
+        return
+    names = " or ".join(sorted(str(r.label) for r in roles))
+    raise NotPermitted(f"Only a {names} of the petition's agency may {what}.")
+
+
+def _require_submitter(actor):
+    if not actor.is_submitter:
+        raise NotPermitted("Only the submitter may do this.")
