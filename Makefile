@@ -23,10 +23,7 @@ migrate: setup
 run: migrate
 	$(PY) manage.py seed_demo --if-empty
 	@echo "PAKN on http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the cluster)"
-	@trap 'kill 0' INT TERM; \
-	$(PY) manage.py qcluster & \
-	$(PY) manage.py runserver --noreload $(HOST):$(PORT) & \
-	wait
+	$(PY) -m config.serve $(HOST) $(PORT)
 
 lint: setup
 	$(VENV)/bin/ruff check .
