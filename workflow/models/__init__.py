@@ -2,8 +2,22 @@ from workflow.models.agencies import Agency, Category, Membership, Role, SlaTarg
 from workflow.models.history import HistoryEntry
 from workflow.models.petitions import Channel, Petition, Priority, State, SubmitterKind
 from workflow.models.routing import RoutingRule
+from workflow.models.sla import (
+    Calendar,
+    CalendarException,
+    Clock,
+    ClockEvent,
+    Extension,
+    SlaAlert,
+)
 
 __all__ = [
+    "Calendar",
+    "CalendarException",
+    "Clock",
+    "ClockEvent",
+    "Extension",
+    "SlaAlert",
     "Agency",
     "Category",
     "Channel",

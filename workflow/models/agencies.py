@@ -30,6 +30,10 @@ class Agency(models.Model):
     requires_answer_review = models.BooleanField(default=False)
     email = models.EmailField(blank=True)
     is_active = models.BooleanField(default=True)
+    # None: the national calendar.
+    calendar = models.ForeignKey(
+        "workflow.Calendar", null=True, blank=True, on_delete=models.PROTECT
+    )
 
     class Meta:
         ordering = ["name"]

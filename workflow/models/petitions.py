@@ -145,6 +145,13 @@ class Petition(FSMModelMixin, models.Model):
     history_head = models.CharField(max_length=64, blank=True)
 
     received_at = models.DateTimeField()
+    # Copied from the clocks by workflow.sla so that lists sort and badge cheaply:
+    # the case (answer) deadline, the earliest running deadline and its warning time,
+    # and the first breach ever recorded (never cleared).
+    due_at = models.DateTimeField(null=True, blank=True)
+    next_due_at = models.DateTimeField(null=True, blank=True)
+    next_warn_at = models.DateTimeField(null=True, blank=True)
+    breached_at = models.DateTimeField(null=True, blank=True)
     answer = models.TextField(blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -154,6 +161,14 @@ class Petition(FSMModelMixin, models.Model):
     redirect_hint = models.TextField(blank=True)
 
     class Meta:
+        indexes = [
+            # workflow.queries.handler_queue: open petitions by time to breach.
+            models.Index(
+                fields=["agency", "next_due_at"],
+                condition=Q(state__in=[s.value for s in OPEN_STATES]),
+                name="petition_queue_idx",
+            ),
+        ]
         constraints = [
             # Idempotent intake: a channel's own id maps to one petition.
             models.UniqueConstraint(
