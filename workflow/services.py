@@ -637,6 +637,32 @@ def merge_petition(
     return petition
 
 
+@transaction.atomic
+def record_rating(*, petition_id, actor, score, comment=""):
+    """Put the submitter's rating of the answer into the history (1 to 5 stars).
+
+    The rating itself is stored by `feedback`; this keeps it in the tamper-evident
+    history beside the answer it judges. Only an answered or closed petition is rated.
+    """
+    petition = _lock(petition_id, None)
+    _require_submitter(actor)
+    if petition.state not in (State.ANSWERED, State.CLOSED):
+        raise NotAllowedNow("Only an answered petition can be rated.")
+    if score not in (1, 2, 3, 4, 5):
+        raise InvalidInput("A rating is 1 to 5.", field="score")
+    now = timezone.now()
+    _finish(
+        petition,
+        actor=actor,
+        action="rate",
+        from_state=petition.state,
+        now=now,
+        reason=(comment or "").strip(),
+        data={"score": score},
+    )
+    return petition
+
+
 # --- shared steps ---------------------------------------------------------------
 
 

@@ -1,4 +1,11 @@
-from workflow.models.agencies import Agency, Category, Membership, Role, SlaTarget
+from workflow.models.agencies import (
+    Agency,
+    AnswerTemplate,
+    Category,
+    Membership,
+    Role,
+    SlaTarget,
+)
 from workflow.models.history import HistoryEntry
 from workflow.models.petitions import Channel, Petition, Priority, State, SubmitterKind
 from workflow.models.routing import RoutingRule
@@ -12,6 +19,7 @@ from workflow.models.sla import (
 )
 
 __all__ = [
+    "AnswerTemplate",
     "Calendar",
     "CalendarException",
     "Clock",

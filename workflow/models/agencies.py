@@ -129,6 +129,22 @@ class SlaTarget(models.Model):
         return f"{where}: {self.amount} {self.unit}"
 
 
+class AnswerTemplate(models.Model):
+    """A reusable answer text for a category (handlers adapt it before sending)."""
+
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="answer_templates"
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
 class Role(models.TextChoices):
     HANDLER = "handler", _("Cán bộ xử lý")
     SUPERVISOR = "supervisor", _("Lãnh đạo đơn vị")
