@@ -1,5 +1,4 @@
-"""The SLA clocks of petitions: starting, pausing and stopping them as the petition moves,
-and what a person sees (on track / at risk / overdue)."""
+"""SLA clocks: started, paused and stopped as a petition moves; shown as a status."""
 
 from workflow.deadlines import AT_RISK, MET, ON_TRACK, OVERDUE, PAUSED
 from workflow.models.petitions import OPEN_STATES, State
