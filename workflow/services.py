@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
-from workflow import messages
+from workflow import messages, sla
 from workflow.access import Actor
 from workflow.areas.models import Commune, Province
 from workflow.errors import (
@@ -26,6 +26,7 @@ from workflow.models import (
     Agency,
     Category,
     Channel,
+    Extension,
     Petition,
     Priority,
     Role,
@@ -33,6 +34,7 @@ from workflow.models import (
     SubmitterKind,
 )
 from workflow.models.petitions import (
+    AGENCY_STATES,
     OPEN_STATES,
     hash_secret,
     new_secret,
@@ -432,7 +434,7 @@ def request_information(*, petition_id, actor, question, expected_version=None):
     _require_agency_role(actor, petition, HANDLING_ROLES, "ask for information")
     question = _required_reason(question, what="question")
     now = timezone.now()
-    _step(petition, petition.request_info)
+    _step(petition, petition.request_info, reply_due_at=sla.reply_due_at(petition, now))
     _finish(
         petition,
         actor=actor,
@@ -637,6 +639,88 @@ def merge_petition(
     return petition
 
 
+MAX_EXTENSION_DAYS = 30
+
+
+@transaction.atomic
+def request_extension(*, petition_id, actor, days, reason, expected_version=None):
+    """Ask once, with a reason, for more time on the case deadline.
+
+    A supervisor decides (decide_extension); the original deadline is kept beside
+    the new one, and a breach already recorded stays recorded.
+    """
+    petition = _lock(petition_id, expected_version)
+    _require_agency_role(actor, petition, HANDLING_ROLES, "request an extension")
+    if petition.state not in AGENCY_STATES:
+        raise NotAllowedNow(
+            f"A petition that is {petition.get_state_display()} cannot be extended."
+        )
+    reason = _required_reason(reason)
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        raise InvalidInput("Days must be a whole number.", field="days") from None
+    if not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise InvalidInput(
+            f"An extension is 1 to {MAX_EXTENSION_DAYS} days.", field="days"
+        )
+    if Extension.objects.filter(petition=petition).exists():
+        raise NotAllowedNow("This petition's deadline can be extended only once.")
+    now = timezone.now()
+    Extension.objects.create(
+        petition=petition,
+        days=days,
+        reason=reason,
+        requested_by=actor.user,
+        requested_at=now,
+    )
+    _finish(
+        petition,
+        actor=actor,
+        action="request_extension",
+        from_state=petition.state,
+        now=now,
+        reason=reason,
+        data={"days": days},
+    )
+    messages.extension_requested(petition, now=now)
+    return petition
+
+
+@transaction.atomic
+def decide_extension(*, petition_id, actor, approve, note="", expected_version=None):
+    """A supervisor approves or refuses the pending extension request."""
+    petition = _lock(petition_id, expected_version)
+    _require_agency_role(actor, petition, SUPERVISING_ROLES, "decide on extensions")
+    extension = Extension.objects.filter(
+        petition=petition, status=Extension.Status.PENDING
+    ).first()
+    if extension is None:
+        raise NotAllowedNow("No extension request is waiting for a decision.")
+    if not approve and not (note or "").strip():
+        raise InvalidInput("Say why the extension is refused.", field="note")
+    now = timezone.now()
+    if approve:
+        sla.extend_answer_clock(petition, days=extension.days, now=now)
+    extension.status = (
+        Extension.Status.APPROVED if approve else Extension.Status.REFUSED
+    )
+    extension.decided_by, extension.decided_at = actor.user, now
+    extension.decision_note = (note or "").strip()
+    extension.save()
+    _finish(
+        petition,
+        actor=actor,
+        action="approve_extension" if approve else "refuse_extension",
+        from_state=petition.state,
+        now=now,
+        reason=extension.decision_note,
+        data={"days": extension.days},
+    )
+    messages.extension_decided(petition, now=now, approved=approve)
+    return petition
+
+
 @transaction.atomic
 def record_rating(*, petition_id, actor, score, comment=""):
     """Put the submitter's rating of the answer into the history (1 to 5 stars).
@@ -711,14 +795,25 @@ TRANSITION_FIELDS = [
     "answered_at",
     "closed_at",
     "rejection_reason",
+    "info_due_at",
     "redirect_hint",
+]
+
+
+SAVED_FIELDS = [
+    *TRANSITION_FIELDS,
+    *sla.SLA_FIELDS,
+    "version",
+    "history_head",
+    "history_length",
 ]
 
 
 def _finish(
     petition, *, actor, action, from_state, now, reason="", data=None, extra_fields=()
 ):
-    """Save the petition and append its history entry (the petition must be locked)."""
+    """Run the clocks, append the history entry and save (the petition is locked)."""
+    sla.on_step(petition, action=action, now=now)
     entry = append_history(
         petition,
         actor=actor,
@@ -727,12 +822,10 @@ def _finish(
         at=now,
         reason=reason,
         data=data,
+        due_at=petition.due_at,
     )
     petition.version += 1
-    petition.history_head = entry.hash
-    petition.save(
-        update_fields=[*TRANSITION_FIELDS, *extra_fields, "version", "history_head"]
-    )
+    petition.save(update_fields=[*SAVED_FIELDS, *extra_fields])
     return entry
 
 

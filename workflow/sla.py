@@ -1,14 +1,270 @@
-"""SLA clocks: started, paused and stopped as a petition moves; shown as a status."""
+"""SLA clocks: started, paused and stopped as a petition moves; shown as a status.
 
-from workflow.deadlines import AT_RISK, MET, ON_TRACK, OVERDUE, PAUSED
-from workflow.models.petitions import OPEN_STATES, State
+Three clocks per petition (Decree 20/2008/NĐ-CP as amended by Decree 92/2017/NĐ-CP,
+Circular 02/2017/TT-VPCP): triage (forward to the competent agency, from receipt),
+acceptance (from each assignment to an agency) and answer (the case deadline, from
+receipt; a transfer does not reset it, so no agency escapes a deadline by passing the
+case on). Each clock's times are laid out by `deadlines.lay_out_clock` from its
+append-only events; nothing is counted down.
+
+Services call `on_step()` inside their transaction, with the petition locked.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+
+from workflow.deadlines import (
+    AT_RISK,
+    DAYS,
+    EXTEND,
+    MET,
+    ON_TRACK,
+    OVERDUE,
+    PAUSE,
+    PAUSED,
+    RESUME,
+    START,
+    STOP,
+    VIETNAM,
+    WORKING_DAYS,
+    WorkingCalendar,
+    due_at,
+    lay_out_clock,
+)
+from workflow.deadlines import ClockEvent as Event
+from workflow.models.agencies import SlaTarget
+from workflow.models.petitions import OPEN_STATES, Priority, State
+from workflow.models.sla import Calendar, CalendarException, Clock, ClockEvent
+
+TRIAGE, ACCEPT, ANSWER = Clock.Kind.TRIAGE, Clock.Kind.ACCEPT, Clock.Kind.ANSWER
+
+# Targets when a category sets none: forward within 5 working days and answer within
+# 20 days (Decree 20/2008 art. 10 and 14 as amended); accept within 2 working days.
+DEFAULT_TARGETS = {
+    TRIAGE: (5, WORKING_DAYS),
+    ACCEPT: (2, WORKING_DAYS),
+    ANSWER: (20, DAYS),
+}
+# While overdue, the handler owes the submitter a progress update this often.
+PROGRESS_EVERY = timedelta(days=7)
+# Warnings go out in office hours; a warning due at night waits until morning.
+OFFICE_OPENS, OFFICE_CLOSES = time(8, 0), time(17, 0)
+NATIONAL_CALENDAR = "Lịch làm việc quốc gia"
+
+
+# --- what a step of the lifecycle does to the clocks -------------------------------
+
+# (action, state after the step) → clock operations, in order. One table so that
+# every rule about when clocks run lives here.
+STEPS = {
+    "submit": [(START, TRIAGE), (START, ANSWER)],
+    "triage": [(STOP, TRIAGE), (START, ACCEPT)],
+    "transfer": [(STOP, ACCEPT), (START, ACCEPT)],
+    "return_to_triage": [(STOP, ACCEPT), (START, TRIAGE)],
+    "accept": [(STOP, ACCEPT)],
+    "request_info": [(PAUSE, ANSWER)],
+    "provide_info": [(RESUME, ANSWER)],
+    "reopen": [(START, ANSWER)],
+}
+# Steps after which the petition no longer waits for anyone: every clock stops.
+FINAL_ACTIONS = {"reject", "withdraw", "merge", "expire", "close"}
+
+
+def on_step(petition, *, action, now, calendar=None):
+    """Apply a lifecycle step to the petition's clocks and refresh its SLA fields.
+
+    An answer stops the answer clock only when it goes out: while a supervisor
+    reviews it (answer_review) the submitter is still waiting.
+    """
+    operations = list(STEPS.get(action, []))
+    if action in FINAL_ACTIONS or (
+        action in ("answer", "approve_answer") and petition.state == State.ANSWERED
+    ):
+        operations = [(STOP, kind) for kind in (TRIAGE, ACCEPT, ANSWER)]
+    if not operations:
+        return
+    calendar = calendar or calendar_for(petition.agency)
+    clocks = _running_clocks(petition)
+    for operation, kind in operations:
+        if operation == START:
+            clocks[kind] = _start(petition, kind, now, calendar, clocks.get(kind))
+        elif kind in clocks:
+            _append(clocks[kind], operation, now, calendar)
+            if operation == STOP:
+                del clocks[kind]
+    refresh_petition(petition, clocks.values())
+
+
+def reply_due_at(petition, now):
+    """When a petition awaiting the submitter's information expires unanswered.
+
+    The period (settings.SLA_INFO_REPLY_WORKING_DAYS) counts like every other:
+    the day of the question is not counted.
+    """
+    days = settings.SLA_INFO_REPLY_WORKING_DAYS
+    return due_at(now, days, WORKING_DAYS, calendar_for(petition.agency))
+
+
+def extend_answer_clock(petition, *, days, now):
+    """Add `days` (in the answer target's unit) to the running answer clock."""
+    clock = _running_clocks(petition).get(ANSWER)
+    if clock is None:
+        return None
+    _append(clock, EXTEND, now, calendar_for(petition.agency), days=days)
+    refresh_petition(petition, _running_clocks(petition).values())
+    return clock
+
+
+def refresh_petition(petition, running):
+    """Copy the clocks' times onto the petition (for sorting and badges)."""
+    running = list(running)
+    answer = next((c for c in running if c.kind == ANSWER), None)
+    if answer is not None:
+        petition.due_at = answer.due_at
+    active = [c for c in running if c.due_at is not None and not c.is_paused]
+    petition.next_due_at = min((c.due_at for c in active), default=None)
+    warnings = [w for c in active for w in (c.warn_at, c.last_day_warn_at) if w]
+    petition.next_warn_at = min(warnings, default=None)
+
+
+SLA_FIELDS = ["due_at", "next_due_at", "next_warn_at", "breached_at"]
+
+
+def _running_clocks(petition) -> dict:
+    return {
+        clock.kind: clock
+        for clock in Clock.objects.filter(petition=petition, stopped_at__isnull=True)
+    }
+
+
+def _start(petition, kind, now, calendar, running):
+    if running is not None:  # a new cycle replaces one still running
+        _append(running, STOP, now, calendar)
+    amount, unit = target_for(petition, kind)
+    previous = Clock.objects.filter(petition=petition, kind=kind).count()
+    clock = Clock(
+        petition=petition,
+        kind=kind,
+        cycle=previous + 1,
+        amount=amount,
+        unit=unit,
+        started_at=now,
+        agency_id_at_start=petition.agency_id,
+    )
+    clock.save(force_insert=True)
+    _append(clock, START, now, calendar)
+    return clock
+
+
+def _append(clock, kind, now, calendar, days=0):
+    ClockEvent.objects.create(clock=clock, kind=kind, at=now, days=days)
+    lay_out(clock, calendar, now=now)
+    clock.save()
+
+
+def lay_out(clock, calendar, *, now, events=None):
+    """Recompute the clock's stored times from its events, target and calendar.
+
+    A clock stopped after its deadline whose breach the sweep has not yet recorded
+    (the sweep was down) keeps a check time, so the breach is still recorded.
+    """
+    if events is None:
+        events = [
+            Event(e.kind, e.at, e.days) for e in clock.events.order_by("at", "id")
+        ]
+    times = lay_out_clock(events, clock.amount, clock.unit, calendar)
+    clock.due_at = times.due_at
+    clock.original_due_at = times.original_due_at
+    clock.warn_at = times.warn_at
+    clock.last_day_warn_at = times.last_day_warn_at
+    clock.is_paused = times.paused
+    clock.stopped_at = times.stopped_at
+    clock.next_check_at = next_check(clock, now)
+
+
+def next_check(clock, now):
+    """The next moment the sweep must look at this clock, or None.
+
+    Pending in order: the 75 % warning, the last-day warning, the breach, then a
+    progress reminder every 7 days while the clock runs overdue. Moments already
+    passed are included: the sweep records each alert once (unique per clock and kind).
+    """
+    if clock.due_at is None:
+        return None
+    if clock.stopped_at is not None:
+        late = clock.stopped_at > clock.due_at and clock.breached_at is None
+        return clock.due_at if late else None
+    if clock.breached_at is None:
+        moments = [m for m in (clock.warn_at, clock.last_day_warn_at) if m and m > now]
+        return min([*moments, clock.due_at])
+    if clock.is_paused:
+        return None
+    overdue_for = max(now - clock.due_at, timedelta(0))
+    return clock.due_at + PROGRESS_EVERY * (overdue_for // PROGRESS_EVERY + 1)
+
+
+# --- policy and calendar ------------------------------------------------------------
+
+
+def target_for(petition, kind) -> tuple[int, str]:
+    """The category's target for this clock and priority (urgent falls back)."""
+    targets = {
+        priority: (amount, unit)
+        for priority, amount, unit in SlaTarget.objects.filter(
+            category_id=petition.category_id,
+            clock=kind,
+            priority__in=[petition.priority, Priority.NORMAL],
+        ).values_list("priority", "amount", "unit")
+    }
+    for priority in (petition.priority, Priority.NORMAL):
+        if priority in targets:
+            return targets[priority]
+    return DEFAULT_TARGETS[kind]
+
+
+def calendar_for(agency) -> WorkingCalendar:
+    """The working calendar of an agency (the national one unless it has its own)."""
+    calendar_id = agency.calendar_id if agency is not None else None
+    if calendar_id is None:
+        calendar = Calendar.objects.filter(name=NATIONAL_CALENDAR).first()
+    else:
+        calendar = Calendar.objects.get(pk=calendar_id)
+    return working_calendar(calendar)
+
+
+def working_calendar(calendar) -> WorkingCalendar:
+    if calendar is None:
+        return WorkingCalendar()
+    days = CalendarException.objects.filter(calendar=calendar).values_list(
+        "day", "is_working_day"
+    )
+    return WorkingCalendar(
+        extra_days_off=frozenset(d for d, working in days if not working),
+        extra_working_days=frozenset(d for d, working in days if working),
+        end_of_day=calendar.end_of_day,
+    )
+
+
+def office_hours_after(moment: datetime, calendar: WorkingCalendar) -> datetime:
+    """The first moment in office hours (08:00–17:00 on a working day) from `moment`."""
+    local = moment.astimezone(VIETNAM)
+    day = local.date()
+    if calendar.is_working_day(day) and OFFICE_OPENS <= local.time() < OFFICE_CLOSES:
+        return moment
+    if not calendar.is_working_day(day) or local.time() >= OFFICE_CLOSES:
+        day = calendar.next_working_day(day)
+    return datetime.combine(day, OFFICE_OPENS, tzinfo=VIETNAM)
+
+
+# --- what people see -----------------------------------------------------------------
 
 
 def sla_status(petition, now) -> str:
     """On track, at risk, overdue, paused (waiting for the submitter) or met.
 
-    Overdue is a fact: a petition whose clock was ever breached stays overdue on
-    screen, whatever it became later.
+    Overdue is a fact: a petition whose case deadline was ever breached stays
+    overdue on screen, whatever it became later.
     """
     if petition.breached_at is not None:
         return OVERDUE

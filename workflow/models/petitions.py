@@ -143,6 +143,8 @@ class Petition(FSMModelMixin, models.Model):
     version = models.PositiveIntegerField(default=1)
     # Hash of the newest history entry: lets verify_audit notice a removed last entry.
     history_head = models.CharField(max_length=64, blank=True)
+    # Number of history entries: the next entry's seq, without a query.
+    history_length = models.PositiveIntegerField(default=0)
 
     received_at = models.DateTimeField()
     # Copied from the clocks by workflow.sla so that lists sort and badge cheaply:
@@ -152,6 +154,8 @@ class Petition(FSMModelMixin, models.Model):
     next_due_at = models.DateTimeField(null=True, blank=True)
     next_warn_at = models.DateTimeField(null=True, blank=True)
     breached_at = models.DateTimeField(null=True, blank=True)
+    # While awaiting the submitter's information: when the petition expires unanswered.
+    info_due_at = models.DateTimeField(null=True, blank=True)
     answer = models.TextField(blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -167,6 +171,12 @@ class Petition(FSMModelMixin, models.Model):
                 fields=["agency", "next_due_at"],
                 condition=Q(state__in=[s.value for s in OPEN_STATES]),
                 name="petition_queue_idx",
+            ),
+            # workflow.sweeps.expire_unanswered: petitions waiting for a reply too long.
+            models.Index(
+                fields=["info_due_at"],
+                condition=Q(state="awaiting_info"),
+                name="petition_info_due_idx",
             ),
         ]
         constraints = [
@@ -229,16 +239,17 @@ class Petition(FSMModelMixin, models.Model):
         self.handler = None
 
     @transition(field=state, source=State.IN_PROGRESS, target=State.AWAITING_INFO)
-    def request_info(self):
-        pass
+    def request_info(self, *, reply_due_at):
+        self.info_due_at = reply_due_at
 
     @transition(field=state, source=State.AWAITING_INFO, target=State.IN_PROGRESS)
     def provide_info(self):
-        pass
+        self.info_due_at = None
 
     @transition(field=state, source=State.AWAITING_INFO, target=State.CLOSED)
     def expire(self, *, now):
         self.closed_at = now
+        self.info_due_at = None
 
     @transition(
         field=state,
@@ -273,8 +284,10 @@ class Petition(FSMModelMixin, models.Model):
     @transition(field=state, source=list(OPEN_STATES), target=State.WITHDRAWN)
     def withdraw(self, *, now):
         self.closed_at = now
+        self.info_due_at = None
 
     @transition(field=state, source=list(OPEN_STATES), target=State.MERGED)
     def merge(self, *, into, now):
         self.merged_into = into
         self.closed_at = now
+        self.info_due_at = None

@@ -1,0 +1,402 @@
+"""The SLA sweep: records the warnings, breaches and escalations that came due.
+
+Runs every minute as a django-q2 schedule (`workflow.tasks.sweep_sla`) and as
+`manage.py sla_sweep`. It finds work only through the partial index on
+`Clock.next_check_at`, so its cost follows what became due, not what is open. Rows are
+claimed with `FOR UPDATE … SKIP LOCKED`, so several clusters may sweep at once; each
+alert is written with ON CONFLICT DO NOTHING on its unique (clock, kind), so a warning
+or breach is recorded once however often or concurrently the sweep runs. A breach is
+recorded at the due moment (`breached_at = due_at`), never at the time the sweep ran.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection, transaction
+from psycopg2.extras import execute_values
+
+from notifications.models import Notification
+from notifications.services import queue_batch
+from workflow.access import Actor
+from workflow.deadlines import WorkingCalendar
+from workflow.history import next_entry
+from workflow.models import HistoryEntry, Membership, Role
+from workflow.models.sla import SlaAlert
+from workflow.sla import ANSWER, PROGRESS_EVERY, next_check, office_hours_after
+
+BATCH_SIZE = 2000
+WARNING, LAST_DAY, BREACH = (
+    SlaAlert.Kind.WARNING,
+    SlaAlert.Kind.LAST_DAY,
+    SlaAlert.Kind.BREACH,
+)
+
+CLAIM_SQL = """
+SELECT c.id, c.kind, c.cycle, c.amount, c.unit, c.due_at, c.original_due_at,
+       c.warn_at, c.last_day_warn_at, c.is_paused, c.stopped_at, c.breached_at,
+       p.id, p.state, p.agency_id, p.tracking_code, p.language, p.history_head,
+       p.history_length, p.due_at, p.handler_id, u.email, a.parent_id, a.email
+FROM workflow_clock c
+JOIN workflow_petition p ON p.id = c.petition_id
+LEFT JOIN workflow_agency a ON a.id = p.agency_id
+LEFT JOIN auth_user u ON u.id = p.handler_id
+WHERE c.next_check_at <= %s
+ORDER BY c.next_check_at
+LIMIT %s
+FOR UPDATE OF c SKIP LOCKED
+FOR NO KEY UPDATE OF p SKIP LOCKED
+"""
+
+
+@dataclass
+class DueClock:
+    """One claimed clock with what the sweep needs of its petition (no ORM objects)."""
+
+    id: int
+    kind: str
+    cycle: int
+    amount: int
+    unit: str
+    due_at: datetime
+    original_due_at: datetime | None
+    warn_at: datetime | None
+    last_day_warn_at: datetime | None
+    is_paused: bool
+    stopped_at: datetime | None
+    breached_at: datetime | None
+    petition: "PetitionHead"
+
+
+@dataclass
+class PetitionHead:
+    pk: int
+    state: str
+    agency_id: int | None
+    tracking_code: str
+    language: str
+    history_head: str
+    history_length: int
+    due_at: datetime | None
+    handler_id: int | None
+    handler_email: str | None
+    parent_agency_id: int | None
+    agency_email: str | None
+
+
+def sweep(*, now) -> Counter:
+    """Handle due clocks in batches until none is left; return what was done."""
+    done = Counter()
+    while True:
+        batch = check_due_clocks(now=now)
+        if not batch["claimed"]:
+            return done
+        done.update(batch)
+
+
+def due_alerts(clock: DueClock, now) -> list[str]:
+    """Which alerts of this clock are due now (each is recorded at most once).
+
+    After downtime a breach supersedes the warnings it overtook: nobody needs to be
+    told a deadline is near once it has passed.
+    """
+    if clock.breached_at is not None or clock.due_at is None:
+        return []
+    if clock.stopped_at is not None:
+        return [BREACH] if clock.stopped_at > clock.due_at else []
+    if clock.due_at <= now:
+        return [BREACH]
+    return [
+        kind
+        for kind, at in ((WARNING, clock.warn_at), (LAST_DAY, clock.last_day_warn_at))
+        if at is not None and at <= now
+    ]
+
+
+@transaction.atomic
+def check_due_clocks(*, now, limit=BATCH_SIZE) -> Counter:
+    """Handle up to `limit` due clocks in one transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(CLAIM_SQL, [now, limit])
+        clocks = _due_clocks(cursor.fetchall())
+    done = Counter(claimed=len(clocks))
+    if not clocks:
+        return done
+    wanted = [(c, kind) for c in clocks for kind in due_alerts(c, now)]
+    recorded = _record_alerts(wanted, now)
+    breached = [c for c, kind in wanted if kind == BREACH and (c.id, kind) in recorded]
+    for clock in breached:
+        clock.breached_at = clock.due_at
+    _write_breaches(breached, now)
+    reminders = [c for c in clocks if _reminder_number(c, now)]
+    _notify(
+        [(c, kind) for c, kind in wanted if (c.id, kind) in recorded], reminders, now
+    )
+    _store_next_checks(clocks, now)
+    done.update(kind for _, kind in recorded)
+    done["progress"] += len(reminders)
+    return done
+
+
+def _due_clocks(rows) -> list[DueClock]:
+    # Clocks of one petition share its head, so that two breaches found in the same
+    # batch extend the petition's history chain one after the other.
+    heads = {}
+    return [
+        DueClock(*row[:12], petition=heads.setdefault(row[12], PetitionHead(*row[12:])))
+        for row in rows
+    ]
+
+
+def _record_alerts(wanted, now) -> set[tuple[int, str]]:
+    if not wanted:
+        return set()
+    rows = [
+        (
+            c.id,
+            kind,
+            c.due_at if kind == BREACH else _alert_moment(c, kind),
+            now,
+            _snapshot(c),
+        )
+        for c, kind in wanted
+    ]
+    with connection.cursor() as cursor:
+        inserted = execute_values(
+            cursor,
+            """
+            INSERT INTO workflow_slaalert (clock_id, kind, at, recorded_at, snapshot)
+            VALUES %s ON CONFLICT (clock_id, kind) DO NOTHING RETURNING clock_id, kind
+            """,
+            rows,
+            template="(%s, %s, %s, %s, %s::jsonb)",
+            page_size=len(rows),
+            fetch=True,
+        )
+    return {(clock_id, kind) for clock_id, kind in inserted}
+
+
+def _alert_moment(clock, kind):
+    return clock.warn_at if kind == WARNING else clock.last_day_warn_at
+
+
+def _snapshot(clock) -> str:
+    import json
+
+    return json.dumps(
+        {
+            "clock": clock.kind,
+            "cycle": clock.cycle,
+            "amount": clock.amount,
+            "unit": clock.unit,
+            "due_at": clock.due_at.isoformat(),
+            "original_due_at": (
+                clock.original_due_at.isoformat() if clock.original_due_at else None
+            ),
+        }
+    )
+
+
+def _write_breaches(breached, now):
+    """Stamp breaches on clocks and (case deadline) petitions, and log them."""
+    if not breached:
+        return
+    with connection.cursor() as cursor:
+        execute_values(
+            cursor,
+            "UPDATE workflow_clock c SET breached_at = v.due_at "
+            "FROM (VALUES %s) AS v(id, due_at) WHERE c.id = v.id",
+            [(c.id, c.due_at) for c in breached],
+            template="(%s, %s::timestamptz)",
+            page_size=len(breached),
+        )
+    system = Actor.system()
+    entries, heads = [], {}
+    for clock in breached:
+        petition = clock.petition
+        entries.append(
+            next_entry(
+                petition,
+                actor=system,
+                action="breach",
+                from_state=petition.state,
+                at=now,
+                due_at=petition.due_at,
+                data={
+                    "clock": clock.kind,
+                    "cycle": clock.cycle,
+                    "due_at": clock.due_at.isoformat(),
+                },
+            )
+        )
+        answer_breach = clock.due_at if clock.kind == ANSWER else None
+        first = heads.get(petition.pk, (None, None, None))[2]
+        heads[petition.pk] = (
+            petition.history_head,
+            petition.history_length,
+            first or answer_breach,
+        )
+    HistoryEntry.objects.bulk_create(entries)
+    with connection.cursor() as cursor:
+        execute_values(
+            cursor,
+            """
+            UPDATE workflow_petition p SET history_head = v.head,
+                history_length = v.length,
+                breached_at = COALESCE(p.breached_at, v.breached_at)
+            FROM (VALUES %s) AS v(id, head, length, breached_at) WHERE p.id = v.id
+            """,
+            [
+                (pk, head, length, breached_at)
+                for pk, (head, length, breached_at) in heads.items()
+            ],
+            template="(%s, %s, %s, %s::timestamptz)",
+            page_size=len(heads),
+        )
+
+
+def _reminder_number(clock, now) -> int:
+    """The progress reminder due now for a clock running overdue (0: none)."""
+    if clock.breached_at is None or clock.stopped_at or clock.is_paused:
+        return 0
+    return (now - clock.due_at) // PROGRESS_EVERY
+
+
+def _notify(recorded, reminders, now):
+    """Warnings and reminders to the handler; a breach also escalates to supervisors.
+
+    Warnings wait for office hours; breaches and escalations go out at once.
+    """
+    agencies = {c.petition.agency_id for c, kind in recorded if kind == BREACH}
+    parents = {c.petition.parent_agency_id for c, kind in recorded if kind == BREACH}
+    supervisors = _supervisors(agencies | parents)
+    calendar = WorkingCalendar()
+    office = office_hours_after(now, calendar)
+    items = []
+    for clock, kind in recorded:
+        petition = clock.petition
+        context = {
+            "tracking_code": petition.tracking_code,
+            "clock": clock.kind,
+            "due_at": clock.due_at.isoformat(),
+        }
+        when = now if kind == BREACH else office
+        for address, user_id in _handlers(petition):
+            items.append(
+                (
+                    kind,
+                    petition.pk,
+                    address,
+                    user_id,
+                    context,
+                    when,
+                    f"sla:{clock.id}:{kind}",
+                )
+            )
+        if kind == BREACH:
+            for agency_id in (petition.agency_id, petition.parent_agency_id):
+                for address, user_id in supervisors.get(agency_id, ()):
+                    items.append(
+                        (
+                            "escalation",
+                            petition.pk,
+                            address,
+                            user_id,
+                            {**context, "agency": agency_id},
+                            now,
+                            f"sla:{clock.id}:escalation",
+                        )
+                    )
+    for clock in reminders:
+        number = _reminder_number(clock, now)
+        context = {
+            "tracking_code": clock.petition.tracking_code,
+            "clock": clock.kind,
+            "due_at": clock.due_at.isoformat(),
+            "weeks_overdue": number,
+        }
+        for address, user_id in _handlers(clock.petition):
+            items.append(
+                (
+                    "progress_due",
+                    clock.petition.pk,
+                    address,
+                    user_id,
+                    context,
+                    office,
+                    f"sla:{clock.id}:progress:{number}",
+                )
+            )
+    queue_batch(
+        [
+            Notification(
+                event=event,
+                channel=Notification.Channel.EMAIL,
+                petition_id=petition_id,
+                recipient_user_id=user_id,
+                recipient_address=address,
+                context=context,
+                dedupe_key=f"{key}:{user_id or address}",
+                created_at=now,
+                next_attempt_at=when,
+            )
+            for event, petition_id, address, user_id, context, when, key in items
+        ]
+    )
+
+
+def _handlers(petition):
+    if petition.handler_email:
+        return [(petition.handler_email, petition.handler_id)]
+    if petition.agency_email:
+        return [(petition.agency_email, None)]
+    return []
+
+
+def _supervisors(agency_ids) -> dict:
+    found = {}
+    rows = (
+        Membership.objects.filter(
+            agency_id__in=[a for a in agency_ids if a],
+            role=Role.SUPERVISOR,
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .values_list("agency_id", "user__email", "user_id")
+    )
+    for agency_id, email, user_id in rows:
+        found.setdefault(agency_id, []).append((email, user_id))
+    return found
+
+
+def _store_next_checks(clocks, now):
+    with connection.cursor() as cursor:
+        execute_values(
+            cursor,
+            "UPDATE workflow_clock c SET next_check_at = v.at "
+            "FROM (VALUES %s) AS v(id, at) WHERE c.id = v.id",
+            [(c.id, next_check(c, now)) for c in clocks],
+            template="(%s, %s::timestamptz)",
+            page_size=len(clocks),
+        )
+
+
+def expire_unanswered(*, now) -> int:
+    """Close, one by one, petitions whose submitter did not answer in time."""
+    from workflow.models import Petition
+    from workflow.services import expire_petition
+
+    expired = 0
+    while True:
+        # Found through the partial index petition_info_due_idx; the service takes the
+        # row lock and re-checks the state, so a reply that just came in wins.
+        petition_id = (
+            Petition.objects.filter(state="awaiting_info", info_due_at__lte=now)
+            .order_by("info_due_at")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if petition_id is None:
+            return expired
+        expire_petition(petition_id=petition_id, actor=Actor.system())
+        expired += 1
