@@ -1,0 +1,157 @@
+"""Benchmark: the SLA sweep with 1,000,000 open petitions, 1 % of them newly due.
+
+    .venv/bin/python bench/sweep.py [--petitions 1000000] [--due-percent 1]
+
+Fills `pakn_bench` in bulk with SQL (petitions, their answer clocks, agencies with
+supervisors), then times one full sweep (every due clock: breach, escalation,
+history entry) and sweeps with nothing due, and prints EXPLAIN of the claim query.
+Targets (DESIGN.md): full sweep ≤ 2 s, nothing due ≤ 50 ms.
+"""
+
+import argparse
+import statistics
+
+from common import timed, use_bench_database
+
+AGENCIES = 20
+
+
+def fill(petitions: int, due_percent: float, now):
+    from django.contrib.auth.models import User
+    from django.db import connection
+
+    from workflow.areas.models import Province
+    from workflow.models import Agency, Category, Membership
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE workflow_historyentry, workflow_slaalert, workflow_clockevent, "
+            "workflow_clock, workflow_extension, workflow_petition, "
+            "notifications_notification, workflow_membership, workflow_routingrule, "
+            "workflow_agency CASCADE"
+        )
+    Category.objects.get_or_create(code="bench", defaults={"name": "Bench"})
+    category = Category.objects.get(code="bench")
+    province = Province.objects.current().first()
+    parent = Agency.objects.create(code="bench-parent", name="UBND", level="province")
+    agencies = [
+        Agency.objects.create(
+            code=f"bench-{i}",
+            name=f"Sở {i}",
+            level="province",
+            parent=parent,
+            email=f"so{i}@bench.example",
+        )
+        for i in range(AGENCIES)
+    ]
+    for agency in [parent, *agencies]:
+        user, _ = User.objects.get_or_create(
+            username=f"sup-{agency.code}",
+            defaults={"email": f"{agency.code}@b.example"},
+        )
+        Membership.objects.create(user=user, role="supervisor", agency=agency)
+    due_every = max(int(round(100 / due_percent)), 1)
+    first_agency = agencies[0].pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO workflow_petition (
+                tracking_code, secret_hash, submitter_kind, submitter_name, tax_code,
+                email, phone, language, publish_consent, title, content, category_id,
+                province_id, priority, channel, state, agency_id, merged_into_id,
+                transfer_count, version, history_head, history_length, received_at,
+                answer, rejection_reason, redirect_hint, due_at, next_due_at,
+                next_warn_at)
+            SELECT 'B' || lpad(g::text, 9, '0'), md5(g::text) || md5(g::text),
+                   'citizen',
+                   'Nguyễn Văn ' || g, '', 'a' || g || '@example.vn', '', 'vi', false,
+                   'Phản ánh số ' || g, 'Nội dung', %(category)s, %(province)s,
+                   'normal', 'web', 'in_progress', %(agency)s + g %% %(agencies)s, NULL,
+                   0, 1, '', 0, %(now)s - interval '10 days',
+                   '', '', '',
+                   CASE WHEN g %% %(every)s = 0 THEN %(now)s - interval '1 hour'
+                        ELSE %(now)s + (1 + g %% 20) * interval '1 day' END,
+                   CASE WHEN g %% %(every)s = 0 THEN %(now)s - interval '1 hour'
+                        ELSE %(now)s + (1 + g %% 20) * interval '1 day' END,
+                   NULL
+            FROM generate_series(1, %(n)s) g
+            """,
+            {
+                "category": category.pk,
+                "province": province.pk,
+                "agency": first_agency,
+                "agencies": AGENCIES,
+                "now": now,
+                "n": petitions,
+                "every": due_every,
+            },
+        )
+        cursor.execute(
+            """
+            INSERT INTO workflow_clock (petition_id, kind, cycle, agency_id_at_start,
+                amount, unit, started_at, due_at, original_due_at, warn_at,
+                last_day_warn_at, is_paused, stopped_at, breached_at, next_check_at)
+            SELECT id, 'answer', 1, agency_id, 20, 'days', received_at, due_at, due_at,
+                   NULL, NULL, false, NULL, NULL, due_at
+            FROM workflow_petition
+            """
+        )
+        cursor.execute("VACUUM ANALYZE workflow_petition")
+        cursor.execute("VACUUM ANALYZE workflow_clock")
+    return petitions // due_every
+
+
+def explain(now):
+    from django.db import connection
+
+    from workflow.sweeps import CLAIM_SQL
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + CLAIM_SQL, [now, 2000]
+        )
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--petitions", type=int, default=1_000_000)
+    parser.add_argument("--due-percent", type=float, default=1.0)
+    parser.add_argument("--empty-runs", type=int, default=20)
+    args = parser.parse_args()
+    use_bench_database()
+    from django.db import transaction
+    from django.utils import timezone
+
+    from workflow import sweeps
+    from workflow.models import SlaAlert
+
+    now = timezone.now()
+    seconds, due = timed(fill, args.petitions, args.due_percent, now)
+    print(
+        f"filled {args.petitions:,} open petitions ({due:,} newly due) "
+        f"in {seconds:.1f} s"
+    )
+    print("EXPLAIN of the claim query (due rows present):")
+    with transaction.atomic():
+        print(explain(now))
+        transaction.set_rollback(True)
+
+    seconds, done = timed(sweeps.sweep, now=now)
+    breaches = SlaAlert.objects.filter(kind="breach").count()
+    print(
+        f"full sweep: {seconds * 1000:.0f} ms for {done['claimed']:,} due clocks "
+        f"({breaches:,} breaches recorded; target ≤ 2000 ms)"
+    )
+    empty = [timed(sweeps.sweep, now=now)[0] * 1000 for _ in range(args.empty_runs)]
+    print(
+        f"nothing due: median {statistics.median(empty):.1f} ms, "
+        f"max {max(empty):.1f} ms over {len(empty)} sweeps (target ≤ 50 ms)"
+    )
+    print("EXPLAIN of the claim query (nothing due):")
+    with transaction.atomic():
+        print(explain(now))
+
+
+if __name__ == "__main__":
+    main()
