@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from workflow import services
+from workflow import services, sweeps
 from workflow.access import Actor
 from workflow.areas.models import Commune, Province
 from workflow.models import Agency, Category, Membership, Role, RoutingRule, SlaTarget
@@ -209,6 +209,8 @@ def seed_petitions(count=300, seed=2026):
                 publish_consent=rng.random() < 0.6,
             ).petition
         _walk(petition, rng, at, coordinator, citizen)
+    # What the every-minute sweep would have recorded over those months.
+    sweeps.sweep(now=timezone.now())
 
 
 PLANS = {

@@ -10,7 +10,7 @@ from django.db.models import Q
 from workflow.deadlines import ClockEvent as Event
 from workflow.models import Agency, Petition
 from workflow.models.sla import Clock
-from workflow.sla import calendar_for, lay_out, refresh_petition, target_for
+from workflow.sla import calendar_for, lay_out, refresh_petition, targets_for
 
 BATCH_SIZE = 500
 
@@ -55,6 +55,7 @@ def _recompute_batch(petition_ids, now) -> int:
     )
     for petition in petitions:
         calendar = calendar_for(petition.agency)
+        targets = targets_for(petition)
         running = list(
             Clock.objects.filter(
                 petition=petition, stopped_at__isnull=True
@@ -63,7 +64,7 @@ def _recompute_batch(petition_ids, now) -> int:
         for clock in running:
             if clock.breached_at is not None:
                 continue
-            clock.amount, clock.unit = target_for(petition, clock.kind)
+            clock.amount, clock.unit = targets[clock.kind]
             events = [Event(e.kind, e.at, e.days) for e in clock.events.all()]
             before = (clock.due_at, clock.warn_at)
             lay_out(clock, calendar, now=now, events=events)

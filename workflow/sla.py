@@ -13,6 +13,7 @@ Services call `on_step()` inside their transaction, with the petition locked.
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.db import connection
 
 from workflow.deadlines import (
     AT_RISK,
@@ -35,7 +36,7 @@ from workflow.deadlines import (
 from workflow.deadlines import ClockEvent as Event
 from workflow.models.agencies import SlaTarget
 from workflow.models.petitions import OPEN_STATES, Priority, State
-from workflow.models.sla import Calendar, CalendarException, Clock, ClockEvent
+from workflow.models.sla import Clock, ClockEvent
 
 TRIAGE, ACCEPT, ANSWER = Clock.Kind.TRIAGE, Clock.Kind.ACCEPT, Clock.Kind.ANSWER
 
@@ -84,16 +85,15 @@ def on_step(petition, *, action, now, calendar=None):
         operations = [(STOP, kind) for kind in (TRIAGE, ACCEPT, ANSWER)]
     if not operations:
         return
-    calendar = calendar or calendar_for(petition.agency)
-    clocks = _running_clocks(petition)
+    # A petition being received has no clocks yet: no need to look.
+    ledger = _Ledger(petition, now, calendar, empty=action == "submit")
     for operation, kind in operations:
         if operation == START:
-            clocks[kind] = _start(petition, kind, now, calendar, clocks.get(kind))
-        elif kind in clocks:
-            _append(clocks[kind], operation, now, calendar)
-            if operation == STOP:
-                del clocks[kind]
-    refresh_petition(petition, clocks.values())
+            ledger.start(kind)
+        else:
+            ledger.append(kind, operation)
+    ledger.save()
+    refresh_petition(petition, ledger.running())
 
 
 def reply_due_at(petition, now):
@@ -108,12 +108,12 @@ def reply_due_at(petition, now):
 
 def extend_answer_clock(petition, *, days, now):
     """Add `days` (in the answer target's unit) to the running answer clock."""
-    clock = _running_clocks(petition).get(ANSWER)
-    if clock is None:
+    ledger = _Ledger(petition, now, None)
+    if ledger.append(ANSWER, EXTEND, days=days) is None:
         return None
-    _append(clock, EXTEND, now, calendar_for(petition.agency), days=days)
-    refresh_petition(petition, _running_clocks(petition).values())
-    return clock
+    ledger.save()
+    refresh_petition(petition, ledger.running())
+    return ledger.clocks[ANSWER]
 
 
 def refresh_petition(petition, running):
@@ -131,36 +131,96 @@ def refresh_petition(petition, running):
 SLA_FIELDS = ["due_at", "next_due_at", "next_warn_at", "breached_at"]
 
 
-def _running_clocks(petition) -> dict:
-    return {
-        clock.kind: clock
-        for clock in Clock.objects.filter(petition=petition, stopped_at__isnull=True)
-    }
+class _Ledger:
+    """A petition's clocks for one step: read once, changed in memory, written once."""
+
+    def __init__(self, petition, now, calendar, empty=False):
+        self.petition, self.now = petition, now
+        self._calendar = calendar
+        self._targets = None
+        self.cycles: dict[str, int] = {}
+        self.clocks: dict[str, Clock] = {}  # the running clock of each kind
+        self.events: dict[int, list[Event]] = {}
+        self.new_events: list[tuple[Clock, Event]] = []
+        self.changed: list[Clock] = []
+        self.created: list[Clock] = []
+        if not empty:
+            for clock in Clock.objects.filter(petition=petition).prefetch_related(
+                "events"
+            ):
+                self.cycles[clock.kind] = max(
+                    self.cycles.get(clock.kind, 0), clock.cycle
+                )
+                if clock.stopped_at is None:
+                    self.clocks[clock.kind] = clock
+                    self.events[id(clock)] = [
+                        Event(e.kind, e.at, e.days) for e in clock.events.all()
+                    ]
+
+    @property
+    def calendar(self):
+        if self._calendar is None:
+            self._calendar = calendar_for(self.petition.agency)
+        return self._calendar
+
+    def start(self, kind):
+        if kind in self.clocks:  # a new cycle replaces one still running
+            self.append(kind, STOP)
+        if self._targets is None:
+            self._targets = targets_for(self.petition)
+        amount, unit = self._targets[kind]
+        self.cycles[kind] = self.cycles.get(kind, 0) + 1
+        clock = Clock(
+            petition=self.petition,
+            kind=kind,
+            cycle=self.cycles[kind],
+            amount=amount,
+            unit=unit,
+            started_at=self.now,
+            agency_id_at_start=self.petition.agency_id,
+        )
+        self.events[id(clock)] = []
+        self.created.append(clock)
+        self.clocks[kind] = clock
+        self.append(kind, START)
+
+    def append(self, kind, operation, days=0):
+        clock = self.clocks.get(kind)
+        if clock is None:
+            return None
+        event = Event(operation, self.now, days)
+        self.events[id(clock)].append(event)
+        self.new_events.append((clock, event))
+        lay_out(clock, self.calendar, now=self.now, events=self.events[id(clock)])
+        if clock not in self.created and clock not in self.changed:
+            self.changed.append(clock)
+        if operation == STOP:
+            del self.clocks[kind]
+        return clock
+
+    def running(self):
+        return list(self.clocks.values())
+
+    def save(self):
+        if self.created:
+            Clock.objects.bulk_create(self.created)
+        for clock in self.changed:
+            clock.save(update_fields=CLOCK_TIMES)
+        ClockEvent.objects.bulk_create(
+            ClockEvent(clock=clock, kind=e.kind, at=e.at, days=e.days)
+            for clock, e in self.new_events
+        )
 
 
-def _start(petition, kind, now, calendar, running):
-    if running is not None:  # a new cycle replaces one still running
-        _append(running, STOP, now, calendar)
-    amount, unit = target_for(petition, kind)
-    previous = Clock.objects.filter(petition=petition, kind=kind).count()
-    clock = Clock(
-        petition=petition,
-        kind=kind,
-        cycle=previous + 1,
-        amount=amount,
-        unit=unit,
-        started_at=now,
-        agency_id_at_start=petition.agency_id,
-    )
-    clock.save(force_insert=True)
-    _append(clock, START, now, calendar)
-    return clock
-
-
-def _append(clock, kind, now, calendar, days=0):
-    ClockEvent.objects.create(clock=clock, kind=kind, at=now, days=days)
-    lay_out(clock, calendar, now=now)
-    clock.save()
+CLOCK_TIMES = [
+    "due_at",
+    "original_due_at",
+    "warn_at",
+    "last_day_warn_at",
+    "is_paused",
+    "stopped_at",
+    "next_check_at",
+]
 
 
 def lay_out(clock, calendar, *, now, events=None):
@@ -207,42 +267,42 @@ def next_check(clock, now):
 # --- policy and calendar ------------------------------------------------------------
 
 
-def target_for(petition, kind) -> tuple[int, str]:
-    """The category's target for this clock and priority (urgent falls back)."""
-    targets = {
-        priority: (amount, unit)
-        for priority, amount, unit in SlaTarget.objects.filter(
-            category_id=petition.category_id,
-            clock=kind,
-            priority__in=[petition.priority, Priority.NORMAL],
-        ).values_list("priority", "amount", "unit")
-    }
-    for priority in (petition.priority, Priority.NORMAL):
-        if priority in targets:
-            return targets[priority]
-    return DEFAULT_TARGETS[kind]
+def targets_for(petition) -> dict[str, tuple[int, str]]:
+    """The category's target of each clock for the petition's priority.
+
+    An urgent petition uses the urgent target where the category sets one and the
+    normal target otherwise; where the category sets none, the legal default.
+    """
+    rows = SlaTarget.objects.filter(
+        category_id=petition.category_id,
+        priority__in=[petition.priority, Priority.NORMAL],
+    ).values_list("clock", "priority", "amount", "unit")
+    targets = dict(DEFAULT_TARGETS)
+    for clock, _priority, amount, unit in sorted(
+        rows, key=lambda row: row[1] == petition.priority
+    ):
+        targets[clock] = (amount, unit)
+    return targets
 
 
 def calendar_for(agency) -> WorkingCalendar:
     """The working calendar of an agency (the national one unless it has its own)."""
     calendar_id = agency.calendar_id if agency is not None else None
-    if calendar_id is None:
-        calendar = Calendar.objects.filter(name=NATIONAL_CALENDAR).first()
-    else:
-        calendar = Calendar.objects.get(pk=calendar_id)
-    return working_calendar(calendar)
-
-
-def working_calendar(calendar) -> WorkingCalendar:
-    if calendar is None:
+    where = "c.id = %s" if calendar_id is not None else "c.name = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.end_of_day, e.day, e.is_working_day FROM workflow_calendar c "
+            "LEFT JOIN workflow_calendarexception e ON e.calendar_id = c.id "
+            f"WHERE {where}",
+            [calendar_id if calendar_id is not None else NATIONAL_CALENDAR],
+        )
+        rows = cursor.fetchall()
+    if not rows:
         return WorkingCalendar()
-    days = CalendarException.objects.filter(calendar=calendar).values_list(
-        "day", "is_working_day"
-    )
     return WorkingCalendar(
-        extra_days_off=frozenset(d for d, working in days if not working),
-        extra_working_days=frozenset(d for d, working in days if working),
-        end_of_day=calendar.end_of_day,
+        extra_days_off=frozenset(d for _, d, working in rows if d and not working),
+        extra_working_days=frozenset(d for _, d, working in rows if d and working),
+        end_of_day=rows[0][0],
     )
 
 
