@@ -7,11 +7,17 @@ from django.contrib import admin
 
 from workflow.models import (
     Agency,
+    AnswerTemplate,
+    Calendar,
+    CalendarException,
     Category,
+    Clock,
+    Extension,
     HistoryEntry,
     Membership,
     Petition,
     RoutingRule,
+    SlaAlert,
     SlaTarget,
 )
 
@@ -90,3 +96,41 @@ class HistoryEntryAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["action"]
     list_select_related = ["petition"]
+
+
+class CalendarExceptionInline(admin.TabularInline):
+    model = CalendarException
+    extra = 1
+
+
+@admin.register(Calendar)
+class CalendarAdmin(admin.ModelAdmin):
+    """Days off decided late and make-up working days; saving re-lays out deadlines."""
+
+    list_display = ["name", "end_of_day"]
+    inlines = [CalendarExceptionInline]
+
+
+@admin.register(AnswerTemplate)
+class AnswerTemplateAdmin(admin.ModelAdmin):
+    list_display = ["title", "category"]
+    list_filter = ["category"]
+
+
+@admin.register(Clock)
+class ClockAdmin(ReadOnlyAdmin):
+    list_display = ["petition", "kind", "cycle", "due_at", "stopped_at", "breached_at"]
+    list_filter = ["kind"]
+    list_select_related = ["petition"]
+
+
+@admin.register(SlaAlert)
+class SlaAlertAdmin(ReadOnlyAdmin):
+    list_display = ["clock", "kind", "at", "recorded_at"]
+    list_filter = ["kind"]
+
+
+@admin.register(Extension)
+class ExtensionAdmin(ReadOnlyAdmin):
+    list_display = ["petition", "days", "status", "requested_at", "decided_at"]
+    list_filter = ["status"]

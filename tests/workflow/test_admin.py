@@ -1,0 +1,65 @@
+"""The Django admin: reference data editable, petitions and their history read-only."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+
+@pytest.fixture
+def admin_client(client, db):
+    user = get_user_model().objects.create_superuser("root", "root@x.vn", "pw")
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "agency",
+        "category",
+        "routingrule",
+        "membership",
+        "calendar",
+        "answertemplate",
+        "petition",
+        "historyentry",
+        "clock",
+        "slaalert",
+        "extension",
+    ],
+)
+def test_admin_lists_open(admin_client, model):
+    response = admin_client.get(reverse(f"admin:workflow_{model}_changelist"))
+    assert response.status_code == 200
+
+
+def test_history_cannot_be_added_or_changed_in_admin(admin_client, submit):
+    petition = submit()
+    entry = petition.history.first()
+    assert (
+        admin_client.get(reverse("admin:workflow_historyentry_add")).status_code == 403
+    )
+    response = admin_client.post(
+        reverse("admin:workflow_historyentry_change", args=[entry.pk]), {"reason": "x"}
+    )
+    assert response.status_code == 403
+
+
+def test_adding_a_day_off_in_admin_is_saved(admin_client):
+    from workflow.models import Calendar, CalendarException
+
+    calendar = Calendar.objects.get()
+    response = admin_client.post(
+        reverse("admin:workflow_calendar_change", args=[calendar.pk]),
+        {
+            "name": calendar.name,
+            "end_of_day": "",
+            "exceptions-TOTAL_FORMS": "1",
+            "exceptions-INITIAL_FORMS": "0",
+            "exceptions-0-day": "2027-02-15",
+            "exceptions-0-is_working_day": "",
+            "exceptions-0-note": "Tết kéo dài",
+        },
+    )
+    assert response.status_code == 302
+    assert CalendarException.objects.get().note == "Tết kéo dài"
