@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass, field
 
-from workflow.models import Membership, Role
+from django.http import Http404
+
+from workflow.models import Membership, Petition, Role
 
 
 @dataclass(frozen=True)
@@ -78,3 +80,58 @@ class Actor:
             else:
                 ids.add(agency_id)
         return sorted(ids)
+
+
+# --- web pages: who is asking, and what they may open ------------------------------
+
+
+def staff_actor(request) -> Actor:
+    """The logged-in staff member behind a request (read once per request).
+
+    A login that holds no role (and is not an admin) sees no staff page: 404, so
+    that the page's existence tells nothing.
+    """
+    actor = getattr(request, "_pakn_actor", None)
+    if actor is None:
+        if not request.user.is_authenticated:
+            raise Http404
+        actor = Actor.staff(request.user)
+        request._pakn_actor = actor
+    if not (actor.is_admin or actor.memberships):
+        raise Http404
+    return actor
+
+
+def get_petition_for_staff(request, tracking_code):
+    """The petition if the requesting staff member may see it, else 404 (never 403).
+
+    A handler of agency A asking for agency B's petition learns nothing, not even
+    that the code exists.
+    """
+    actor = staff_actor(request)
+    petitions = Petition.objects.select_related(
+        "agency", "category", "province", "commune", "handler", "merged_into"
+    )
+    visible = actor.visible_agency_ids()
+    if visible is not None:
+        petitions = petitions.filter(agency_id__in=visible)
+    petition = petitions.filter(tracking_code=tracking_code.upper()).first()
+    if petition is None:
+        raise Http404
+    return petition
+
+
+def require_auditor(request) -> Actor:
+    """Auditors and admins read the reports; everyone else gets 404."""
+    actor = staff_actor(request)
+    if not (actor.is_admin or actor.has_global_role(Role.AUDITOR)):
+        raise Http404
+    return actor
+
+
+def require_supervisor(request) -> Actor:
+    """The supervisor dashboard: supervisors of an agency and admins, else 404."""
+    actor = staff_actor(request)
+    if not (actor.is_admin or any(r == Role.SUPERVISOR for r, _ in actor.memberships)):
+        raise Http404
+    return actor

@@ -172,6 +172,19 @@ class Petition(FSMModelMixin, models.Model):
                 condition=Q(state__in=[s.value for s in OPEN_STATES]),
                 name="petition_queue_idx",
             ),
+            # workflow.queries.handler_queue for coordinators and auditors, who see
+            # every agency: open petitions by time to breach, without a sort.
+            models.Index(
+                fields=["next_due_at", "received_at", "id"],
+                condition=Q(state__in=[s.value for s in OPEN_STATES]),
+                name="petition_open_due_idx",
+            ),
+            # workflow.queries.overdue_trend: breaches per week (index-only scan).
+            models.Index(
+                fields=["breached_at"],
+                condition=Q(breached_at__isnull=False),
+                name="petition_breached_idx",
+            ),
             # workflow.sweeps.expire_unanswered: petitions waiting for a reply too long.
             models.Index(
                 fields=["info_due_at"],

@@ -1,0 +1,630 @@
+"""The read side for staff screens: queue, case, dashboard and auditor figures.
+
+Every function here costs a fixed number of queries whatever the number of rows,
+and aggregates in PostgreSQL: the auditor report reads a year of a million
+petitions in one pass.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, FileField, IntegerField, Q, Sum
+from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext_lazy as _
+
+from workflow import audit, charts, sla
+from workflow.access import Actor
+from workflow.areas.models import Province
+from workflow.deadlines import VIETNAM, WorkingCalendar
+from workflow.models import (
+    Agency,
+    AnswerTemplate,
+    Clock,
+    Extension,
+    HistoryEntry,
+    Petition,
+    Role,
+    SlaAlert,
+    State,
+)
+from workflow.models.petitions import OPEN_STATES
+from workflow.permissions import HISTORY_LABELS, StaffRoles, is_allowed
+
+# --- shared conditions ---
+
+
+def overdue_q(now) -> Q:
+    """Open petitions that are overdue, as `sla.sla_status` says on screen."""
+    return Q(breached_at__isnull=False) | Q(next_due_at__lt=now)
+
+
+def at_risk_q(now) -> Q:
+    """Past the warning time, not yet due, and not paused for the submitter."""
+    return Q(
+        breached_at__isnull=True, next_warn_at__lte=now, next_due_at__gte=now
+    ) & ~Q(state=State.AWAITING_INFO)
+
+
+def local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=VIETNAM)
+
+
+def local_today(now) -> date:
+    return now.astimezone(VIETNAM).date()
+
+
+# --- the handler queue ---
+
+QUEUE_VIEWS = ("all", "mine", "unassigned", "triage")
+QUEUE_ORDER = (F("next_due_at").asc(nulls_last=True), "received_at", "pk")
+QUEUE_COLUMNS = (
+    "pk",
+    "tracking_code",
+    "title",
+    "state",
+    "received_at",
+    "next_due_at",
+    "next_warn_at",
+    "breached_at",
+    "due_at",
+    "version",
+    "agency_id",
+    "agency__name",
+    "category__name",
+    "province__name",
+    "handler_id",
+    "handler__username",
+    "handler__first_name",
+    "handler__last_name",
+)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    view: str = "all"
+    state: str = ""
+    category_id: int | None = None
+    province_id: int | None = None
+    handler_id: int | None = None
+    is_overdue_only: bool = False
+    search: str = ""
+
+
+def handler_queue(actor: Actor, filters: QueueFilters, *, now, roles=None):
+    """The open petitions the actor may see, the most urgent first (unevaluated).
+
+    Sorted by time to breach: the earliest running deadline, petitions without one
+    last, then by receipt. `petition_queue_idx (agency, next_due_at)` serves one
+    agency's queue; the triage view shows petitions no agency has yet.
+    """
+    petitions = Petition.objects.filter(state__in=OPEN_STATES)
+    visible = _visible(actor, roles)
+    if visible is not None:
+        petitions = petitions.filter(agency_id__in=visible)
+    if filters.view == "triage":
+        petitions = petitions.filter(state=State.RECEIVED, agency__isnull=True)
+    elif filters.view == "mine":
+        petitions = petitions.filter(handler=actor.user)
+    elif filters.view == "unassigned":
+        petitions = petitions.filter(handler__isnull=True)
+    if filters.state:
+        petitions = petitions.filter(state=filters.state)
+    if filters.category_id:
+        petitions = petitions.filter(category_id=filters.category_id)
+    if filters.province_id:
+        petitions = petitions.filter(province_id=filters.province_id)
+    if filters.handler_id:
+        petitions = petitions.filter(handler_id=filters.handler_id)
+    if filters.is_overdue_only:
+        petitions = petitions.filter(overdue_q(now))
+    if search := filters.search.strip():
+        petitions = petitions.filter(
+            Q(tracking_code=search.upper()) | Q(title__icontains=search)
+        )
+    return (
+        petitions.select_related("agency", "category", "province", "handler")
+        .only(*QUEUE_COLUMNS)
+        .order_by(*QUEUE_ORDER)
+    )
+
+
+# How each SLA status reads on a badge.
+STATUS_LABELS = {
+    "on_track": _("Đúng tiến độ"),
+    "at_risk": _("Sắp đến hạn"),
+    "overdue": _("Quá hạn"),
+    "paused": _("Tạm dừng (chờ bổ sung)"),
+    "met": _("Đúng hạn"),
+}
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    petition: Petition
+    status: str  # on_track | at_risk | overdue | paused | met
+    can_claim: bool
+    can_assign: bool
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+def queue_rows(petitions, roles: StaffRoles, *, now) -> list[QueueRow]:
+    """Badges and row buttons for one page of the queue (no query per row)."""
+    return [
+        QueueRow(
+            petition=petition,
+            status=sla.sla_status(petition, now),
+            can_claim=is_allowed(roles, petition, "claim"),
+            can_assign=is_allowed(roles, petition, "assign"),
+        )
+        for petition in petitions
+    ]
+
+
+def assignable_handlers(roles: StaffRoles):
+    """Handlers a supervisor may give work to: those of the agencies supervised."""
+    users = get_user_model().objects.filter(
+        memberships__role__in=[Role.HANDLER, Role.SUPERVISOR]
+    )
+    if not roles.is_admin:
+        users = users.filter(memberships__agency_id__in=roles.supervising)
+    return users.distinct().order_by("first_name", "last_name", "username")
+
+
+def _visible(actor: Actor, roles: StaffRoles | None):
+    return roles.visible if roles is not None else actor.visible_agency_ids()
+
+
+def queue_handlers(actor: Actor, roles: StaffRoles | None = None):
+    """Handlers the queue can be filtered by: those of the agencies the actor sees."""
+    users = get_user_model().objects.filter(
+        memberships__role__in=[Role.HANDLER, Role.SUPERVISOR]
+    )
+    visible = _visible(actor, roles)
+    if visible is not None:
+        users = users.filter(memberships__agency_id__in=visible)
+    return users.distinct().order_by("first_name", "last_name", "username")
+
+
+# --- the case page ---
+
+
+def attachment_model():
+    """feedback.Attachment when that app provides it (the case page works without)."""
+    try:
+        return apps.get_model("feedback", "Attachment")
+    except LookupError:
+        return None
+
+
+def case_attachments(petition) -> list:
+    model = attachment_model()
+    if model is None:
+        return []
+    return list(model.objects.filter(petition=petition).order_by("pk"))
+
+
+def case_attachment(petition, pk):
+    """One attachment of the petition as (stored file, download name), or None.
+
+    The attachment model belongs to `feedback`; its file is its first file field.
+    """
+    model = attachment_model()
+    if model is None:
+        return None
+    attachment = model.objects.filter(petition=petition, pk=pk).first()
+    file_fields = [f.name for f in model._meta.fields if isinstance(f, FileField)]
+    if attachment is None or not file_fields:
+        return None
+    stored = getattr(attachment, file_fields[0])
+    name = next(
+        (
+            getattr(attachment, n)
+            for n in ("original_name", "filename", "name")
+            if getattr(attachment, n, "")
+        ),
+        stored.name.rsplit("/", 1)[-1],
+    )
+    return stored, name
+
+
+def case_history(petition) -> list[HistoryEntry]:
+    """The petition's history, oldest first, each entry with a readable action."""
+    entries = list(
+        HistoryEntry.objects.filter(petition=petition)
+        .select_related("agency")
+        .order_by("seq")
+    )
+    for entry in entries:
+        entry.action_label = HISTORY_LABELS.get(entry.action, entry.action)
+        if clock := entry.data.get("clock"):  # a breach names its clock
+            kind = Clock.Kind(clock) if clock in Clock.Kind.values else None
+            entry.action_label = (
+                f"{entry.action_label} ({kind.label if kind else clock})"
+            )
+    return entries
+
+
+def case_clocks(petition) -> list:
+    return list(petition.clocks.order_by("started_at", "pk"))
+
+
+def case_extension(petition):
+    return Extension.objects.filter(petition=petition).first()
+
+
+def answer_templates(petition) -> list[AnswerTemplate]:
+    return list(AnswerTemplate.objects.filter(category_id=petition.category_id))
+
+
+def transfer_targets(petition):
+    return (
+        Agency.objects.filter(is_active=True)
+        .exclude(pk=petition.agency_id)
+        .only("pk", "name")
+    )
+
+
+def agency_handlers(petition):
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__agency_id=petition.agency_id,
+            memberships__role__in=[Role.HANDLER, Role.SUPERVISOR],
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+# --- the supervisor dashboard ---
+
+
+@dataclass
+class Dashboard:
+    open_count: int
+    due_today: int
+    at_risk: int
+    overdue: int
+    load: list[dict] = field(default_factory=list)
+    escalations: list = field(default_factory=list)
+    pending_extensions: list = field(default_factory=list)
+
+
+def dashboard_figures(actor: Actor, *, now, escalation_limit=20) -> Dashboard:
+    """Load and risk of the agencies an actor supervises (4 queries).
+
+    "Due today" counts deadlines still ahead that fall before the end of the local
+    day (a deadline at 24:00 is stored as the next day's 00:00).
+    """
+    visible = actor.visible_agency_ids()
+    petitions = Petition.objects.filter(state__in=OPEN_STATES)
+    alerts = SlaAlert.objects.filter(kind=SlaAlert.Kind.BREACH)
+    extensions = Extension.objects.filter(status=Extension.Status.PENDING)
+    if visible is not None:
+        petitions = petitions.filter(agency_id__in=visible)
+        alerts = alerts.filter(clock__petition__agency_id__in=visible)
+        extensions = extensions.filter(petition__agency_id__in=visible)
+    end_of_today = local_midnight(local_today(now) + timedelta(days=1))
+    due_today = Q(next_due_at__gte=now, next_due_at__lte=end_of_today)
+    figures = {
+        "open_count": Count("pk"),
+        "due_today": Count("pk", filter=due_today),
+        "at_risk": Count("pk", filter=at_risk_q(now)),
+        "overdue": Count("pk", filter=overdue_q(now)),
+    }
+    load = (
+        petitions.values(
+            "handler_id",
+            "handler__username",
+            "handler__first_name",
+            "handler__last_name",
+        )
+        .annotate(**figures)
+        .order_by(F("handler__first_name").asc(nulls_first=True), "handler__username")
+    )
+    load = list(load)
+    totals = {
+        key: sum(row[key] for row in load)
+        for key in ("open_count", "due_today", "at_risk", "overdue")
+    }
+    return Dashboard(
+        **totals,
+        load=load,
+        escalations=list(
+            alerts.select_related(
+                "clock__petition__agency", "clock__petition__handler"
+            ).order_by("-at", "-pk")[:escalation_limit]
+        ),
+        pending_extensions=list(
+            extensions.select_related("petition__agency", "requested_by").order_by(
+                "requested_at"
+            )
+        ),
+    )
+
+
+# --- auditor figures ---
+
+MEASURES = ("received", "answered", "on_time", "late", "overdue_open")
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local dates, both included; petitions belong to it by their receipt."""
+
+    start_on: date
+    end_on: date
+
+    @property
+    def start_at(self) -> datetime:
+        return local_midnight(self.start_on)
+
+    @property
+    def end_at(self) -> datetime:
+        return local_midnight(self.end_on + timedelta(days=1))
+
+    @property
+    def slug(self) -> str:
+        return f"{self.start_on.isoformat()}_{self.end_on.isoformat()}"
+
+    @classmethod
+    def last_days(cls, days: int, *, now) -> "Period":
+        today = local_today(now)
+        return cls(today - timedelta(days=days), today)
+
+
+def measure_q(measure: str, *, now) -> Q:
+    """Which petitions of the period each report figure counts.
+
+    Answered: an answer went out (answered_at set; a petition closed for no reply
+    was not answered). On time: answered and no clock ever breached (`breached_at`
+    is never cleared). Overdue open: still owed and overdue now.
+    """
+    answered = Q(answered_at__isnull=False)
+    return {
+        "received": Q(),
+        "answered": answered,
+        "on_time": answered & Q(breached_at__isnull=True),
+        "late": answered & Q(breached_at__isnull=False),
+        "overdue_open": Q(state__in=OPEN_STATES) & overdue_q(now),
+    }[measure]
+
+
+@dataclass
+class ReportRow:
+    key: int | None  # agency id or province id; None: no agency yet (triage)
+    name: str
+    received: int = 0
+    answered: int = 0
+    on_time: int = 0
+    overdue_open: int = 0
+    working_days_total: int = 0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Answered on time per answered, in percent (None before any answer)."""
+        return 100 * self.on_time / self.answered if self.answered else None
+
+    @property
+    def on_time_rate_text(self) -> str:
+        return charts.percent(self.on_time_rate)
+
+    @property
+    def link_key(self) -> str:
+        return "none" if self.key is None else str(self.key)
+
+    @property
+    def average_working_days(self) -> float | None:
+        return self.working_days_total / self.answered if self.answered else None
+
+    def add(self, other: "ReportRow") -> None:
+        self.received += other.received
+        self.answered += other.answered
+        self.on_time += other.on_time
+        self.overdue_open += other.overdue_open
+        self.working_days_total += other.working_days_total
+
+
+@dataclass
+class Report:
+    period: Period
+    by: str  # agency | province
+    rows: list[ReportRow]
+    total: ReportRow
+
+
+def working_day_numbers(start_on: date, end_on: date, calendar) -> list[int]:
+    """W[i] = working days in (start_on, start_on + i]; W[b] - W[a] counts (a, b].
+
+    Lets PostgreSQL count working days between any two dates of the span with two
+    array lookups, instead of Python walking the calendar once per petition.
+    """
+    numbers, count, day = [0], 0, start_on
+    while day < end_on:
+        day += timedelta(days=1)
+        count += calendar.is_working_day(day)
+        numbers.append(count)
+    return numbers
+
+
+def _working_days_sql(base_on: date, numbers: list[int]) -> RawSQL:
+    # A moment's local date as an offset into the numbers: whole days since the
+    # base date's local midnight. Vietnam keeps UTC+7 all year, so this equals the
+    # local date, and costs far less per row than AT TIME ZONE and a cast.
+    def offset(column):
+        return f"LEAST(date_part('day', {column} - %s)::int + 1, {len(numbers)})"
+
+    sql = (
+        f"GREATEST(0, (%s::int[])[{offset('answered_at')}]"
+        f" - (%s::int[])[{offset('received_at')}])"
+    )
+    base_at = local_midnight(base_on)
+    return RawSQL(
+        sql, [numbers, base_at, numbers, base_at], output_field=IntegerField()
+    )
+
+
+def national_calendar() -> WorkingCalendar:
+    calendar_for = getattr(sla, "calendar_for", None)
+    return calendar_for(None) if calendar_for else WorkingCalendar()
+
+
+def on_time_reports(period: Period, *, now, calendar=None) -> dict[str, Report]:
+    """The report per agency and per province, from one scan of the period.
+
+    For petitions received in the period: received, answered, answered on time,
+    overdue still open, and the average handling time in working days (Civil Code
+    art. 147: the day of receipt is not counted). PostgreSQL groups by (agency,
+    province) — a few hundred groups at most — and Python adds them up both ways.
+    """
+    reports = {}
+    groups = list(on_time_report_queryset(period, now=now, calendar=calendar))
+    for by in ("agency", "province"):
+        rows: dict[int | None, ReportRow] = {}
+        for group in groups:
+            key = group[f"{by}_id"]
+            row = rows.setdefault(key, ReportRow(key=key, name=""))
+            row.add(ReportRow(key=key, name="", **_figures(group)))
+        names = _names(by, [key for key in rows if key is not None])
+        for row in rows.values():
+            row.name = names.get(row.key, "")
+        ordered = sorted(rows.values(), key=lambda row: (row.key is None, row.name))
+        total = ReportRow(key=None, name="")
+        for row in ordered:
+            total.add(row)
+        reports[by] = Report(period=period, by=by, rows=ordered, total=total)
+    return reports
+
+
+def on_time_report(period: Period, *, by: str, now, calendar=None) -> Report:
+    """The report per agency or per province (see `on_time_reports`)."""
+    if by not in ("agency", "province"):
+        raise ValueError(f"report by agency or province, not {by!r}")
+    return on_time_reports(period, now=now, calendar=calendar)[by]
+
+
+FIGURES = ("received", "answered", "on_time", "overdue_open", "working_days_total")
+
+
+def _figures(group: dict) -> dict:
+    return {name: group[name] for name in FIGURES}
+
+
+def on_time_report_queryset(period: Period, *, now, calendar=None):
+    """The report's one aggregate query (exposed for bench/queue.py's EXPLAIN)."""
+    calendar = calendar or national_calendar()
+    base_on = period.start_on - timedelta(days=1)
+    last_on = max(local_today(now), period.end_on)
+    numbers = working_day_numbers(base_on, last_on, calendar)
+    answered = measure_q("answered", now=now)
+    return (
+        Petition.objects.filter(
+            received_at__gte=period.start_at, received_at__lt=period.end_at
+        )
+        .values("agency_id", "province_id")
+        .annotate(
+            received=Count("pk"),
+            answered=Count("pk", filter=answered),
+            on_time=Count("pk", filter=measure_q("on_time", now=now)),
+            overdue_open=Count("pk", filter=measure_q("overdue_open", now=now)),
+            working_days_total=Sum(
+                _working_days_sql(base_on, numbers), filter=answered, default=0
+            ),
+        )
+        .order_by()
+    )
+
+
+def _names(by: str, keys: list[int]) -> dict[int, str]:
+    model = Agency if by == "agency" else Province
+    return dict(model.objects.filter(pk__in=keys).values_list("pk", "name"))
+
+
+def report_petitions(
+    period: Period, *, measure: str, now, agency_id=None, province_id=None
+):
+    """The petitions behind one figure of the report (unevaluated, newest first).
+
+    `agency_id` "none" selects the petitions still without an agency.
+    """
+    petitions = Petition.objects.filter(
+        measure_q(measure, now=now),
+        received_at__gte=period.start_at,
+        received_at__lt=period.end_at,
+    )
+    if agency_id == "none":
+        petitions = petitions.filter(agency__isnull=True)
+    elif agency_id:
+        petitions = petitions.filter(agency_id=agency_id)
+    if province_id:
+        petitions = petitions.filter(province_id=province_id)
+    return petitions.select_related("agency", "province", "category").order_by(
+        "-received_at", "-pk"
+    )
+
+
+@dataclass(frozen=True)
+class WeekCount:
+    week_start: date
+    count: int
+
+    @property
+    def label(self) -> str:
+        year, week, _ = self.week_start.isocalendar()
+        return f"{year}-W{week:02d}"
+
+
+def overdue_trend(period: Period, *, agency_ids=None) -> list[WeekCount]:
+    """Breaches recorded per ISO week (by the breach moment, local time).
+
+    Every week of the period is listed, zero included, so a chart shows the gaps.
+    """
+    first = period.start_on - timedelta(days=period.start_on.weekday())
+    petitions = Petition.objects.filter(
+        breached_at__gte=period.start_at, breached_at__lt=period.end_at
+    )
+    if agency_ids is not None:
+        petitions = petitions.filter(agency_id__in=agency_ids)
+    # Whole weeks since the first Monday's local midnight (Vietnam keeps UTC+7).
+    week = RawSQL(
+        "date_part('day', breached_at - %s)::int / 7",
+        [local_midnight(first)],
+        output_field=IntegerField(),
+    )
+    counts = dict(
+        petitions.annotate(week=week)
+        .values("week")
+        .annotate(n=Count("pk"))
+        .values_list("week", "n")
+        .order_by()
+    )
+    weeks, day, index = [], first, 0
+    while day <= period.end_on:
+        weeks.append(WeekCount(week_start=day, count=counts.get(index, 0)))
+        day, index = day + timedelta(days=7), index + 1
+    return weeks
+
+
+@dataclass(frozen=True)
+class CaseAudit:
+    petition: Petition
+    history: list[HistoryEntry]
+    chain_break: audit.ChainBreak | None
+
+    @property
+    def is_intact(self) -> bool:
+        return self.chain_break is None
+
+
+def case_audit(petition) -> CaseAudit:
+    """A case's full history and whether its hash chain is intact."""
+    return CaseAudit(
+        petition=petition,
+        history=case_history(petition),
+        chain_break=next(iter(audit.verify_history([petition.pk])), None),
+    )
