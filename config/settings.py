@@ -153,3 +153,22 @@ LOGGING = {
 # SLA: how many working days a submitter has to answer a question before the
 # petition is closed unanswered (expire).
 SLA_INFO_REPLY_WORKING_DAYS = envint("SLA_INFO_REPLY_WORKING_DAYS", 15)
+
+# --- Notifications (notifications/; docs/notifications.md) ---------------------------
+# Status sync to the National Public Service Portal: an empty URL turns it off. Each
+# POST is signed with HMAC-SHA256 using the secret; timeout in seconds per attempt.
+PORTAL_WEBHOOK_URL = os.environ.get("PORTAL_WEBHOOK_URL", "")
+PORTAL_WEBHOOK_SECRET = os.environ.get("PORTAL_WEBHOOK_SECRET", "")
+PORTAL_WEBHOOK_TIMEOUT = envint("PORTAL_WEBHOOK_TIMEOUT", 5)
+# SMS gateway: a class with send(to, text, idempotency_key). The default appends one
+# line per message to SMS_FILE_PATH/sms.log.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.channels.sms.FileBackend")
+SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", BASE_DIR / "var" / "sms"))
+# Retries: back-off base, 2×base, 4×base… capped at the maximum; after the last
+# attempt a notification is "failed" (admin: retry). A claim's lease must outlast
+# the django-q task timeout: past it, the sender is presumed dead and the row is
+# delivered again.
+NOTIFICATION_MAX_ATTEMPTS = envint("NOTIFICATION_MAX_ATTEMPTS", 10)
+NOTIFICATION_RETRY_BASE_SECONDS = envint("NOTIFICATION_RETRY_BASE_SECONDS", 60)
+NOTIFICATION_RETRY_MAX_SECONDS = envint("NOTIFICATION_RETRY_MAX_SECONDS", 3600)
+NOTIFICATION_LEASE_SECONDS = envint("NOTIFICATION_LEASE_SECONDS", 120)

@@ -6,6 +6,7 @@ from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "notifications.channels.sms.MemoryBackend"
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
 # One test database per run, so that runs side by side (several checkouts, a
 # developer beside CI) do not drop each other's database.

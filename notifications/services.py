@@ -1,8 +1,33 @@
-"""Writing to the outbox. Called by workflow services inside their transaction."""
+"""Writing to the outbox, and delivering it.
 
+Workflow services call `queue_notifications` inside their transaction; after the
+commit one django-q2 task per row (`notifications.tasks.deliver_notification`, ids
+only) calls `deliver`. The every-minute schedule (`notifications.tasks.deliver_due`)
+is the safety net: it delivers whatever is due and was not delivered, after a crash,
+a lost task, or a back-off. Delivery is at-least-once; each row's `delivery_key` goes
+with every attempt so that a repeat is recognisable downstream.
+"""
+
+import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F
+
+from notifications.channels import PermanentFailure, email, sms, webhook
 from notifications.models import Notification
+from notifications.rendering import render
+
+logger = logging.getLogger(__name__)
+
+PENDING = Notification.Status.PENDING
+SENDING = Notification.Status.SENDING
+SENT = Notification.Status.SENT
+FAILED = Notification.Status.FAILED
+# Rows claimed per round trip by the safety-net sweep.
+SWEEP_BATCH = 20
 
 
 @dataclass(frozen=True)
@@ -21,11 +46,14 @@ def queue_notifications(
     now,
     context=None,
     dedupe_key=None,
+    send_at=None,
 ) -> list[Notification]:
     """Write one pending row per recipient; rows whose dedupe key exists are skipped.
 
     `dedupe_key`, when given, is extended with the channel and address so that one event
     reaches each recipient once however often the caller runs (the sweep's guarantee).
+    `send_at` holds the rows back until then (office hours); otherwise each row's
+    delivery is enqueued when the caller's transaction commits.
     """
     rows = [
         Notification(
@@ -42,18 +70,259 @@ def queue_notifications(
                 else None
             ),
             created_at=now,
-            next_attempt_at=now,
+            next_attempt_at=send_at or now,
         )
         for r in recipients
     ]
     if not rows:
         return []
-    return Notification.objects.bulk_create(
+    rows = Notification.objects.bulk_create(
         rows, ignore_conflicts=dedupe_key is not None
     )
+    if send_at is None or send_at <= now:
+        if dedupe_key is None:
+            ids = [row.pk for row in rows]
+        else:
+            # Skipped duplicates come back without ids; any pending row of these keys
+            # may be enqueued (again), since delivery checks the row first.
+            ids = list(
+                Notification.objects.filter(
+                    dedupe_key__in=[row.dedupe_key for row in rows], status=PENDING
+                ).values_list("pk", flat=True)
+            )
+        enqueue_delivery(ids)
+    return rows
 
 
 def queue_batch(rows: list[Notification]) -> None:
     """Write many prepared rows at once (the SLA sweep); duplicate keys are skipped."""
     if rows:
-        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
+        _insert_ignoring_duplicates(rows)
+        # Ids of skipped rows are unknown; one sweep after the commit sends what is
+        # due now (breaches, escalations) instead of waiting for the next minute.
+        if any(row.next_attempt_at <= row.created_at for row in rows):
+            transaction.on_commit(_enqueue_sweep)
+
+
+def _insert_ignoring_duplicates(rows):
+    """One INSERT … ON CONFLICT DO NOTHING for many rows.
+
+    The sweep writes thousands of rows per batch; the ORM's per-field preparation
+    took most of the sweep's time, so values go to the driver as they are (JSON
+    fields serialised here).
+    """
+    import json
+
+    from django.db import connection
+    from django.db.models import JSONField
+    from psycopg2.extras import execute_values
+
+    fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    values = [
+        tuple(
+            json.dumps(getattr(row, f.attname))
+            if isinstance(f, JSONField)
+            else getattr(row, f.attname)
+            for f in fields
+        )
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        execute_values(
+            cursor,
+            f"INSERT INTO {Notification._meta.db_table} ({columns}) VALUES %s "
+            "ON CONFLICT DO NOTHING",
+            values,
+            page_size=5000,
+        )
+
+
+def enqueue_delivery(ids) -> None:
+    """After the commit, one delivery task per row (ids only: no personal data in
+    the queue). Before the commit a worker would not see the rows yet."""
+    ids = list(ids)
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids))
+
+
+def _enqueue(ids):
+    from django_q.tasks import async_task
+
+    for pk in ids:
+        # save=False: the row records the outcome; a result row per message would
+        # only load the task table (failures are still saved).
+        async_task(
+            "notifications.tasks.deliver_notification",
+            pk,
+            task_name=f"notification-{pk}",
+            save=False,
+        )
+
+
+def _enqueue_sweep():
+    from django_q.tasks import async_task
+
+    async_task("notifications.tasks.deliver_due", save=False)
+
+
+# --- delivery -----------------------------------------------------------------
+
+
+def deliver(*, notification_id, now) -> str | None:
+    """Send one notification if it is pending and due; return its new status.
+
+    The claim is a conditional UPDATE (pending → sending, with a lease), so two
+    workers given the same row send it once, and a row that is already sent, failed,
+    being sent, or not due yet (office hours, back-off) is left alone (None).
+    """
+    claimed = Notification.objects.filter(
+        pk=notification_id, status=PENDING, next_attempt_at__lte=now
+    ).update(
+        status=SENDING,
+        claimed_until=now + _lease(),
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return None
+    return _send(Notification.objects.get(pk=notification_id), now=now)
+
+
+def deliver_due_batch(*, now, limit=SWEEP_BATCH) -> int:
+    """Claim up to `limit` due rows and send them; return how many were claimed.
+
+    `FOR UPDATE SKIP LOCKED` lets several sweeps (and workers) run side by side, each
+    taking rows no other one holds; the partial index on pending rows keeps the search
+    proportional to what is due. The caller loops until this returns 0.
+    """
+    release_expired_claims(now=now)
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(status=PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Notification.objects.filter(pk__in=ids).update(
+            status=SENDING,
+            claimed_until=now + _lease(),
+            attempts=F("attempts") + 1,
+        )
+    for row in Notification.objects.filter(pk__in=ids).order_by("pk"):
+        _send(row, now=now)
+    return len(ids)
+
+
+def release_expired_claims(*, now) -> int:
+    """Rows whose sender died mid-send (lease over) become deliverable again.
+
+    The message may have gone out before the crash: the retry carries the same
+    delivery key. A row out of attempts fails instead.
+    """
+    expired = Notification.objects.filter(status=SENDING, claimed_until__lte=now)
+    error = "The worker sending this notification stopped before it finished."
+    failed = expired.filter(attempts__gte=settings.NOTIFICATION_MAX_ATTEMPTS).update(
+        status=FAILED, claimed_until=None, last_error=error
+    )
+    released = expired.update(status=PENDING, claimed_until=None, last_error=error)
+    if failed or released:
+        logger.warning(
+            "Notification claims expired: %s back to pending, %s failed",
+            released,
+            failed,
+        )
+    return released + failed
+
+
+@transaction.atomic
+def retry_notifications(*, ids, now) -> int:
+    """Put failed notifications back to pending with a fresh set of attempts."""
+    retried = list(
+        Notification.objects.select_for_update()
+        .filter(pk__in=list(ids), status=FAILED)
+        .values_list("pk", flat=True)
+    )
+    Notification.objects.filter(pk__in=retried).update(
+        status=PENDING, attempts=0, next_attempt_at=now, claimed_until=None
+    )
+    enqueue_delivery(retried)
+    return len(retried)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential back-off after the n-th failed attempt: base, 2×base, 4×base…
+    capped (1, 2, 4, 8… minutes with the defaults)."""
+    base = settings.NOTIFICATION_RETRY_BASE_SECONDS
+    seconds = base * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, settings.NOTIFICATION_RETRY_MAX_SECONDS))
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
+
+
+def _send(row, *, now) -> str:
+    """Render and send a claimed row, then record the outcome."""
+    key = str(row.delivery_key)
+    try:
+        if row.channel == Notification.Channel.WEBHOOK:
+            webhook.send(payload=row.context, idempotency_key=key, now=now)
+        else:
+            texts = render(row)
+            if row.channel == Notification.Channel.EMAIL:
+                email.send(
+                    to=row.recipient_address,
+                    subject=texts.subject,
+                    body=texts.body,
+                    idempotency_key=key,
+                )
+            elif row.channel == Notification.Channel.SMS:
+                sms.send(to=row.recipient_address, text=texts.sms, idempotency_key=key)
+            else:
+                raise PermanentFailure(f"Unknown channel {row.channel!r}.")
+    except Exception as error:
+        # Every failure is recorded on the row, never raised into the task queue.
+        final = isinstance(error, PermanentFailure)
+        return _record_failure(row, error, now=now, final=final)
+    # The first success counts; a row released after an expired lease and sent by
+    # this late worker is sent, whatever its status became meanwhile.
+    Notification.objects.filter(pk=row.pk).exclude(status=SENT).update(
+        status=SENT, sent_at=now, claimed_until=None, last_error=""
+    )
+    return SENT
+
+
+def _record_failure(row, error, *, now, final) -> str:
+    message = f"{type(error).__name__}: {error}"[:2000]
+    if final or row.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+        status, next_attempt_at = FAILED, row.next_attempt_at
+        logger.error("Notification %s failed for good: %s", row.pk, message)
+    else:
+        status, next_attempt_at = PENDING, now + retry_delay(row.attempts)
+        logger.warning(
+            "Notification %s attempt %s failed, next at %s: %s",
+            row.pk,
+            row.attempts,
+            next_attempt_at.isoformat(),
+            message,
+        )
+    # Only while this worker still holds the claim; after an expired lease the row
+    # belongs to whoever claimed it next.
+    Notification.objects.filter(pk=row.pk, status=SENDING).update(
+        status=status,
+        next_attempt_at=next_attempt_at,
+        claimed_until=None,
+        last_error=message,
+    )
+    return status
+
+
+def outbox_counts() -> dict[str, int]:
+    """Rows per status (commands, bench)."""
+    rows = Notification.objects.values_list("status").annotate(n=Count("pk"))
+    return {status: n for status, n in rows.order_by("status")}
+
+
+def portal_sync_enabled() -> bool:
+    """Status sync is on when PORTAL_WEBHOOK_URL is set (read at call time)."""
+    return webhook.is_enabled()

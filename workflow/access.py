@@ -56,30 +56,12 @@ class Actor:
     def has_global_role(self, role: Role) -> bool:
         return (role, None) in self.memberships
 
-    def agency_roles(self, agency) -> set[str]:
-        """Roles held for `agency`: direct ones, and supervisor from an ancestor."""
-        if agency is None:
-            return set()
-        roles = {role for role, agency_id in self.memberships if agency_id == agency.pk}
-        supervised = {a for role, a in self.memberships if role == Role.SUPERVISOR}
-        if supervised and Role.SUPERVISOR not in roles:
-            if supervised.intersection(agency.ancestor_ids()):
-                roles.add(Role.SUPERVISOR)
-        return roles
-
     def visible_agency_ids(self) -> list[int] | None:
         """Agencies whose petitions this actor may see; None means all of them."""
-        if self.is_admin or any(agency is None for _, agency in self.memberships):
-            return None
-        from workflow.models.agencies import _subtree_ids
+        from workflow.permissions import StaffRoles
 
-        ids: set[int] = set()
-        for role, agency_id in self.memberships:
-            if role == Role.SUPERVISOR:
-                ids.update(_subtree_ids(agency_id))
-            else:
-                ids.add(agency_id)
-        return sorted(ids)
+        visible = StaffRoles.of(self).visible
+        return None if visible is None else sorted(visible)
 
 
 # --- web pages: who is asking, and what they may open ------------------------------

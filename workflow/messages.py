@@ -4,11 +4,18 @@ Called by the services inside their transaction. The rows name a template
 (`templates/notifications/<event>-*.txt`) and carry ids only.
 """
 
+from django.utils import timezone, translation
+
 from notifications.models import Notification
-from notifications.services import Recipient, queue_notifications
-from workflow.models import Membership, Role
+from notifications.services import (
+    Recipient,
+    portal_sync_enabled,
+    queue_notifications,
+)
+from workflow.models import Channel, Membership, Role, State
 
 EMAIL, SMS = Notification.Channel.EMAIL, Notification.Channel.SMS
+WEBHOOK = Notification.Channel.WEBHOOK
 
 
 def submitter_recipients(petition) -> list[Recipient]:
@@ -49,6 +56,16 @@ def handler_recipients(petition) -> list[Recipient]:
 
 
 def _to(event, petition, recipients, *, now, dedupe_key=None, **context):
+    # Display values are snapshotted now: a message retried later tells what was
+    # true when the event happened.
+    with translation.override("vi"):
+        state_label = str(petition.get_state_display())
+    context = {
+        "title": petition.title,
+        "state_label": state_label,
+        "due_at": petition.due_at.isoformat() if petition.due_at else None,
+        **context,
+    }
     return queue_notifications(
         event=event,
         petition_id=petition.pk,
@@ -76,8 +93,14 @@ def petition_rejected(petition, *, now):
     _to("rejected", petition, submitter_recipients(petition), now=now)
 
 
-def information_requested(petition, *, now):
-    _to("info_requested", petition, submitter_recipients(petition), now=now)
+def information_requested(petition, *, now, question=""):
+    _to(
+        "info_requested",
+        petition,
+        submitter_recipients(petition),
+        now=now,
+        question=question,
+    )
 
 
 def information_provided(petition, *, now):
@@ -103,6 +126,45 @@ def petition_merged(petition, *, now):
         submitter_recipients(petition),
         now=now,
         into=petition.merged_into.tracking_code,
+    )
+
+
+def status_changed(petition, *, now):
+    """Status sync: the portal hears of each state change of a petition it sent.
+
+    Call after the petition is saved (its version counts the changes). The payload is
+    a snapshot taken now, so that a delivery retried later still tells this change;
+    `version` orders changes made at the same moment. docs/notifications.md is the
+    contract with the portal team.
+    """
+    if petition.channel != Channel.PORTAL or not portal_sync_enabled():
+        return
+    with translation.override("vi"):
+        state_label = str(petition.get_state_display())
+    payload = {
+        "external_id": petition.channel_ref,
+        "tracking_code": petition.tracking_code,
+        "state": petition.state,
+        "state_label": state_label,
+        "version": petition.version,
+        "at": _vietnam_time(now),
+        "due_at": _vietnam_time(petition.due_at) if petition.due_at else None,
+    }
+    if petition.state == State.ANSWERED:
+        payload["answer"] = petition.answer
+    queue_notifications(
+        event="status_changed",
+        petition_id=petition.pk,
+        recipients=[Recipient(WEBHOOK)],
+        now=now,
+        context=payload,
+    )
+
+
+def _vietnam_time(moment) -> str:
+    # RFC 3339 in Vietnam's time, like the intake API's answers (+07:00).
+    return timezone.localtime(moment, timezone.get_default_timezone()).isoformat(
+        timespec="seconds"
     )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from workflow import services
+from workflow.errors import NotAllowedNow, NotPermitted
 from workflow.models import Role, State
 from workflow.models.agencies import _subtree_ids
 
@@ -21,7 +21,8 @@ COORDINATOR = "coordinator"  # the triage desk (global role)
 WORKING = (State.ASSIGNED, State.IN_PROGRESS, State.AWAITING_INFO)
 AGENCY_OPEN = (*WORKING, State.ANSWER_REVIEW)
 
-# action → {state: who}. Mirrors the role and state checks of workflow.services.
+# action → {state: who}. The services check every staff action against this table
+# (require()), and screens offer only what it allows (allowed_actions()).
 RULES: dict[str, dict[str, str]] = {
     "triage": {State.RECEIVED: COORDINATOR},
     "claim": dict.fromkeys(WORKING, HANDLER),
@@ -38,6 +39,8 @@ RULES: dict[str, dict[str, str]] = {
     "expire": {State.AWAITING_INFO: SUPERVISOR},
     "request_extension": dict.fromkeys(AGENCY_OPEN, HANDLER),
     "decide_extension": dict.fromkeys(AGENCY_OPEN, SUPERVISOR),
+    # Not offered as a form: the submitter closes; a supervisor may too.
+    "close": {State.ANSWERED: SUPERVISOR},
 }
 
 # The order in which the case page offers them: the usual next step first.
@@ -87,8 +90,8 @@ class StaffRoles:
     is_auditor: bool
     handling: frozenset[int]  # agencies where the actor handles (or supervises)
     supervising: frozenset[int]  # agencies supervised, with their subtrees
-    # Agencies whose petitions the actor sees (None: all), as
-    # Actor.visible_agency_ids() says, without reading the agency tree again.
+    # Agencies whose petitions the actor sees (None: all): their own agencies and,
+    # for supervisors, every agency below.
     visible: frozenset[int] | None = None
 
     @classmethod
@@ -147,15 +150,35 @@ def is_allowed(roles: StaffRoles, petition, action: str) -> bool:
     if action == "claim":
         return petition.handler_id is None
     if action == "request_extension":
-        return hasattr(services, "request_extension") and _extension(petition) is None
+        return _extension(petition) is None
     if action == "decide_extension":
         extension = _extension(petition)
-        return (
-            hasattr(services, "decide_extension")
-            and extension is not None
-            and extension.status == extension.Status.PENDING
-        )
+        return extension is not None and extension.status == extension.Status.PENDING
     return True
+
+
+WHO = {
+    COORDINATOR: _("a coordinator"),
+    HANDLER: _("a handler or supervisor of the petition's agency"),
+    SUPERVISOR: _("a supervisor of the petition's agency"),
+}
+
+
+def require(actor, petition, action: str) -> None:
+    """Refuse `action` unless the petition's state allows it and the actor may take it.
+
+    NotAllowedNow when the state does not allow the action at all; NotPermitted when
+    it does but not for this actor.
+    """
+    who = RULES[action].get(petition.state)
+    if who is None:
+        raise NotAllowedNow(
+            f"Action {action!r} is not possible while petition "
+            f"{petition.tracking_code} is {petition.get_state_display()} "
+            f"({petition.state})."
+        )
+    if not StaffRoles.of(actor).holds(who, petition.agency_id):
+        raise NotPermitted(f"Only {WHO[who]} may take the action {action!r} now.")
 
 
 def allowed_actions(roles: StaffRoles, petition) -> list[str]:

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
-from workflow import messages, sla
+from workflow import messages, permissions, sla
 from workflow.access import Actor
 from workflow.areas.models import Commune, Province
 from workflow.errors import (
@@ -29,12 +29,10 @@ from workflow.models import (
     Extension,
     Petition,
     Priority,
-    Role,
     State,
     SubmitterKind,
 )
 from workflow.models.petitions import (
-    AGENCY_STATES,
     OPEN_STATES,
     hash_secret,
     new_secret,
@@ -42,8 +40,6 @@ from workflow.models.petitions import (
 )
 from workflow.routing import route_petition
 
-HANDLING_ROLES = {Role.HANDLER, Role.SUPERVISOR}
-SUPERVISING_ROLES = {Role.SUPERVISOR}
 # How long after an answer the submitter may dispute it (reopen).
 DISPUTE_WINDOW_DAYS = 30
 
@@ -260,7 +256,7 @@ def _insert_with_fresh_code(petition, channel, channel_ref):
 def triage_petition(*, petition_id, actor, agency_id, expected_version=None, reason=""):
     """A coordinator sends a petition waiting in the triage queue to an agency."""
     petition = _lock(petition_id, expected_version)
-    _require_coordinator(actor)
+    permissions.require(actor, petition, "triage")
     agency = _active_agency(agency_id)
     now = timezone.now()
     _step(petition, petition.triage, agency=agency)
@@ -287,10 +283,7 @@ def reject_petition(
     their own procedures).
     """
     petition = _lock(petition_id, expected_version)
-    if petition.state == State.RECEIVED:
-        _require_coordinator(actor)
-    else:
-        _require_agency_role(actor, petition, SUPERVISING_ROLES, "reject")
+    permissions.require(actor, petition, "reject")
     reason = _required_reason(reason)
     now = timezone.now()
     from_state = petition.state
@@ -318,11 +311,7 @@ def reject_petition(
 def claim_petition(*, petition_id, actor, expected_version=None):
     """A handler takes an unassigned petition of the agency's queue for themselves."""
     petition = _lock(petition_id, expected_version)
-    _require_agency_role(actor, petition, HANDLING_ROLES, "claim")
-    if petition.state not in (State.ASSIGNED, State.IN_PROGRESS, State.AWAITING_INFO):
-        raise NotAllowedNow(
-            f"A petition that is {petition.get_state_display()} cannot be claimed."
-        )
+    permissions.require(actor, petition, "claim")
     if petition.handler_id is not None:
         raise PetitionChanged(
             f"{petition.tracking_code} is already handled by {petition.handler}."
@@ -344,13 +333,14 @@ def claim_petition(*, petition_id, actor, expected_version=None):
 def assign_handler(*, petition_id, actor, handler, expected_version=None):
     """A supervisor gives a petition to one of the agency's handlers."""
     petition = _lock(petition_id, expected_version)
-    _require_agency_role(actor, petition, SUPERVISING_ROLES, "assign")
+    permissions.require(actor, petition, "assign")
     if petition.state not in (State.ASSIGNED, State.IN_PROGRESS, State.AWAITING_INFO):
         raise NotAllowedNow(
             f"A petition that is {petition.get_state_display()} "
             "cannot be assigned to a handler."
         )
-    if not Actor.staff(handler).agency_roles(petition.agency) & HANDLING_ROLES:
+    handler_roles = permissions.StaffRoles.of(Actor.staff(handler))
+    if not handler_roles.holds(permissions.HANDLER, petition.agency_id):
         raise InvalidInput(
             f"{handler} does not work for {petition.agency}.", field="handler"
         )
@@ -372,7 +362,7 @@ def assign_handler(*, petition_id, actor, handler, expected_version=None):
 def accept_petition(*, petition_id, actor, expected_version=None):
     """The assigned agency accepts the petition for handling."""
     petition = _lock(petition_id, expected_version)
-    _require_agency_role(actor, petition, HANDLING_ROLES, "accept")
+    permissions.require(actor, petition, "accept")
     now = timezone.now()
     _step(petition, petition.accept, handler=actor.user)
     _finish(petition, actor=actor, action="accept", from_state=State.ASSIGNED, now=now)
@@ -383,7 +373,7 @@ def accept_petition(*, petition_id, actor, expected_version=None):
 def transfer_petition(*, petition_id, actor, agency_id, reason, expected_version=None):
     """Pass a petition to the competent agency; the case deadline stays."""
     petition = _lock(petition_id, expected_version)
-    _require_agency_role(actor, petition, HANDLING_ROLES, "transfer")
+    permissions.require(actor, petition, "transfer")
     reason = _required_reason(reason)
     target = _active_agency(agency_id)
     if target.pk == petition.agency_id:
@@ -410,7 +400,7 @@ def transfer_petition(*, petition_id, actor, agency_id, reason, expected_version
 def return_to_triage(*, petition_id, actor, reason, expected_version=None):
     """An agency that is not competent, and knows none that is, sends it back."""
     petition = _lock(petition_id, expected_version)
-    _require_agency_role(actor, petition, HANDLING_ROLES, "return to triage")
+    permissions.require(actor, petition, "return_to_triage")
     reason = _required_reason(reason)
     now = timezone.now()
     from_agency = petition.agency_id
@@ -431,7 +421,7 @@ def return_to_triage(*, petition_id, actor, reason, expected_version=None):
 def request_information(*, petition_id, actor, question, expected_version=None):
     """Ask the submitter for more information; the answer clock pauses meanwhile."""
     petition = _lock(petition_id, expected_version)
-    _require_agency_role(actor, petition, HANDLING_ROLES, "ask for information")
+    permissions.require(actor, petition, "request_info")
     question = _required_reason(question, what="question")
     now = timezone.now()
     _step(petition, petition.request_info, reply_due_at=sla.reply_due_at(petition, now))
@@ -443,7 +433,7 @@ def request_information(*, petition_id, actor, question, expected_version=None):
         now=now,
         reason=question,
     )
-    messages.information_requested(petition, now=now)
+    messages.information_requested(petition, now=now, question=question)
     return petition
 
 
@@ -472,7 +462,7 @@ def expire_petition(*, petition_id, actor, expected_version=None):
     """Close a petition whose submitter never sent the information asked for."""
     petition = _lock(petition_id, expected_version)
     if not actor.is_system:
-        _require_agency_role(actor, petition, SUPERVISING_ROLES, "close for no reply")
+        permissions.require(actor, petition, "expire")
     now = timezone.now()
     _step(petition, petition.expire, now=now)
     _finish(
@@ -486,7 +476,7 @@ def expire_petition(*, petition_id, actor, expected_version=None):
 def answer_petition(*, petition_id, actor, text, expected_version=None):
     """Answer the submitter, or send the answer for review where the agency wants."""
     petition = _lock(petition_id, expected_version)
-    _require_agency_role(actor, petition, HANDLING_ROLES, "answer")
+    permissions.require(actor, petition, "answer")
     text = _required_reason(text, what="answer")
     now = timezone.now()
     _step(
@@ -508,7 +498,7 @@ def answer_petition(*, petition_id, actor, text, expected_version=None):
 def approve_answer(*, petition_id, actor, expected_version=None):
     """A supervisor lets a reviewed answer go out to the submitter."""
     petition = _lock(petition_id, expected_version)
-    _require_agency_role(actor, petition, SUPERVISING_ROLES, "approve an answer")
+    permissions.require(actor, petition, "approve_answer")
     now = timezone.now()
     _step(petition, petition.approve_answer, now=now)
     _finish(
@@ -526,7 +516,7 @@ def approve_answer(*, petition_id, actor, expected_version=None):
 def return_answer(*, petition_id, actor, reason, expected_version=None):
     """A supervisor sends a draft answer back to the handler for rework."""
     petition = _lock(petition_id, expected_version)
-    _require_agency_role(actor, petition, SUPERVISING_ROLES, "return an answer")
+    permissions.require(actor, petition, "return_answer")
     reason = _required_reason(reason)
     now = timezone.now()
     _step(petition, petition.return_answer)
@@ -575,7 +565,7 @@ def close_petition(*, petition_id, actor, expected_version=None):
     """Close an answered petition (the submitter accepts it, or a supervisor)."""
     petition = _lock(petition_id, expected_version)
     if not (actor.is_submitter or actor.is_system):
-        _require_agency_role(actor, petition, SUPERVISING_ROLES, "close")
+        permissions.require(actor, petition, "close")
     now = timezone.now()
     _step(petition, petition.close, now=now)
     _finish(petition, actor=actor, action="close", from_state=State.ANSWERED, now=now)
@@ -607,10 +597,7 @@ def merge_petition(
 ):
     """Close a duplicate into the petition that carries on (same agency or triage)."""
     petition = _lock(petition_id, expected_version)
-    if petition.state == State.RECEIVED:
-        _require_coordinator(actor)
-    else:
-        _require_agency_role(actor, petition, HANDLING_ROLES, "merge")
+    permissions.require(actor, petition, "merge")
     reason = _required_reason(reason)
     target = Petition.objects.filter(tracking_code=into_tracking_code).first()
     if target is None or target.pk == petition.pk:
@@ -650,11 +637,7 @@ def request_extension(*, petition_id, actor, days, reason, expected_version=None
     the new one, and a breach already recorded stays recorded.
     """
     petition = _lock(petition_id, expected_version)
-    _require_agency_role(actor, petition, HANDLING_ROLES, "request an extension")
-    if petition.state not in AGENCY_STATES:
-        raise NotAllowedNow(
-            f"A petition that is {petition.get_state_display()} cannot be extended."
-        )
+    permissions.require(actor, petition, "request_extension")
     reason = _required_reason(reason)
     try:
         days = int(days)
@@ -691,7 +674,7 @@ def request_extension(*, petition_id, actor, days, reason, expected_version=None
 def decide_extension(*, petition_id, actor, approve, note="", expected_version=None):
     """A supervisor approves or refuses the pending extension request."""
     petition = _lock(petition_id, expected_version)
-    _require_agency_role(actor, petition, SUPERVISING_ROLES, "decide on extensions")
+    permissions.require(actor, petition, "decide_extension")
     extension = Extension.objects.filter(
         petition=petition, status=Extension.Status.PENDING
     ).first()
@@ -826,6 +809,8 @@ def _finish(
     )
     petition.version += 1
     petition.save(update_fields=[*SAVED_FIELDS, *extra_fields])
+    if petition.state != from_state or action == "submit":
+        messages.status_changed(petition, now=now)
     return entry
 
 
@@ -845,21 +830,6 @@ def _active_agency(agency_id):
     if agency is None:
         raise InvalidInput(f"Unknown agency {agency_id!r}.", field="agency")
     return agency
-
-
-def _require_coordinator(actor):
-    if actor.is_admin or actor.has_global_role(Role.COORDINATOR):
-        return
-    raise NotPermitted(
-        "Only a coordinator may decide on petitions in the triage queue."
-    )
-
-
-def _require_agency_role(actor, petition, roles, what):
-    if actor.is_admin or actor.agency_roles(petition.agency) & roles:
-        return
-    names = " or ".join(sorted(str(r.label) for r in roles))
-    raise NotPermitted(f"Only a {names} of the petition's agency may {what}.")
 
 
 def _require_submitter(actor):

@@ -44,10 +44,12 @@ def running_cluster(log_path, **extra_env):
             stop(process)
 
 
-def stop(process, sig=signal.SIGTERM):
+def stop(process):
+    """SIGTERM to the cluster's main process (it stops its workers in about a
+    second); the whole process group is killed only if that hangs."""
     if process.poll() is None:
         try:
-            os.killpg(process.pid, sig)
+            process.send_signal(signal.SIGTERM)
             process.wait(20)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)

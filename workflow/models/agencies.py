@@ -42,14 +42,6 @@ class Agency(models.Model):
     def __str__(self):
         return self.name
 
-    def ancestor_ids(self) -> list[int]:
-        """Ids of this agency's parents, nearest first (trees are shallow)."""
-        ids, node = [], self
-        while node.parent_id is not None:
-            ids.append(node.parent_id)
-            node = node.parent
-        return ids
-
     def subtree_ids(self) -> list[int]:
         """This agency and every agency below it (one recursive query)."""
         return _subtree_ids(self.pk)
