@@ -14,21 +14,14 @@ per second from the cluster's start to the last row sent, and in steady state
 (first to last `sent_at`).
 """
 
+import argparse
+import os
+import signal
+import subprocess
 import sys
-from pathlib import Path
+import time
 
-# This folder holds scripts named like standard modules (queue.py); searched
-# first, they would shadow them. Searched last, `common` is still found.
-sys.path.remove(str(Path(__file__).resolve().parent))
-sys.path.append(str(Path(__file__).resolve().parent))
-
-import argparse  # noqa: E402
-import os  # noqa: E402
-import signal  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
-
-from common import ROOT, use_bench_database  # noqa: E402
+from common import ROOT, use_bench_database
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "workflow",
     "workflow.areas",
     "feedback",
+    "feedback.integrations",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +154,32 @@ LOGGING = {
 # SLA: how many working days a submitter has to answer a question before the
 # petition is closed unanswered (expire).
 SLA_INFO_REPLY_WORKING_DAYS = envint("SLA_INFO_REPLY_WORKING_DAYS", 15)
+
+# --- Citizen web (feedback app) --------------------------------------------------
+# Abuse limits of the public form and tracking page, counted in PostgreSQL by
+# feedback.ratelimit so that every worker shares one count. Windows in seconds.
+FEEDBACK_SUBMIT_LIMIT_PER_IP = envint("FEEDBACK_SUBMIT_LIMIT_PER_IP", 5)
+FEEDBACK_SUBMIT_WINDOW_PER_IP = envint("FEEDBACK_SUBMIT_WINDOW_PER_IP", 600)
+FEEDBACK_SUBMIT_LIMIT_PER_CONTACT = envint("FEEDBACK_SUBMIT_LIMIT_PER_CONTACT", 3)
+FEEDBACK_SUBMIT_WINDOW_PER_CONTACT = envint("FEEDBACK_SUBMIT_WINDOW_PER_CONTACT", 3600)
+FEEDBACK_TRACK_LIMIT_PER_IP = envint("FEEDBACK_TRACK_LIMIT_PER_IP", 10)
+FEEDBACK_TRACK_WINDOW_PER_IP = envint("FEEDBACK_TRACK_WINDOW_PER_IP", 600)
+# Behind a reverse proxy every request comes from the proxy: name the request.META
+# key of the header the proxy sets to the client's address (e.g. HTTP_X_REAL_IP).
+# Only a header the proxy overwrites may be trusted; empty means REMOTE_ADDR.
+FEEDBACK_CLIENT_IP_HEADER = os.environ.get("FEEDBACK_CLIENT_IP_HEADER", "")
+# Attachments: PDF, JPEG or PNG, recognised by their content.
+FEEDBACK_MAX_ATTACHMENTS = envint("FEEDBACK_MAX_ATTACHMENTS", 5)
+FEEDBACK_ATTACHMENT_MAX_BYTES = envint("FEEDBACK_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+FEEDBACK_ATTACHMENTS_TOTAL_MAX_BYTES = envint(
+    "FEEDBACK_ATTACHMENTS_TOTAL_MAX_BYTES", 15 * 1024 * 1024
+)
+
+# --- Machine interfaces (feedback.integrations: intake API, Open311) --------------
+# The Open311 jurisdiction this server answers for: a client's non-empty
+# jurisdiction_id must equal it. The contact and key service shown by discovery.
+OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", "pakn")
+OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", DEFAULT_FROM_EMAIL)
 
 # --- Notifications (notifications/; docs/notifications.md) ---------------------------
 # Status sync to the National Public Service Portal: an empty URL turns it off. Each

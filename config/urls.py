@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("feedback.integrations.urls")),
     path("", include("feedback.urls")),
     path("", include("workflow.urls")),
 ]

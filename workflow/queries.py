@@ -516,7 +516,7 @@ def _figures(group: dict) -> dict:
 
 
 def on_time_report_queryset(period: Period, *, now, calendar=None):
-    """The report's one aggregate query (exposed for bench/queue.py's EXPLAIN)."""
+    """The report's one aggregate query (bench/handler_queue.py EXPLAINs it)."""
     calendar = calendar or national_calendar()
     base_on = period.start_on - timedelta(days=1)
     last_on = max(local_today(now), period.end_on)

@@ -1,6 +1,6 @@
 """Benchmark: the handler queue page and the auditor report at 1,000,000 petitions.
 
-    .venv/bin/python bench/queue.py [--petitions 1000000] [--requests 50] [--refill]
+    .venv/bin/python bench/handler_queue.py [--petitions N] [--requests 50] [--refill]
 
 Uses its own database (`pakn_bench_queue`, or BENCH_DATABASE) on the embedded
 PostgreSQL (or DATABASE_URL's server), never the development database. Fills it
@@ -181,7 +181,7 @@ def insert_columns(model) -> tuple[list[str], list[str]]:
         elif field.get_internal_type() in ("CharField", "TextField"):
             values.append("''")
         else:
-            raise SystemExit(f"bench/queue.py: no value for {field.column}")
+            raise SystemExit(f"bench/handler_queue.py: no value for {field.column}")
     return columns, values
 
 

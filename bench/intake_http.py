@@ -1,0 +1,235 @@
+"""Benchmark: the intake API over HTTP, gunicorn with 2 workers (target ≥ 400/s).
+
+    .venv/bin/python bench/intake_http.py [--requests 5000] [--connections 8]
+        [--worker-class gthread --threads 4] [--max-seconds 120]
+
+Uses its own database (`pakn_bench_http`, see common.py) with the demo's reference
+data, issues an API key (rate-limited, with a limit the run never reaches, so the
+counter is still updated on every call), starts gunicorn on a free port of
+127.0.0.1 and sends POST /api/v1/petitions from threads of this process, each
+on its own keep-alive connection. The run is bounded by a request count and a
+time limit. Prints requests per second, answers by status and latency
+percentiles, then stops gunicorn.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+
+from common import ROOT, use_bench_database
+
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def api_bodies(count):
+    """JSON bodies for the API, from the same varied petitions as bench/intake.py."""
+    from intake import bodies
+
+    for arguments in bodies(count, prefix="HTTP"):
+        yield json.dumps(
+            {
+                "external_id": arguments["channel_ref"],
+                "submitter": {
+                    "kind": arguments["submitter_kind"],
+                    "name": arguments["submitter_name"],
+                    "email": arguments["email"],
+                    "phone": arguments["phone"],
+                },
+                "title": arguments["title"],
+                "content": arguments["content"],
+                "category": arguments["category"],
+                "province": arguments["province"],
+                "commune": arguments["commune"],
+                "publish_consent": arguments["publish_consent"],
+            }
+        ).encode()
+
+
+def start_gunicorn(port, args, log):
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--workers",
+        "2",
+        "--worker-class",
+        args.worker_class,
+        "--threads",
+        str(args.threads),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
+    return subprocess.Popen(
+        command, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=log
+    )
+
+
+def wait_until_ready(port, process, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {process.returncode}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/api/v1/schema")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer within 30 s")
+
+
+def hammer(port, key, bodies, *, connections, max_seconds):
+    """Send every body once over `connections` keep-alive connections."""
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    work = iter(bodies)
+    lock = threading.Lock()
+    results = []  # (status, seconds)
+    deadline = time.monotonic() + max_seconds
+
+    def client():
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        while time.monotonic() < deadline:
+            with lock:
+                body = next(work, None)
+            if body is None:
+                break
+            started = time.perf_counter()
+            try:
+                connection.request("POST", "/api/v1/petitions", body, headers)
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                status = 0
+            mine.append((status, time.perf_counter() - started))
+        connection.close()
+        with lock:
+            results.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(connections)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, time.perf_counter() - started
+
+
+def percentile(sorted_values, fraction):
+    return sorted_values[
+        min(int(len(sorted_values) * fraction), len(sorted_values) - 1)
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=5000)
+    parser.add_argument("--warm-up", type=int, default=200)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--worker-class", default="gthread", choices=["sync", "gthread"]
+    )
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--max-seconds", type=float, default=120)
+    args = parser.parse_args()
+
+    use_bench_database("pakn_bench_http")
+    from django.db import connections
+    from django.utils import timezone
+    from intake import prepare
+
+    from feedback.integrations.keys import issue_api_key
+    from workflow.models import Petition
+
+    prepare()
+    _, key = issue_api_key(
+        name=f"bench-{time.time_ns()}",
+        now=timezone.now(),
+        requests_per_minute=10**9,
+    )
+    bodies = list(api_bodies(args.warm_up + args.requests))
+    connections.close_all()
+
+    port = free_port()
+    with tempfile.TemporaryFile() as log:
+        server = start_gunicorn(port, args, log)
+        try:
+            wait_until_ready(port, server)
+            hammer(
+                port,
+                key,
+                bodies[: args.warm_up],
+                connections=args.connections,
+                max_seconds=args.max_seconds,
+            )
+            results, elapsed = hammer(
+                port,
+                key,
+                bodies[args.warm_up :],
+                connections=args.connections,
+                max_seconds=args.max_seconds,
+            )
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        log.seek(0)
+        server_log = log.read().decode(errors="replace").strip()
+
+    latencies = sorted(seconds for _, seconds in results)
+    statuses = Counter(status for status, _ in results)
+    created = Petition.objects.filter(channel_ref__startswith="HTTP-").count()
+    print(
+        f"gunicorn            : 2 workers, {args.worker_class}"
+        + (f" × {args.threads} threads" if args.worker_class == "gthread" else "")
+        + f", 127.0.0.1:{port}"
+    )
+    print(f"load                : {args.connections} keep-alive connections")
+    print(f"requests            : {len(results)} in {elapsed:.2f} s")
+    print(
+        f"rate                : {len(results) / elapsed:,.0f} requests/s (target ≥ 400)"
+    )
+    print(f"answers             : {dict(sorted(statuses.items()))}")
+    print(f"petitions in the db : {created} (warm-up included)")
+    print(
+        "latency             : "
+        f"p50 {percentile(latencies, 0.50) * 1000:.1f} ms, "
+        f"p90 {percentile(latencies, 0.90) * 1000:.1f} ms, "
+        f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, "
+        f"max {latencies[-1] * 1000:.1f} ms"
+    )
+    if server_log:
+        print("gunicorn said:\n" + server_log[-2000:])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+"""The intake API for the National Public Service Portal, under /api/v1/.
+
+Parse and check the body, call the workflow's intake service, answer in JSON.
+Every caller is an integration holding an API key (`Authorization: Bearer <key>`).
+"""
+
+import json
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from feedback.integrations import keys, queries
+from feedback.integrations.fields import api_field, external_id_of, parse_petition
+from feedback.integrations.schema import openapi_document
+from feedback.integrations.serializers import serialize_petition, w3c
+from workflow import services
+from workflow.errors import DuplicateSubmission, InvalidInput
+from workflow.models import Channel, State
+
+
+@csrf_exempt
+def petitions(request):
+    if request.method != "POST":
+        return method_not_allowed(["POST"])
+    api_key, refusal = _authorized(request)
+    if refusal:
+        return refusal
+    try:
+        data = json.loads(request.body)
+    except RequestDataTooBig:
+        return error_response(413, "too_large", "The request body is too large.")
+    except ValueError as error:
+        return _invalid({"body": [f"Malformed JSON: {error}"]})
+    arguments, errors = parse_petition(data)
+    if errors:
+        return _invalid(errors)
+    try:
+        submission = services.submit_petition(channel=Channel.PORTAL, **arguments)
+    except DuplicateSubmission as duplicate:
+        return JsonResponse(petition_body(duplicate.petition), status=200)
+    except InvalidInput as error:
+        return _previous_delivery(data) or _invalid(
+            {api_field(error.field): [error.message]}
+        )
+    body = {**petition_body(submission.petition), "secret": submission.secret}
+    response = JsonResponse(body, status=201)
+    response["Location"] = _url(submission.petition)
+    return response
+
+
+@csrf_exempt
+def petition(request, tracking_code):
+    if request.method != "GET":
+        return method_not_allowed(["GET"])
+    api_key, refusal = _authorized(request)
+    if refusal:
+        return refusal
+    found = queries.portal_petition(tracking_code)
+    if found is None:
+        return error_response(
+            404, "not_found", f"No petition from the portal has code {tracking_code!r}."
+        )
+    return JsonResponse(petition_body(found, history=queries.history_summary(found)))
+
+
+@csrf_exempt
+def schema(request):
+    if request.method != "GET":
+        return method_not_allowed(["GET"])
+    return JsonResponse(openapi_document())
+
+
+@csrf_exempt
+def not_found(request, rest=""):
+    return error_response(404, "not_found", "No such API endpoint.")
+
+
+# --- responses ----------------------------------------------------------------
+
+
+def petition_body(petition, *, history=None) -> dict:
+    facts = serialize_petition(petition)
+    body = {
+        "tracking_code": facts["tracking_code"],
+        "external_id": petition.channel_ref,
+        "state": facts["state"],
+        "state_label": facts["state_label"],
+        "is_open": facts["is_open"],
+        "category": facts["category"],
+        "agency": facts["agency"],
+        "received_at": facts["received_at"],
+        "deadlines": {"due_at": facts["due_at"], "next_due_at": facts["next_due_at"]},
+        "answer": (
+            {"text": facts["answer"], "answered_at": facts["answered_at"]}
+            if facts["answer"]
+            else None
+        ),
+        "rejection": (
+            {
+                "reason": petition.rejection_reason,
+                "redirect_hint": petition.redirect_hint,
+            }
+            if petition.state == State.REJECTED
+            else None
+        ),
+        "closed_at": facts["closed_at"],
+    }
+    if history is not None:
+        body["history"] = [
+            {"at": w3c(step["at"]), "action": step["action"], "state": step["to_state"]}
+            for step in history
+        ]
+    return body
+
+
+def error_response(status, code, message, **extra):
+    response = JsonResponse({"error": code, "message": message, **extra}, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="pakn"'
+    return response
+
+
+def method_not_allowed(allowed):
+    response = error_response(
+        405, "method_not_allowed", f"Use {' or '.join(allowed)} here."
+    )
+    response["Allow"] = ", ".join(allowed)
+    return response
+
+
+def _authorized(request):
+    """The caller's key and None, or None and the response refusing the call."""
+    now = timezone.now()
+    api_key = keys.authenticate(keys.bearer_key(request), now=now)
+    if api_key is None:
+        return None, error_response(
+            401,
+            "unauthorized",
+            "Send a valid API key: Authorization: Bearer <key>.",
+        )
+    verdict = keys.throttle(api_key, now=now)
+    if verdict is not None and not verdict.allowed:
+        retry_after = verdict.retry_after_seconds(now)
+        response = error_response(
+            429,
+            "rate_limited",
+            f"More than {verdict.limit} requests a minute with this key.",
+            retry_after=retry_after,
+        )
+        response["Retry-After"] = str(retry_after)
+        return None, response
+    return api_key, None
+
+
+def _previous_delivery(data):
+    """200 with the petition a repeated delivery created, before refusing it.
+
+    A portal retrying a delivery gets its petition even if the body no longer
+    passes the workflow's rules (a category closed since, say). A malformed body
+    is refused whatever its id. Only refused bodies pay for this look-up: the
+    intake service checks the id of the others itself.
+    """
+    external_id = external_id_of(data)
+    existing = external_id and queries.portal_petition_by_external_id(external_id)
+    return JsonResponse(petition_body(existing), status=200) if existing else None
+
+
+def _invalid(errors):
+    return error_response(
+        400, "invalid", "Some fields are missing or wrong.", errors=errors
+    )
+
+
+def _url(petition):
+    return reverse(
+        "integrations:api-petition", kwargs={"tracking_code": petition.tracking_code}
+    )

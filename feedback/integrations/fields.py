@@ -1,0 +1,171 @@
+"""The intake API's request body: one table read by the validator and the schema.
+
+The workflow's intake service checks meaning (a known category, a current
+province, a reachable submitter); this table checks shape (types, lengths, known
+fields) so that every malformed field is named at once, before the service runs.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from workflow.models import Priority, SubmitterKind
+
+# PostgreSQL integer columns; larger numbers cannot be official unit codes.
+MAX_CODE = 2**31 - 1
+MAX_CONTENT_LENGTH = 20_000
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: type  # str, int or bool
+    description: str
+    required: bool = False
+    max_length: int | None = None
+    choices: tuple[str, ...] = ()
+    is_email: bool = False
+
+
+SUBMITTER_FIELDS = {
+    "kind": Field(
+        str, "citizen (default) or business", choices=tuple(SubmitterKind.values)
+    ),
+    "name": Field(str, "Full name", required=True, max_length=200),
+    "email": Field(
+        str, "Email address (email or phone required)", max_length=254, is_email=True
+    ),
+    "phone": Field(str, "Phone number (email or phone required)", max_length=20),
+    "tax_code": Field(
+        str, "Tax code: required for a business (10 digits, or 10-3)", max_length=14
+    ),
+}
+
+PETITION_FIELDS = {
+    "external_id": Field(
+        str,
+        "The portal's own id: sending it again returns the first petition",
+        required=True,
+        max_length=100,
+    ),
+    "title": Field(str, "Title", required=True, max_length=300),
+    "content": Field(str, "Text", required=True, max_length=MAX_CONTENT_LENGTH),
+    "category": Field(str, "Category code", required=True, max_length=60),
+    "province": Field(int, "Official province code", required=True),
+    "commune": Field(int, "Official commune/ward code, in the province"),
+    "priority": Field(
+        str, "normal (default) or urgent", choices=tuple(Priority.values)
+    ),
+    "language": Field(str, "vi (default) or en", choices=("vi", "en")),
+    "publish_consent": Field(bool, "May the petition and answer be published"),
+}
+
+# Workflow service argument → API field, for errors the service reports.
+SERVICE_FIELD_NAMES = {
+    "submitter_kind": "submitter.kind",
+    "submitter_name": "submitter.name",
+    "email": "submitter.email",
+    "phone": "submitter.phone",
+    "tax_code": "submitter.tax_code",
+    "channel_ref": "external_id",
+}
+
+
+def parse_petition(data) -> tuple[dict, dict[str, list[str]]]:
+    """Service arguments from a decoded JSON body, and the errors per field."""
+    if not isinstance(data, dict):
+        return {}, {"body": ["Send a JSON object."]}
+    errors: dict[str, list[str]] = {}
+    values = _check_object(data, PETITION_FIELDS, "", errors, extra=("submitter",))
+    submitter = data.get("submitter")
+    if not isinstance(submitter, dict):
+        errors["submitter"] = [
+            "submitter is required."
+            if submitter is None
+            else "submitter must be an object."
+        ]
+        submitter_values = {}
+    else:
+        submitter_values = _check_object(
+            submitter, SUBMITTER_FIELDS, "submitter.", errors
+        )
+    if errors:
+        return {}, errors
+    arguments = {
+        "channel_ref": values["external_id"],
+        "submitter_kind": submitter_values.get("kind") or SubmitterKind.CITIZEN,
+        "submitter_name": submitter_values["name"],
+        "email": submitter_values.get("email") or "",
+        "phone": submitter_values.get("phone") or "",
+        "tax_code": submitter_values.get("tax_code") or "",
+    }
+    for name in ("title", "content", "category", "province", "commune"):
+        arguments[name] = values.get(name)
+    for name in ("priority", "language", "publish_consent"):
+        if values.get(name) is not None:
+            arguments[name] = values[name]
+    return arguments, {}
+
+
+def external_id_of(data) -> str | None:
+    """The portal's id in a body, when it is a usable one (even if the rest is not)."""
+    if not isinstance(data, dict):
+        return None
+    value = data.get("external_id")
+    if _problem(value, PETITION_FIELDS["external_id"]) or not value.strip():
+        return None
+    return value
+
+
+def api_field(service_field: str | None) -> str:
+    return SERVICE_FIELD_NAMES.get(service_field or "", service_field or "body")
+
+
+def _check_object(data, fields, path, errors, extra=()):
+    values = {}
+    for name in data:
+        if name not in fields and name not in extra:
+            errors[f"{path}{name}"] = ["Unknown field."]
+    for name, field in fields.items():
+        # An optional field may be null, which means the same as leaving it out.
+        if name not in data or (data[name] is None and not field.required):
+            if field.required:
+                errors[f"{path}{name}"] = [f"{name} is required."]
+            continue
+        problem = _problem(data[name], field)
+        if problem is None and field.required and field.kind is str:
+            problem = None if data[name].strip() else f"{name} is required."
+        if problem:
+            errors[f"{path}{name}"] = [problem]
+        else:
+            values[name] = data[name]
+    return values
+
+
+def _problem(value, field) -> str | None:
+    if field.kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "Must be an integer."
+        if not 1 <= value <= MAX_CODE:
+            return f"Must be between 1 and {MAX_CODE}."
+        return None
+    if field.kind is bool:
+        return None if isinstance(value, bool) else "Must be true or false."
+    if not isinstance(value, str):
+        return "Must be a string."
+    if "\x00" in value:
+        return "Must not contain NUL characters."
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return "Must be valid Unicode text."
+    if field.max_length is not None and len(value) > field.max_length:
+        return f"At most {field.max_length} characters."
+    if field.choices and value not in field.choices:
+        return f"Use one of: {', '.join(field.choices)}."
+    if field.is_email and value.strip():
+        try:
+            validate_email(value.strip())
+        except ValidationError:
+            return "Enter a valid email address."
+    return None

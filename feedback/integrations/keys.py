@@ -1,0 +1,93 @@
+"""Issuing and checking API keys; counting each key's requests against its limit."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+
+from feedback.integrations.models import DEFAULT_REQUESTS_PER_MINUTE, ApiKey
+from feedback.ratelimit import Verdict, hit
+
+PREFIX_LENGTH = 8
+# Far longer than any key we issue (43 characters); longer input is not a key.
+MAX_KEY_LENGTH = 200
+RATE_WINDOW = timedelta(minutes=1)
+# last_used_at is refreshed at most this often: a write on every call would cost
+# intake a second statement and make every worker queue on the key's row.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_api_key(
+    *,
+    name: str,
+    now,
+    requests_per_minute: int | None = DEFAULT_REQUESTS_PER_MINUTE,
+) -> tuple[ApiKey, str]:
+    """Create a key for an integration; the returned key is never stored or shown again.
+
+    `requests_per_minute` None means no limit.
+    """
+    key = secrets.token_urlsafe(32)
+    api_key = ApiKey(
+        name=name.strip(),
+        prefix=key[:PREFIX_LENGTH],
+        key_hash=hash_key(key),
+        created_at=now,
+        requests_per_minute=requests_per_minute,
+    )
+    api_key.save(force_insert=True)
+    return api_key, key
+
+
+def authenticate(key: str | None, *, now) -> ApiKey | None:
+    """The active key matching `key`, or None; compared in constant time."""
+    key = (key or "").strip()
+    if len(key) < PREFIX_LENGTH or len(key) > MAX_KEY_LENGTH:
+        return None
+    try:
+        digest = hash_key(key)
+    except UnicodeEncodeError:  # lone surrogates: not a key we issued
+        return None
+    for candidate in ApiKey.objects.filter(prefix=key[:PREFIX_LENGTH], is_active=True):
+        if hmac.compare_digest(candidate.key_hash, digest):
+            _touch(candidate, now)
+            return candidate
+    return None
+
+
+def throttle(api_key: ApiKey, *, now) -> Verdict | None:
+    """Count one request of the key; None when the key has no limit."""
+    if api_key.requests_per_minute is None:
+        return None
+    return hit(
+        f"apikey:{api_key.pk}",
+        limit=api_key.requests_per_minute,
+        window=RATE_WINDOW,
+        now=now,
+    )
+
+
+def deactivate_api_keys(queryset) -> int:
+    """Switch keys off; they stay listed so that past use can be traced."""
+    return queryset.filter(is_active=True).update(is_active=False)
+
+
+def bearer_key(request) -> str | None:
+    """The key of an `Authorization: Bearer <key>` header, if there is one."""
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return key.strip() or None
+
+
+def _touch(api_key, now):
+    if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_PRECISION:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now
