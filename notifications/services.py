@@ -1,10 +1,11 @@
 """Writing to the outbox, and delivering it.
 
 Workflow services call `queue_notifications` inside their transaction; after the
-commit one django-q2 task per row (`notifications.tasks.deliver_notification`, ids
-only) calls `deliver`. The every-minute schedule (`notifications.tasks.deliver_due`)
-is the safety net: it delivers whatever is due and was not delivered, after a crash,
-a lost task, or a back-off. Delivery is at-least-once; each row's `delivery_key` goes
+commit one django-q2 task for the transaction's rows
+(`notifications.tasks.deliver_notifications`, ids only) calls `deliver` for each.
+The every-minute schedule (`notifications.tasks.deliver_due`) is the safety net: it
+delivers whatever is due and was not delivered, after a crash, a lost task, or a
+back-off. Delivery is at-least-once; each row's `delivery_key` goes
 with every attempt so that a repeat is recognisable downstream.
 """
 
@@ -139,23 +140,40 @@ def _insert_ignoring_duplicates(rows):
 
 
 def enqueue_delivery(ids) -> None:
-    """After the commit, one delivery task per row (ids only: no personal data in
-    the queue). Before the commit a worker would not see the rows yet."""
+    """After the commit, one delivery task for the transaction's rows (ids only: no
+    personal data in the queue). Before the commit a worker would not see the rows.
+
+    A transaction often writes rows for several events (receipt, routing, status
+    sync); they share one task, since each enqueue is a write of its own.
+    """
     ids = list(ids)
-    if ids:
-        transaction.on_commit(lambda: _enqueue(ids))
+    if not ids:
+        return
+    connection = transaction.get_connection()
+    here = set(connection.savepoint_ids)
+    for savepoints, callback, _robust in connection.run_on_commit:
+        # Only a callback of the same savepoint: rolled back or run with it.
+        if isinstance(callback, _Delivery) and savepoints == here:
+            callback.ids.extend(ids)
+            return
+    transaction.on_commit(_Delivery(ids))
 
 
-def _enqueue(ids):
-    from django_q.tasks import async_task
+class _Delivery:
+    """The on-commit callback that enqueues the delivery of the rows it collected."""
 
-    for pk in ids:
-        # save=False: the row records the outcome; a result row per message would
-        # only load the task table (failures are still saved).
+    def __init__(self, ids):
+        self.ids = ids
+
+    def __call__(self):
+        from django_q.tasks import async_task
+
+        # save=False: the rows record the outcome; a result row per task would only
+        # load the task table (failures are still saved).
         async_task(
-            "notifications.tasks.deliver_notification",
-            pk,
-            task_name=f"notification-{pk}",
+            "notifications.tasks.deliver_notifications",
+            self.ids,
+            task_name=f"notifications-{self.ids[0]}",
             save=False,
         )
 

@@ -14,8 +14,12 @@ DELIVER_DUE = "notifications.deliver_due"
 
 
 def deliver_notification(notification_id: int) -> str | None:
-    """Enqueued once per row after its transaction commits."""
     return services.deliver(notification_id=notification_id, now=timezone.now())
+
+
+def deliver_notifications(notification_ids: list[int]) -> list[str | None]:
+    """Enqueued once per transaction that wrote rows, after it commits."""
+    return [deliver_notification(pk) for pk in notification_ids]
 
 
 def deliver_due() -> int:

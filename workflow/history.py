@@ -1,11 +1,20 @@
-"""Appending to a petition's history (the only writer of HistoryEntry)."""
+"""Building a petition's next history entries (the services and the sweep save them)."""
 
 from workflow.models import HistoryEntry
 from workflow.models.history import GENESIS_HASH
 
 
 def next_entry(
-    petition, *, actor, action, from_state, at, reason="", data=None, due_at=None
+    petition,
+    *,
+    actor,
+    action,
+    from_state,
+    at,
+    reason="",
+    data=None,
+    due_at=None,
+    to_state=None,
 ) -> HistoryEntry:
     """Build the petition's next history entry and move its head to it (nothing saved).
 
@@ -18,7 +27,7 @@ def next_entry(
         seq=petition.history_length + 1,
         action=action,
         from_state=from_state,
-        to_state=petition.state,
+        to_state=to_state or petition.state,
         actor=actor.user,
         actor_label=actor.label,
         at=at,
@@ -31,10 +40,4 @@ def next_entry(
     entry.hash = entry.compute_hash()
     petition.history_length = entry.seq
     petition.history_head = entry.hash
-    return entry
-
-
-def append_history(petition, **fields) -> HistoryEntry:
-    entry = next_entry(petition, **fields)
-    entry.save(force_insert=True)
     return entry

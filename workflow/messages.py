@@ -13,6 +13,7 @@ from notifications.services import (
     queue_notifications,
 )
 from workflow.models import Channel, Membership, Role, State
+from workflow.reference import reference
 
 EMAIL, SMS = Notification.Channel.EMAIL, Notification.Channel.SMS
 WEBHOOK = Notification.Channel.WEBHOOK
@@ -32,17 +33,21 @@ def submitter_recipients(petition) -> list[Recipient]:
 
 
 def staff_recipients(agency_ids, roles) -> list[Recipient]:
-    members = (
-        Membership.objects.filter(
-            agency_id__in=agency_ids, role__in=roles, user__is_active=True
+    """The staff of these agencies in these roles who can be e-mailed."""
+    agency_ids, roles = tuple(sorted(agency_ids)), tuple(sorted(roles))
+
+    def load():
+        members = (
+            Membership.objects.filter(
+                agency_id__in=agency_ids, role__in=roles, user__is_active=True
+            )
+            .exclude(user__email="")
+            .values_list("user_id", "user__email")
+            .distinct()
         )
-        .exclude(user__email="")
-        .values_list("user_id", "user__email")
-        .distinct()
-    )
-    return [
-        Recipient(EMAIL, address=email, user_id=user_id) for user_id, email in members
-    ]
+        return [Recipient(EMAIL, address=e, user_id=u) for u, e in members]
+
+    return reference().get(("staff", agency_ids, roles), load)
 
 
 def handler_recipients(petition) -> list[Recipient]:

@@ -21,12 +21,13 @@ from workflow.errors import (
     NotPermitted,
     PetitionChanged,
 )
-from workflow.history import append_history
+from workflow.history import next_entry
 from workflow.models import (
     Agency,
     Category,
     Channel,
     Extension,
+    HistoryEntry,
     Petition,
     Priority,
     State,
@@ -38,6 +39,7 @@ from workflow.models.petitions import (
     new_secret,
     new_tracking_code,
 )
+from workflow.reference import reference
 from workflow.routing import route_petition
 
 # How long after an answer the submitter may dispute it (reopen).
@@ -81,7 +83,9 @@ def submit_petition(
     at once; a petition no rule matches waits in the triage queue.
     """
     now = timezone.now()
+    ref = reference()
     fields = _validated_intake(
+        ref,
         channel=channel,
         submitter_kind=submitter_kind,
         submitter_name=submitter_name,
@@ -98,8 +102,6 @@ def submit_petition(
     )
     if channel_ref is not None:
         channel_ref = str(channel_ref).strip() or None
-    if channel_ref is not None:
-        _refuse_duplicate(channel, channel_ref)
     secret = new_secret()
     petition = Petition(
         secret_hash=hash_secret(secret),
@@ -109,29 +111,27 @@ def submit_petition(
         received_at=now,
         **fields,
     )
-    _insert_with_fresh_code(petition, channel, channel_ref)
-    system = Actor.system()
-    _finish(petition, actor=system, action="submit", from_state=State.RECEIVED, now=now)
-    messages.petition_received(petition, now=now)
-
+    # Receipt and routing are two steps of the history, written together.
+    steps = [Step("submit", State.RECEIVED, to_state=State.RECEIVED)]
     agency = route_petition(
-        category=petition.category, province=petition.province, commune=petition.commune
+        category=petition.category,
+        province=petition.province,
+        commune=petition.commune,
+        ref=ref,
     )
     if agency is not None:
         petition.triage(agency=agency)
-        _finish(
-            petition,
-            actor=system,
-            action="triage",
-            from_state=State.RECEIVED,
-            now=now,
-            data={"rule": "routing"},
-        )
+        steps.append(Step("triage", State.RECEIVED, data={"rule": "routing"}))
+    _insert_with_fresh_code(petition, channel, channel_ref)
+    _finish_steps(petition, actor=Actor.system(), steps=steps, now=now)
+    messages.petition_received(petition, now=now)
+    if agency is not None:
         messages.petition_assigned(petition, now=now)
     return Submission(petition=petition, secret=secret)
 
 
 def _validated_intake(
+    ref,
     *,
     channel,
     submitter_kind,
@@ -183,13 +183,16 @@ def _validated_intake(
         raise InvalidInput(
             f"Unknown language {language!r}: use vi or en.", field="language"
         )
-    category_obj = Category.objects.filter(code=category, is_active=True).first()
+    category_obj = ref.get(
+        ("category", category),
+        lambda: Category.objects.filter(code=category, is_active=True).first(),
+    )
     if category_obj is None:
         raise InvalidInput(f"Unknown category {category!r}.", field="category")
-    province_obj = _current_unit(Province.objects, province, "province")
+    province_obj = _current_unit(ref, Province.objects, province, "province")
     commune_obj = None
     if commune not in (None, ""):
-        commune_obj = _current_unit(Commune.objects, commune, "commune")
+        commune_obj = _current_unit(ref, Commune.objects, commune, "commune")
         if commune_obj.province_id != province_obj.pk:
             raise InvalidInput(
                 f"Commune {commune} is not in province {province}.", field="commune"
@@ -210,12 +213,12 @@ def _validated_intake(
     }
 
 
-def _current_unit(manager, code, name):
+def _current_unit(ref, manager, code, name):
     try:
         code = int(code)
     except (TypeError, ValueError):
         raise InvalidInput(f"Unknown {name} {code!r}.", field=name) from None
-    unit = manager.current().filter(code=code).first()
+    unit = ref.get((name, code), lambda: manager.current().filter(code=code).first())
     if unit is None:
         raise InvalidInput(f"Unknown {name} {code!r}.", field=name)
     return unit
@@ -792,26 +795,53 @@ SAVED_FIELDS = [
 ]
 
 
+@dataclass(frozen=True)
+class Step:
+    """One lifecycle step as the history records it."""
+
+    action: str
+    from_state: str
+    reason: str = ""
+    data: dict | None = None
+    to_state: str | None = None  # None: the petition's state after all steps
+
+
 def _finish(
     petition, *, actor, action, from_state, now, reason="", data=None, extra_fields=()
 ):
     """Run the clocks, append the history entry and save (the petition is locked)."""
-    sla.on_step(petition, action=action, now=now)
-    entry = append_history(
-        petition,
-        actor=actor,
-        action=action,
-        from_state=from_state,
-        at=now,
-        reason=reason,
-        data=data,
-        due_at=petition.due_at,
+    step = Step(action, from_state, reason, data)
+    _finish_steps(
+        petition, actor=actor, steps=[step], now=now, extra_fields=extra_fields
     )
+
+
+def _finish_steps(petition, *, actor, steps, now, extra_fields=()):
+    """Apply steps already taken by the petition: clocks, history, save, status sync.
+
+    The portal hears of a state change made after intake (its own intake call
+    already told it the first state).
+    """
+    sla.on_steps(petition, actions=[step.action for step in steps], now=now)
+    entries = [
+        next_entry(
+            petition,
+            actor=actor,
+            action=step.action,
+            from_state=step.from_state,
+            to_state=step.to_state,
+            at=now,
+            reason=step.reason,
+            data=step.data,
+            due_at=petition.due_at,
+        )
+        for step in steps
+    ]
+    HistoryEntry.objects.bulk_create(entries)
     petition.version += 1
     petition.save(update_fields=[*SAVED_FIELDS, *extra_fields])
-    if petition.state != from_state or action == "submit":
+    if petition.state != steps[0].from_state and steps[0].action != "submit":
         messages.status_changed(petition, now=now)
-    return entry
 
 
 def _required_reason(text, what="reason"):

@@ -7,10 +7,11 @@ receipt; a transfer does not reset it, so no agency escapes a deadline by passin
 case on). Each clock's times are laid out by `deadlines.lay_out_clock` from its
 append-only events; nothing is counted down.
 
-Services call `on_step()` inside their transaction, with the petition locked.
+Services call `on_steps()` inside their transaction, with the petition locked.
 """
 
 from datetime import datetime, time, timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.db import connection
@@ -37,6 +38,7 @@ from workflow.deadlines import ClockEvent as Event
 from workflow.models.agencies import SlaTarget
 from workflow.models.petitions import OPEN_STATES, Priority, State
 from workflow.models.sla import Clock, ClockEvent
+from workflow.reference import reference
 
 TRIAGE, ACCEPT, ANSWER = Clock.Kind.TRIAGE, Clock.Kind.ACCEPT, Clock.Kind.ANSWER
 
@@ -72,21 +74,17 @@ STEPS = {
 FINAL_ACTIONS = {"reject", "withdraw", "merge", "expire", "close"}
 
 
-def on_step(petition, *, action, now, calendar=None):
-    """Apply a lifecycle step to the petition's clocks and refresh its SLA fields.
+def on_steps(petition, *, actions, now):
+    """Apply lifecycle steps to the petition's clocks and refresh its SLA fields.
 
     An answer stops the answer clock only when it goes out: while a supervisor
     reviews it (answer_review) the submitter is still waiting.
     """
-    operations = list(STEPS.get(action, []))
-    if action in FINAL_ACTIONS or (
-        action in ("answer", "approve_answer") and petition.state == State.ANSWERED
-    ):
-        operations = [(STOP, kind) for kind in (TRIAGE, ACCEPT, ANSWER)]
+    operations = [op for action in actions for op in _operations(petition, action)]
     if not operations:
         return
     # A petition being received has no clocks yet: no need to look.
-    ledger = _Ledger(petition, now, calendar, empty=action == "submit")
+    ledger = _Ledger(petition, now, None, empty="submit" in actions)
     for operation, kind in operations:
         if operation == START:
             ledger.start(kind)
@@ -94,6 +92,14 @@ def on_step(petition, *, action, now, calendar=None):
             ledger.append(kind, operation)
     ledger.save()
     refresh_petition(petition, ledger.running())
+
+
+def _operations(petition, action):
+    if action in FINAL_ACTIONS or (
+        action in ("answer", "approve_answer") and petition.state == State.ANSWERED
+    ):
+        return [(STOP, kind) for kind in (TRIAGE, ACCEPT, ANSWER)]
+    return STEPS.get(action, [])
 
 
 def reply_due_at(petition, now):
@@ -157,17 +163,21 @@ class _Ledger:
                         Event(e.kind, e.at, e.days) for e in clock.events.all()
                     ]
 
+    @cached_property
+    def reference(self):
+        return reference()
+
     @property
     def calendar(self):
         if self._calendar is None:
-            self._calendar = calendar_for(self.petition.agency)
+            self._calendar = calendar_for(self.petition.agency, self.reference)
         return self._calendar
 
     def start(self, kind):
         if kind in self.clocks:  # a new cycle replaces one still running
             self.append(kind, STOP)
         if self._targets is None:
-            self._targets = targets_for(self.petition)
+            self._targets = targets_for(self.petition, self.reference)
         amount, unit = self._targets[kind]
         self.cycles[kind] = self.cycles.get(kind, 0) + 1
         clock = Clock(
@@ -267,16 +277,21 @@ def next_check(clock, now):
 # --- policy and calendar ------------------------------------------------------------
 
 
-def targets_for(petition) -> dict[str, tuple[int, str]]:
+def targets_for(petition, ref=None) -> dict[str, tuple[int, str]]:
     """The category's target of each clock for the petition's priority.
 
     An urgent petition uses the urgent target where the category sets one and the
     normal target otherwise; where the category sets none, the legal default.
     """
-    rows = SlaTarget.objects.filter(
-        category_id=petition.category_id,
-        priority__in=[petition.priority, Priority.NORMAL],
-    ).values_list("clock", "priority", "amount", "unit")
+    rows = (ref or reference()).get(
+        ("targets", petition.category_id),
+        lambda: list(
+            SlaTarget.objects.filter(category_id=petition.category_id).values_list(
+                "clock", "priority", "amount", "unit"
+            )
+        ),
+    )
+    rows = [row for row in rows if row[1] in (petition.priority, Priority.NORMAL)]
     targets = dict(DEFAULT_TARGETS)
     for clock, _priority, amount, unit in sorted(
         rows, key=lambda row: row[1] == petition.priority
@@ -285,9 +300,15 @@ def targets_for(petition) -> dict[str, tuple[int, str]]:
     return targets
 
 
-def calendar_for(agency) -> WorkingCalendar:
+def calendar_for(agency, ref=None) -> WorkingCalendar:
     """The working calendar of an agency (the national one unless it has its own)."""
     calendar_id = agency.calendar_id if agency is not None else None
+    return (ref or reference()).get(
+        ("calendar", calendar_id), lambda: _load_calendar(calendar_id)
+    )
+
+
+def _load_calendar(calendar_id) -> WorkingCalendar:
     where = "c.id = %s" if calendar_id is not None else "c.name = %s"
     with connection.cursor() as cursor:
         cursor.execute(
