@@ -1,4 +1,7 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from workflow.models import Petition
 
 
 class RateLimitCounter(models.Model):
@@ -25,3 +28,67 @@ class RateLimitCounter(models.Model):
 
     def __str__(self):
         return f"{self.key} @ {self.window_start}: {self.count}"
+
+
+def attachment_path(attachment, filename):
+    # One folder per petition, so that a case's files can be found (and archived or
+    # erased together) from its tracking code alone.
+    return f"attachments/{attachment.petition.tracking_code}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file the submitter sent with the petition or with later information.
+
+    Stored under MEDIA_ROOT, which is never served directly: the files are personal
+    data, handed out only by views that check who asks.
+    """
+
+    class Stage(models.TextChoices):
+        SUBMISSION = "submission", _("Khi gửi phản ánh")
+        INFORMATION = "information", _("Khi bổ sung thông tin")
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    # Detected from the file's first bytes (feedback.files), not the name or the
+    # browser's claim.
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    stage = models.CharField(
+        max_length=12, choices=Stage.choices, default=Stage.SUBMISSION
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.content_type}, {self.size} B)"
+
+
+class Rating(models.Model):
+    """The submitter's satisfaction with the answer: 1 to 5, once per petition.
+
+    The same score is written to the petition's history by
+    workflow.services.record_rating, in the same transaction.
+    """
+
+    petition = models.OneToOneField(
+        Petition, on_delete=models.PROTECT, related_name="rating"
+    )
+    score = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True)
+    rated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5),
+                name="rating_is_one_to_five",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.petition_id}: {self.score}/5"

@@ -5,4 +5,15 @@ from feedback import views
 app_name = "feedback"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("communes/", views.communes, name="communes"),
+    path("track/", views.track, name="track"),
+    path("track/<str:code>/", views.case, name="case"),
+    path("track/<str:code>/forget/", views.forget, name="forget"),
+    path(
+        "track/<str:code>/attachments/<int:pk>/",
+        views.attachment,
+        name="attachment",
+    ),
+    path("track/<str:code>/<slug:action>/", views.case_action, name="case_action"),
+    path("answers/", views.answers, name="answers"),
 ]

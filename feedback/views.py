@@ -1,11 +1,271 @@
-from django.shortcuts import render
+"""Citizen pages: submit a petition, follow it, read published answers."""
 
-from workflow.models import Category
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from feedback import forms, queries, services
+from feedback.access import (
+    client_ip,
+    forget_petition,
+    petition_for_submitter,
+    remember_petition,
+)
+from feedback.models import Attachment
+from workflow import services as workflow
+from workflow.access import Actor
+from workflow.errors import DuplicateSubmission, InvalidInput, WorkflowError
+
+ANSWERS_PER_PAGE = 20
 
 
+# --- submission -----------------------------------------------------------------------
+
+
+@never_cache
 def home(request):
-    return render(
+    if request.method != "POST" or "refresh_communes" in request.POST:
+        # The no-JavaScript way to fill the commune list: show the form again,
+        # as typed, for the chosen province.
+        initial = request.POST.dict() if request.method == "POST" else None
+        return _petition_form(request, forms.PetitionForm(initial=initial))
+    form = forms.PetitionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _petition_form(request, form, status=400)
+    try:
+        submission = services.file_petition(
+            client_ip=client_ip(request),
+            language=request.LANGUAGE_CODE,
+            **form.petition_fields(),
+        )
+    except services.RateLimited as limit:
+        form.add_error(None, _rate_limit_message(limit))
+        return _petition_form(request, form, status=429, retry_at=limit.retry_at)
+    except DuplicateSubmission as duplicate:
+        return render(
+            request, "feedback/duplicate.html", {"petition": duplicate.petition}
+        )
+    except InvalidInput as error:
+        form.add_workflow_error(error)
+        return _petition_form(request, form, status=400)
+    return render(request, "feedback/submitted.html", {"submission": submission})
+
+
+def _petition_form(request, form, *, status=200, retry_at=None):
+    response = render(
         request,
-        "feedback/home.html",
-        {"categories": Category.objects.filter(is_active=True)},
+        "feedback/submit.html",
+        {"form": form, "files_dropped": bool(request.FILES)},
+        status=status,
     )
+    if retry_at is not None:
+        seconds = int((retry_at - timezone.now()).total_seconds()) + 1
+        response["Retry-After"] = str(max(seconds, 1))
+    return response
+
+
+def _rate_limit_message(limit) -> str:
+    when = formats.date_format(timezone.localtime(limit.retry_at), "H:i d/m/Y")
+    if limit.scope == "contact":
+        text = _(
+            "Đã có quá nhiều phản ánh gửi với thư điện tử hoặc số điện thoại này. "
+            "Phản ánh chưa được gửi; vui lòng thử lại sau %(time)s."
+        )
+    elif limit.scope == "tracking":
+        text = _("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau %(time)s.")
+    else:
+        text = _(
+            "Đã có quá nhiều phản ánh gửi từ địa chỉ mạng này. "
+            "Phản ánh chưa được gửi; vui lòng thử lại sau %(time)s."
+        )
+    return text % {"time": when}
+
+
+@require_GET
+def communes(request):
+    code = request.GET.get("province", "")
+    if not code.isdigit():
+        return JsonResponse({"error": "province must be a province code"}, status=400)
+    response = JsonResponse({"communes": queries.communes_of(int(code))})
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
+
+
+# --- tracking -------------------------------------------------------------------------
+
+
+@never_cache
+def track(request):
+    form = forms.TrackForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            petition = services.verify_tracking(
+                tracking_code=form.cleaned_data["tracking_code"],
+                secret=form.cleaned_data["secret"],
+                client_ip=client_ip(request),
+            )
+        except services.RateLimited as limit:
+            form.add_error(None, _rate_limit_message(limit))
+            status = 429
+        except services.WrongTrackingPair:
+            form.add_error(None, _("Mã tra cứu hoặc mã bí mật không đúng."))
+            status = 400
+        else:
+            remember_petition(request.session, petition.tracking_code)
+            return redirect("feedback:case", code=petition.tracking_code)
+    elif request.method == "POST":
+        status = 400
+    return render(request, "feedback/track.html", {"form": form}, status=status)
+
+
+@never_cache
+def case(request, code):
+    petition = petition_for_submitter(request, code)
+    return _case_page(request, petition)
+
+
+def _case_page(request, petition, bound=None, status=200):
+    version = {"version": petition.version}
+    forms_by_action = {
+        "information": forms.InformationForm(initial=version),
+        "rate": forms.RatingForm(),
+        "dispute": forms.DisputeForm(initial=version),
+        "close": forms.CloseForm(initial=version),
+        "withdraw": forms.WithdrawForm(initial=version),
+        **(bound or {}),
+    }
+    context = {
+        "case": queries.case_for_submitter(petition, now=timezone.now()),
+        "forms": forms_by_action,
+    }
+    return render(request, "feedback/case.html", context, status=status)
+
+
+def _add_information(petition, data):
+    services.add_information(
+        petition_id=petition.pk,
+        text=data["text"],
+        attachments=data["attachments"],
+        expected_version=data["version"],
+    )
+
+
+def _rate(petition, data):
+    services.rate_petition(
+        petition_id=petition.pk, score=data["score"], comment=data["comment"]
+    )
+
+
+def _dispute(petition, data):
+    workflow.reopen_petition(
+        petition_id=petition.pk,
+        actor=Actor.submitter(),
+        reason=data["reason"],
+        expected_version=data["version"],
+    )
+
+
+def _close(petition, data):
+    workflow.close_petition(
+        petition_id=petition.pk,
+        actor=Actor.submitter(),
+        expected_version=data["version"],
+    )
+
+
+def _withdraw(petition, data):
+    workflow.withdraw_petition(
+        petition_id=petition.pk,
+        actor=Actor.submitter(),
+        reason=data["reason"],
+        expected_version=data["version"],
+    )
+
+
+# action in the URL → (form, the one service call, what to tell the submitter)
+CASE_ACTIONS = {
+    "information": (
+        forms.InformationForm,
+        _add_information,
+        gettext_lazy("Đã gửi thông tin bổ sung."),
+    ),
+    "rate": (forms.RatingForm, _rate, gettext_lazy("Cảm ơn bạn đã đánh giá.")),
+    "dispute": (
+        forms.DisputeForm,
+        _dispute,
+        gettext_lazy(
+            "Đã gửi đề nghị xem xét lại. Cơ quan xử lý sẽ tiếp tục giải quyết."
+        ),
+    ),
+    "close": (forms.CloseForm, _close, gettext_lazy("Đã đóng phản ánh. Cảm ơn bạn.")),
+    "withdraw": (forms.WithdrawForm, _withdraw, gettext_lazy("Đã rút phản ánh.")),
+}
+
+
+@require_POST
+@never_cache
+def case_action(request, code, action):
+    petition = petition_for_submitter(request, code)
+    if action not in CASE_ACTIONS:
+        raise Http404("No such action")
+    form_class, perform, done = CASE_ACTIONS[action]
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            perform(petition, form.cleaned_data)
+        except InvalidInput as error:
+            form.add_workflow_error(error)
+        except WorkflowError as error:
+            messages.error(request, forms.workflow_error_message(error))
+            return redirect("feedback:case", code=code)
+        else:
+            messages.success(request, done)
+            return redirect("feedback:case", code=code)
+    return _case_page(request, petition, bound={action: form}, status=400)
+
+
+@require_POST
+def forget(request, code):
+    forget_petition(request.session, code)
+    messages.success(
+        request, _("Trình duyệt này đã quên mã tra cứu %(code)s.") % {"code": code}
+    )
+    return redirect("feedback:track")
+
+
+@never_cache
+def attachment(request, code, pk):
+    petition = petition_for_submitter(request, code)
+    item = get_object_or_404(Attachment, pk=pk, petition=petition)
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+
+
+# --- published answers ----------------------------------------------------------------
+
+
+def answers(request):
+    form = forms.AnswerSearchForm(request.GET or None)
+    search = form.cleaned_data["q"] if form.is_valid() else ""
+    page = Paginator(queries.published_answers(search), ANSWERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "form": form,
+        "search": search,
+        "page": page,
+        "items": [queries.masked(petition) for petition in page],
+    }
+    return render(request, "feedback/answers.html", context)

@@ -1,0 +1,451 @@
+"""Forms of the citizen pages: parse and check what was typed, in the user's language.
+
+The workflow services remain the authority on every rule; these forms check the same
+things first so that all mistakes are shown at once and in the user's language, and
+map whatever the services still refuse onto the field concerned.
+"""
+
+import re
+import unicodedata
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from feedback.files import sniff_upload
+from feedback.services import Upload
+from workflow.areas.models import Commune, Province
+from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted, PetitionChanged
+from workflow.models import Category, SubmitterKind
+
+TAX_CODE = re.compile(r"\d{10}(?:-\d{3})?")
+# Mobile and landline numbers, as 0… or +84…, once spaces, dots, dashes and
+# brackets are removed.
+PHONE = re.compile(r"(?:\+84|0)\d{8,10}")
+PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
+MAX_CONTENT_LENGTH = 10_000
+
+MESSAGES = {
+    "tax_code_required": _("Doanh nghiệp, tổ chức cần nhập mã số thuế."),
+    "tax_code_format": _(
+        "Mã số thuế gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số "
+        "(ví dụ 0101234567-001)."
+    ),
+    "contact_required": _(
+        "Vui lòng nhập thư điện tử hoặc số điện thoại để nhận thông báo kết quả."
+    ),
+    "phone_format": _("Số điện thoại chưa đúng, ví dụ 0912 345 678."),
+    "commune_outside": _("Xã, phường này không thuộc tỉnh, thành phố đã chọn."),
+    "category_unknown": _(
+        "Lĩnh vực này không còn tiếp nhận, vui lòng chọn lĩnh vực khác."
+    ),
+    "province_unknown": _("Vui lòng chọn tỉnh, thành phố trong danh sách."),
+    "honeypot": _("Ô này phải để trống."),
+    "too_many_files": _("Chỉ được đính kèm tối đa %(count)s tệp."),
+    "file_too_big": _("Tệp «%(name)s» lớn hơn %(size)s MB."),
+    "files_too_big": _("Tổng dung lượng các tệp vượt quá %(size)s MB."),
+    "file_empty": _("Tệp «%(name)s» không có nội dung."),
+    "file_type": _(
+        "Tệp «%(name)s» không phải PDF, JPEG hoặc PNG (loại tệp được nhận biết "
+        "theo nội dung, không theo tên tệp)."
+    ),
+    "required": _("Vui lòng nhập thông tin này."),
+    "choose": _("Vui lòng chọn một mục."),
+}
+
+# What a workflow service's InvalidInput on a field means, in the user's language.
+WORKFLOW_FIELD_MESSAGES = {
+    "tax_code": MESSAGES["tax_code_format"],
+    "email": MESSAGES["contact_required"],
+    "commune": MESSAGES["commune_outside"],
+    "category": MESSAGES["category_unknown"],
+    "province": MESSAGES["province_unknown"],
+    "submitter_name": MESSAGES["required"],
+    "title": MESSAGES["required"],
+    "content": MESSAGES["required"],
+    "reason": MESSAGES["required"],
+    "information": MESSAGES["required"],
+    "score": _("Phản ánh này đã được đánh giá."),
+}
+
+
+def workflow_error_message(error) -> str:
+    """A workflow error as a sentence for the submitter, in the current language."""
+    if isinstance(error, PetitionChanged):
+        return _(
+            "Phản ánh vừa được cập nhật trong lúc bạn xem trang. Vui lòng xem lại "
+            "thông tin mới nhất rồi thực hiện lại."
+        )
+    if isinstance(error, NotAllowedNow):
+        return _(
+            "Thao tác này không còn thực hiện được ở trạng thái hiện tại của phản ánh."
+        )
+    if isinstance(error, NotPermitted):
+        return _("Bạn không thể thực hiện thao tác này.")
+    if isinstance(error, InvalidInput) and error.field in WORKFLOW_FIELD_MESSAGES:
+        return WORKFLOW_FIELD_MESSAGES[error.field]
+    return _("Thông tin chưa hợp lệ: %(detail)s") % {"detail": error.message}
+
+
+class CitizenForm(forms.Form):
+    """Field errors in the user's language; `add_workflow_error` for service errors."""
+
+    required_css_class = "required"
+    # Form field → the field name a workflow service uses in InvalidInput.field.
+    workflow_fields: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["required"] = (
+                MESSAGES["choose"]
+                if isinstance(field, forms.ChoiceField)
+                else MESSAGES["required"]
+            )
+
+    def add_workflow_error(self, error) -> None:
+        names = {v: k for k, v in self.workflow_fields.items()}
+        name = names.get(getattr(error, "field", None), getattr(error, "field", None))
+        self.add_error(
+            name if name in self.fields else None, workflow_error_message(error)
+        )
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by `clean_uploads`."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(
+                attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/*"}
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+def clean_uploads(files) -> tuple[Upload, ...]:
+    """Check count, sizes and the kind read from each file's content."""
+    limit = settings.FEEDBACK_MAX_ATTACHMENTS
+    max_bytes = settings.FEEDBACK_ATTACHMENT_MAX_BYTES
+    total_bytes = settings.FEEDBACK_ATTACHMENTS_TOTAL_MAX_BYTES
+    if len(files) > limit:
+        raise forms.ValidationError(MESSAGES["too_many_files"] % {"count": limit})
+    errors, uploads = [], []
+    for upload in files:
+        name = upload.name
+        if upload.size == 0:
+            errors.append(MESSAGES["file_empty"] % {"name": name})
+        elif upload.size > max_bytes:
+            errors.append(
+                MESSAGES["file_too_big"] % {"name": name, "size": _mb(max_bytes)}
+            )
+        elif (kind := sniff_upload(upload)) is None:
+            errors.append(MESSAGES["file_type"] % {"name": name})
+        else:
+            uploads.append(Upload(file=upload, kind=kind))
+    if not errors and sum(u.file.size for u in uploads) > total_bytes:
+        errors.append(MESSAGES["files_too_big"] % {"size": _mb(total_bytes)})
+    if errors:
+        raise forms.ValidationError(errors)
+    return tuple(uploads)
+
+
+def _mb(size_bytes: int) -> str:
+    return f"{size_bytes / (1024 * 1024):g}"
+
+
+def attachments_help_text():
+    return _(
+        "Tối đa %(count)s tệp PDF, JPEG hoặc PNG, mỗi tệp không quá %(size)s MB, "
+        "tổng cộng không quá %(total)s MB."
+    ) % {
+        "count": settings.FEEDBACK_MAX_ATTACHMENTS,
+        "size": _mb(settings.FEEDBACK_ATTACHMENT_MAX_BYTES),
+        "total": _mb(settings.FEEDBACK_ATTACHMENTS_TOTAL_MAX_BYTES),
+    }
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        if get_language() == "en" and obj.name_en:
+            return obj.name_en
+        return obj.name
+
+
+class PetitionForm(CitizenForm):
+    """The public submission form (feedback.services.file_petition)."""
+
+    submitter_kind = forms.ChoiceField(
+        label=_("Bạn gửi với tư cách"),
+        choices=SubmitterKind.choices,
+        initial=SubmitterKind.CITIZEN,
+        widget=forms.RadioSelect,
+    )
+    submitter_name = forms.CharField(
+        label=_("Họ và tên hoặc tên doanh nghiệp, tổ chức"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    tax_code = forms.CharField(
+        label=_("Mã số thuế"),
+        required=False,
+        max_length=14,
+        help_text=_("Chỉ dành cho doanh nghiệp, tổ chức."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    email = forms.EmailField(
+        label=_("Thư điện tử"),
+        required=False,
+        error_messages={"invalid": _("Địa chỉ thư điện tử chưa đúng.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Số điện thoại"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    category = CategoryChoiceField(
+        label=_("Lĩnh vực"),
+        queryset=Category.objects.filter(is_active=True).order_by("name"),
+        to_field_name="code",
+        empty_label=_("— Chọn lĩnh vực —"),
+        error_messages={"invalid_choice": MESSAGES["category_unknown"]},
+    )
+    province = forms.ModelChoiceField(
+        label=_("Tỉnh, thành phố"),
+        queryset=Province.objects.current().order_by("codename"),
+        to_field_name="code",
+        empty_label=_("— Chọn tỉnh, thành phố —"),
+        error_messages={"invalid_choice": MESSAGES["province_unknown"]},
+    )
+    commune = forms.ModelChoiceField(
+        label=_("Xã, phường (nếu phản ánh liên quan đến một xã, phường)"),
+        queryset=Commune.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("— Không chọn —"),
+        error_messages={"invalid_choice": MESSAGES["commune_outside"]},
+    )
+    title = forms.CharField(label=_("Tiêu đề"), max_length=300)
+    content = forms.CharField(
+        label=_("Nội dung phản ánh, kiến nghị"),
+        max_length=MAX_CONTENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    publish_consent = forms.BooleanField(
+        label=_(
+            "Tôi đồng ý công khai nội dung phản ánh và câu trả lời (không kèm họ tên "
+            "và thông tin liên hệ)."
+        ),
+        required=False,
+    )
+    attachments = MultipleFileField(label=_("Tệp đính kèm"), required=False)
+    # A field people never see (hidden by CSS, skipped by screen readers and the
+    # keyboard) that form-filling robots fill in.
+    website = forms.CharField(
+        label=_("Không điền vào ô này"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    # One-time id of this form: resending it (reload, double click) does not file
+    # the petition twice (workflow's channel_ref).
+    form_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = attachments_help_text()
+        self.fields["commune"].queryset = self._communes()
+        if not self.is_bound and not self.initial.get("form_token"):
+            self.initial["form_token"] = uuid.uuid4().hex
+
+    def _communes(self):
+        # The choices follow the chosen province, both for rendering and for
+        # validation: a commune of another province is an invalid choice.
+        source = self.data if self.is_bound else self.initial
+        code = str(source.get("province") or "")
+        if not code.isdigit():
+            return Commune.objects.none()
+        return (
+            Commune.objects.current()
+            .filter(province__code=int(code), province__valid_to__isnull=True)
+            .order_by("codename")
+        )
+
+    def clean_phone(self):
+        phone = PHONE_SEPARATORS.sub("", self.cleaned_data["phone"])
+        if phone and not PHONE.fullmatch(phone):
+            raise forms.ValidationError(MESSAGES["phone_format"])
+        return phone
+
+    def clean_tax_code(self):
+        return self.cleaned_data["tax_code"].strip()
+
+    def clean_website(self):
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError(MESSAGES["honeypot"])
+        return ""
+
+    def clean_form_token(self):
+        token = self.cleaned_data["form_token"].strip()
+        return token if re.fullmatch(r"[0-9a-f]{32}", token) else None
+
+    def clean_attachments(self):
+        return clean_uploads(self.cleaned_data["attachments"])
+
+    def clean_content(self):
+        return unicodedata.normalize("NFC", self.cleaned_data["content"])
+
+    def clean_title(self):
+        return unicodedata.normalize("NFC", self.cleaned_data["title"])
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("submitter_kind")
+        tax_code = data.get("tax_code", "")
+        if kind == SubmitterKind.BUSINESS and not tax_code:
+            self.add_error("tax_code", MESSAGES["tax_code_required"])
+        elif kind == SubmitterKind.BUSINESS and not TAX_CODE.fullmatch(tax_code):
+            self.add_error("tax_code", MESSAGES["tax_code_format"])
+        elif kind == SubmitterKind.CITIZEN:
+            # The field is hidden for citizens; whatever it holds is not theirs.
+            data["tax_code"] = ""
+        if (
+            not data.get("email")
+            and not data.get("phone")
+            and "email" not in self.errors
+            and "phone" not in self.errors
+        ):
+            self.add_error("email", MESSAGES["contact_required"])
+        return data
+
+    def petition_fields(self) -> dict:
+        """Arguments of feedback.services.file_petition."""
+        data = self.cleaned_data
+        return {
+            "submitter_kind": data["submitter_kind"],
+            "submitter_name": data["submitter_name"],
+            "tax_code": data["tax_code"],
+            "email": data["email"],
+            "phone": data["phone"],
+            "category": data["category"].code,
+            "province": data["province"].code,
+            "commune": data["commune"].code if data["commune"] else None,
+            "title": data["title"],
+            "content": data["content"],
+            "publish_consent": data["publish_consent"],
+            "form_token": data["form_token"],
+            "attachments": data["attachments"],
+        }
+
+
+class TrackForm(CitizenForm):
+    tracking_code = forms.CharField(
+        label=_("Mã tra cứu"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters"}
+        ),
+    )
+    secret = forms.CharField(
+        label=_("Mã bí mật"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+
+class VersionedForm(CitizenForm):
+    """An action on a case: carries the version the page showed (expected_version)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class InformationForm(VersionedForm):
+    workflow_fields = {"text": "information"}
+
+    text = forms.CharField(
+        label=_("Thông tin bổ sung"),
+        max_length=MAX_CONTENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    attachments = MultipleFileField(label=_("Tệp đính kèm thêm"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = attachments_help_text()
+
+    def clean_attachments(self):
+        return clean_uploads(self.cleaned_data["attachments"])
+
+
+class RatingForm(CitizenForm):
+    SCORES = [
+        (5, _("5 – Rất hài lòng")),
+        (4, _("4 – Hài lòng")),
+        (3, _("3 – Bình thường")),
+        (2, _("2 – Không hài lòng")),
+        (1, _("1 – Rất không hài lòng")),
+    ]
+
+    score = forms.TypedChoiceField(
+        label=_("Mức độ hài lòng với câu trả lời"),
+        choices=SCORES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Ý kiến thêm (không bắt buộc)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DisputeForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Lý do đề nghị xem xét lại"),
+        max_length=MAX_CONTENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class CloseForm(VersionedForm):
+    pass
+
+
+class WithdrawForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Lý do rút phản ánh (không bắt buộc)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AnswerSearchForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=200)
+
+    def clean_q(self):
+        return unicodedata.normalize("NFC", self.cleaned_data["q"]).strip()

@@ -1,0 +1,284 @@
+"""Read side of the citizen pages: a case as its submitter sees it; published answers.
+
+Queries return rows or small frozen dataclasses; nothing here writes.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import F, Func, TextField, Value
+from django.utils.translation import gettext_lazy as _
+
+from feedback.masking import mask_personal_data
+from feedback.models import Attachment, Rating
+from workflow.areas.models import Commune
+from workflow.models import HistoryEntry, Petition, State
+from workflow.models.petitions import OPEN_STATES
+from workflow.services import DISPUTE_WINDOW_DAYS
+from workflow.sla import sla_status
+
+# --- the case page ------------------------------------------------------------------
+
+# History actions the submitter sees, and how they read. Staff-internal steps (claim,
+# assign, an answer sent back for rework, a draft waiting for review) are not listed,
+# and neither is any step added later until it is given a label here.
+TIMELINE_LABELS = {
+    "submit": _("Đã tiếp nhận phản ánh"),
+    "triage": _("Đã chuyển đến cơ quan xử lý: %(agency)s"),
+    "accept": _("Cơ quan xử lý đã nhận giải quyết"),
+    "transfer": _("Đã chuyển sang cơ quan có thẩm quyền: %(agency)s"),
+    "return_to_triage": _("Đã chuyển lại để xác định cơ quan xử lý"),
+    "request_info": _("Cơ quan xử lý đề nghị bổ sung thông tin"),
+    "provide_info": _("Đã bổ sung thông tin"),
+    "expire": _("Đã đóng vì không nhận được thông tin bổ sung"),
+    "answer": _("Đã có trả lời"),
+    "approve_answer": _("Đã có trả lời"),
+    "reopen": _("Đề nghị xem xét lại câu trả lời"),
+    "close": _("Đã đóng"),
+    "reject": _("Không tiếp nhận"),
+    "withdraw": _("Đã rút phản ánh"),
+    "merge": _("Đã gộp vào phản ánh %(into)s"),
+    "approve_extension": _("Thời hạn giải quyết được gia hạn thêm %(days)s ngày"),
+    "rate": _("Đánh giá mức độ hài lòng: %(score)s/5"),
+}
+# Steps whose reason is the submitter's own words or addressed to the submitter.
+TIMELINE_SHOWS_REASON = {
+    "request_info",
+    "provide_info",
+    "reopen",
+    "reject",
+    "withdraw",
+    "rate",
+}
+
+
+SLA_LABELS = {
+    "on_track": _("Trong hạn"),
+    "at_risk": _("Sắp đến hạn"),
+    "overdue": _("Quá hạn"),
+    "paused": _("Tạm dừng, chờ bổ sung thông tin"),
+    "met": _("Hoàn thành đúng hạn"),
+}
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: datetime
+    label: str
+    state: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """Everything the submitter's case page shows and offers."""
+
+    petition: Petition
+    timeline: list[TimelineItem]
+    sla_status: str
+    attachments: list[Attachment]
+    rating: Rating | None
+    question: str = ""
+    dispute_until: datetime | None = None
+    can_provide_info: bool = False
+    can_rate: bool = False
+    can_dispute: bool = False
+    can_close: bool = False
+    can_withdraw: bool = False
+    shows_answer: bool = False
+
+    @property
+    def sla_label(self) -> str:
+        return SLA_LABELS.get(self.sla_status, self.sla_status)
+
+    @property
+    def shows_deadline(self) -> bool:
+        # A petition turned away or withdrawn was never owed an answer.
+        return self.petition.state not in (
+            State.REJECTED,
+            State.WITHDRAWN,
+            State.MERGED,
+        )
+
+
+def citizen_timeline(petition) -> list[TimelineItem]:
+    entries = (
+        HistoryEntry.objects.filter(petition=petition, action__in=list(TIMELINE_LABELS))
+        # A draft waiting for a supervisor's review is not an answer yet.
+        .exclude(action="answer", to_state=State.ANSWER_REVIEW)
+        .select_related("agency")
+        .order_by("seq")
+    )
+    items = []
+    for entry in entries:
+        values = {
+            "agency": entry.agency.name if entry.agency else "",
+            "into": entry.data.get("into", ""),
+            "score": entry.data.get("score", ""),
+            "days": entry.data.get("days", ""),
+        }
+        text = entry.reason if entry.action in TIMELINE_SHOWS_REASON else ""
+        if entry.action == "reject" and entry.data.get("redirect_hint"):
+            text = f"{text}\n{entry.data['redirect_hint']}".strip()
+        items.append(
+            TimelineItem(
+                at=entry.at,
+                label=TIMELINE_LABELS[entry.action] % values,
+                state=entry.to_state,
+                text=text,
+            )
+        )
+    return items
+
+
+def open_question(petition) -> str:
+    """The handler's latest question while the petition awaits the submitter."""
+    if petition.state != State.AWAITING_INFO:
+        return ""
+    entry = (
+        HistoryEntry.objects.filter(petition=petition, action="request_info")
+        .order_by("-seq")
+        .only("reason")
+        .first()
+    )
+    return entry.reason if entry else ""
+
+
+def dispute_until(petition) -> datetime | None:
+    """Until when the answer may be disputed (workflow.services.reopen_petition)."""
+    if petition.answered_at is None or petition.state not in (
+        State.ANSWERED,
+        State.CLOSED,
+    ):
+        return None
+    return petition.answered_at + timedelta(days=DISPUTE_WINDOW_DAYS)
+
+
+def case_for_submitter(petition, *, now) -> CaseView:
+    is_answered = petition.state in (State.ANSWERED, State.CLOSED) and bool(
+        petition.answer and petition.answered_at
+    )
+    rating = Rating.objects.filter(petition=petition).first()
+    until = dispute_until(petition)
+    return CaseView(
+        petition=petition,
+        timeline=citizen_timeline(petition),
+        sla_status=sla_status(petition, now),
+        attachments=list(Attachment.objects.filter(petition=petition)),
+        rating=rating,
+        question=open_question(petition),
+        dispute_until=until,
+        can_provide_info=petition.state == State.AWAITING_INFO,
+        can_rate=is_answered and rating is None,
+        can_dispute=until is not None and now < until,
+        can_close=petition.state == State.ANSWERED,
+        can_withdraw=petition.state in OPEN_STATES,
+        shows_answer=is_answered,
+    )
+
+
+def communes_of(province_code) -> list[dict]:
+    """Today's communes and wards of a province, for the dependent choice."""
+    return list(
+        Commune.objects.current()
+        .filter(province__code=province_code, province__valid_to__isnull=True)
+        .order_by("name")
+        .values("code", "name")
+    )
+
+
+# --- published answers ----------------------------------------------------------------
+
+# The order and the literal values must stay as in migration
+# feedback/0003_published_answer_search, whose partial indexes this filter must imply.
+PUBLISHED_STATES = [State.ANSWERED.value, State.CLOSED.value]
+MAX_SEARCH_TERMS = 8
+
+
+class Fold(Func):
+    """feedback_fold(): lower case, diacritics removed ("Hà Giang" → "ha giang")."""
+
+    function = "feedback_fold"
+    output_field = TextField()
+
+
+class SearchText(Func):
+    """The folded text a published answer is searched in.
+
+    Written exactly as the expression of the trigram index
+    feedback_published_search_idx, so that PostgreSQL can use it.
+    """
+
+    template = "feedback_fold(%(expressions)s)"
+    arg_joiner = " || ' ' || "
+    output_field = TextField()
+
+    def __init__(self):
+        super().__init__(F("title"), F("content"), F("answer"))
+
+
+def published_answers(search: str = ""):
+    """Answered petitions whose submitter agreed to publication, newest answer first.
+
+    Every word of `search` must occur in the title, content or answer, ignoring case
+    and Vietnamese diacritics; the matching is done by PostgreSQL (unaccent, pg_trgm).
+    """
+    petitions = (
+        Petition.objects.filter(publish_consent=True, state__in=PUBLISHED_STATES)
+        .exclude(answered_at=None)
+        .exclude(answer="")
+        .select_related("category", "province", "agency")
+        .only(
+            "tracking_code",
+            "submitter_name",
+            "title",
+            "content",
+            "answer",
+            "received_at",
+            "answered_at",
+            "category__name",
+            "category__name_en",
+            "province__name",
+            "agency__name",
+        )
+        .order_by("-answered_at", "-id")
+    )
+    terms = search.split()[:MAX_SEARCH_TERMS]
+    if terms:
+        petitions = petitions.alias(haystack=SearchText())
+        for term in terms:
+            petitions = petitions.filter(haystack__contains=Fold(Value(term)))
+    return petitions
+
+
+@dataclass(frozen=True)
+class PublishedAnswer:
+    title: str
+    content: str
+    answer: str
+    category: str
+    category_en: str
+    province: str
+    agency: str
+    received_at: datetime
+    answered_at: datetime
+
+
+def masked(petition) -> PublishedAnswer:
+    """What may be shown of a published petition: no contact data, masked text."""
+    names = [petition.submitter_name]
+
+    def mask(text):
+        return mask_personal_data(text, names=names)
+
+    return PublishedAnswer(
+        title=mask(petition.title),
+        content=mask(petition.content),
+        answer=mask(petition.answer),
+        category=petition.category.name,
+        category_en=petition.category.name_en,
+        province=petition.province.name,
+        agency=petition.agency.name if petition.agency else "",
+        received_at=petition.received_at,
+        answered_at=petition.answered_at,
+    )

@@ -1,0 +1,132 @@
+import re
+
+from feedback.models import Attachment
+from tests import factories
+from tests.feedback.samples import EXE_BYTES, PDF_BYTES, upload
+from workflow.models import Petition
+
+
+def test_the_home_page_is_the_submission_form_in_vietnamese(client, land):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Gửi phản ánh, kiến nghị" in html
+    assert 'name="form_token"' in html
+    assert "Category land" in html  # the active categories are the choices
+    assert 'enctype="multipart/form-data"' in html
+
+
+def test_switching_to_english_shows_english_labels(client, land):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/").content.decode()
+    assert "Send feedback or a petition on administrative regulations" in html
+    assert "Tax code" in html
+    assert "Mã số thuế" not in html
+
+
+def test_a_valid_submission_shows_the_tracking_code_and_the_secret_once(
+    client, form_data
+):
+    form_data["attachments"] = [upload("đơn.pdf", PDF_BYTES)]
+    response = client.post("/", form_data)
+    assert response.status_code == 200
+    petition = Petition.objects.get()
+    html = response.content.decode()
+    assert petition.tracking_code in html
+    secret = re.search(r'id="secret">(\w+)<', html).group(1)
+    assert petition.has_secret(secret) is True
+    assert petition.channel == "web"
+    assert petition.language == "vi"
+    assert Attachment.objects.get(petition=petition).original_name == "đơn.pdf"
+    # The page with the secret must not stay in any cache.
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_an_english_page_files_the_petition_in_english(client, form_data):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    client.post("/", form_data)
+    assert Petition.objects.get().language == "en"
+
+
+def test_errors_come_back_with_everything_typed_and_say_to_choose_files_again(
+    client, form_data
+):
+    form_data.update(submitter_kind="business", tax_code="12345", email="", phone="")
+    form_data["attachments"] = [upload("đơn.pdf", PDF_BYTES)]
+    response = client.post("/", form_data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert "Mã số thuế gồm 10 chữ số" in html
+    assert "thư điện tử hoặc số điện thoại" in html
+    # Nothing typed is lost...
+    assert 'value="Đường liên xã xuống cấp"' in html
+    assert "Đề nghị sửa chữa đoạn đường liên xã ở Hà Giang." in html
+    assert 'value="12345"' in html
+    # ...except the files, which a browser cannot be given back.
+    assert "chọn lại tệp" in html
+    assert 'aria-invalid="true"' in html
+    assert Petition.objects.count() == 0
+
+
+def test_a_renamed_program_is_refused_and_nothing_is_saved(client, form_data):
+    form_data["attachments"] = [upload("hoa-don.pdf", EXE_BYTES)]
+    response = client.post("/", form_data)
+    assert response.status_code == 400
+    assert "hoa-don.pdf" in response.content.decode()
+    assert Petition.objects.count() == 0
+
+
+def test_a_refused_submission_says_why_and_when_to_retry(client, form_data, settings):
+    settings.FEEDBACK_SUBMIT_LIMIT_PER_IP = 1
+    assert client.post("/", form_data).status_code == 200
+    form_data.update(email="other@example.vn", form_token="")
+    response = client.post("/", form_data)
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "quá nhiều phản ánh gửi từ địa chỉ mạng này" in html
+    # The retry time is local (HH:MM dd/mm/yyyy), and the form is still filled in.
+    assert re.search(r"thử lại sau \d\d:\d\d \d\d/\d\d/\d{4}", html)
+    assert 'value="other@example.vn"' in html
+    assert int(response["Retry-After"]) > 0
+    assert Petition.objects.count() == 1
+
+
+def test_a_filled_honeypot_saves_nothing(client, form_data):
+    form_data["website"] = "http://spam.example"
+    assert client.post("/", form_data).status_code == 400
+    assert Petition.objects.count() == 0
+
+
+def test_sending_the_same_form_again_does_not_file_it_twice(client, form_data):
+    form_data["form_token"] = "b" * 32
+    client.post("/", form_data)
+    response = client.post("/", form_data)
+    petition = Petition.objects.get()
+    html = response.content.decode()
+    assert petition.tracking_code in html
+    assert "đã được gửi trước đó" in html
+
+
+def test_the_commune_list_of_a_province_is_served_as_json(client, db):
+    response = client.get("/communes/", {"province": factories.LANG_SON})
+    assert response.status_code == 200
+    communes = response.json()["communes"]
+    lang_son = factories.commune_of(factories.LANG_SON)
+    assert {"code": lang_son.code, "name": lang_son.name} in communes
+    other = factories.commune_of(factories.THAI_NGUYEN)
+    assert other.code not in {c["code"] for c in communes}
+    assert client.get("/communes/", {"province": "x"}).status_code == 400
+
+
+def test_without_javascript_the_commune_list_is_refreshed_by_the_server(
+    client, form_data
+):
+    form_data["refresh_communes"] = "1"
+    response = client.post("/", form_data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    lang_son = factories.commune_of(factories.LANG_SON)
+    assert f'value="{lang_son.code}"' in html
+    assert 'value="Đường liên xã xuống cấp"' in html
+    assert Petition.objects.count() == 0

@@ -1,0 +1,291 @@
+"""The case page: who may open it, the forms it offers, and what posting them does."""
+
+import json
+
+import pytest
+
+from tests import factories
+from workflow import services
+from workflow.deadlines import VIETNAM
+from workflow.models import AnswerTemplate, Extension, HistoryEntry, Petition, State
+
+
+def url(petition, action=""):
+    return f"/work/petitions/{petition.tracking_code}/" + (
+        f"{action}/" if action else ""
+    )
+
+
+def refetch(petition):
+    return Petition.objects.get(pk=petition.pk)
+
+
+@pytest.fixture
+def as_user(client):
+    def login(actor):
+        client.force_login(actor.user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def assigned(submit, routed_to_a):
+    return submit()
+
+
+@pytest.fixture
+def in_progress(assigned, handler_a):
+    return services.accept_petition(petition_id=assigned.pk, actor=handler_a)
+
+
+def test_anonymous_visitor_is_sent_to_login(client, assigned):
+    response = client.get(url(assigned))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert client.post(url(assigned, "accept"), {}).status_code == 302
+    assert refetch(assigned).state == State.ASSIGNED
+
+
+def test_handler_of_another_agency_gets_404_never_the_case(
+    assigned, handler_b, as_user
+):
+    client = as_user(handler_b)
+    assert client.get(url(assigned)).status_code == 404
+    response = client.post(url(assigned, "accept"), {"accept-version": 1})
+    assert response.status_code == 404
+    assert refetch(assigned).state == State.ASSIGNED
+
+
+def test_unknown_code_and_unknown_action_are_404(assigned, handler_a, as_user):
+    client = as_user(handler_a)
+    assert client.get("/work/petitions/NOSUCHCODE/").status_code == 404
+    assert client.post(url(assigned, "explode"), {}).status_code == 404
+
+
+def test_case_page_shows_content_deadlines_history_and_allowed_forms(
+    assigned, handler_a, as_user
+):
+    page = as_user(handler_a).get(url(assigned)).content.decode()
+    assert assigned.title in page and assigned.content in page
+    assert "Lịch sử xử lý" in page  # the history table's caption
+    assert "Đồng hồ thời hạn" in page  # the clocks table
+    for action in ("claim", "accept", "transfer", "return_to_triage", "merge"):
+        assert f'action="{url(assigned, action)}"' in page
+    # A handler is not offered the supervisor's actions.
+    for action in ("reject", "assign", "triage"):
+        assert f'action="{url(assigned, action)}"' not in page
+
+
+def test_accept_redirects_back_to_the_case_after_the_change(
+    assigned, handler_a, as_user
+):
+    response = as_user(handler_a).post(
+        url(assigned, "accept"), {"accept-version": assigned.version}
+    )
+    assert response.status_code == 302 and response["Location"] == url(assigned)
+    petition = refetch(assigned)
+    assert petition.state == State.IN_PROGRESS and petition.handler == handler_a.user
+
+
+def test_a_stale_page_is_refused_and_changes_nothing(assigned, handler_a, as_user):
+    stale = assigned.version
+    services.claim_petition(petition_id=assigned.pk, actor=handler_a)
+    response = as_user(handler_a).post(
+        url(assigned, "transfer"),
+        {
+            "transfer-version": stale,
+            "transfer-agency": factories.agency("so-yt").pk,
+            "transfer-reason": "Không thuộc thẩm quyền",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "changed meanwhile" in page
+    # What was typed comes back, with the current version for a deliberate resend.
+    assert "Không thuộc thẩm quyền" in page
+    assert f'name="transfer-version" value="{refetch(assigned).version}"' in page
+    assert refetch(assigned).agency_id == assigned.agency_id
+
+
+def test_missing_reason_is_a_field_error_and_nothing_changes(
+    assigned, handler_a, as_user
+):
+    response = as_user(handler_a).post(
+        url(assigned, "return_to_triage"),
+        {"return_to_triage-version": assigned.version, "return_to_triage-reason": ""},
+    )
+    assert response.status_code == 400
+    assert "errorlist" in response.content.decode()
+    assert refetch(assigned).state == State.ASSIGNED
+
+
+def test_action_the_role_may_not_take_is_refused_with_the_reason(
+    assigned, handler_a, as_user
+):
+    response = as_user(handler_a).post(
+        url(assigned, "reject"),
+        {"reject-version": assigned.version, "reject-reason": "Ngoài phạm vi"},
+    )
+    assert response.status_code == 400
+    assert "Only a" in response.content.decode()
+    assert refetch(assigned).state == State.ASSIGNED
+
+
+def test_handler_asks_a_question_then_answers(in_progress, handler_a, citizen, as_user):
+    client = as_user(handler_a)
+    client.post(
+        url(in_progress, "request_info"),
+        {
+            "request_info-version": refetch(in_progress).version,
+            "request_info-question": "Xin số thửa đất?",
+        },
+    )
+    assert refetch(in_progress).state == State.AWAITING_INFO
+    services.provide_information(
+        petition_id=in_progress.pk, actor=citizen, text="Thửa số 12."
+    )
+    client.post(
+        url(in_progress, "answer"),
+        {
+            "answer-version": refetch(in_progress).version,
+            "answer-answer": "Đã sửa đường.",
+        },
+    )
+    petition = refetch(in_progress)
+    assert petition.state == State.ANSWERED and petition.answer == "Đã sửa đường."
+    page = client.get(url(in_progress)).content.decode()
+    assert "Thửa số 12." in page and "Xin số thửa đất?" in page
+
+
+def test_answer_form_offers_the_categorys_templates(
+    in_progress, handler_a, land, as_user
+):
+    AnswerTemplate.objects.create(
+        category=land, title="Đã chuyển địa phương", body="Kính gửi ông/bà…"
+    )
+    page = as_user(handler_a).get(url(in_progress)).content.decode()
+    assert "Đã chuyển địa phương" in page
+    # The bodies travel as JSON for the few lines of script that fill the answer.
+    assert 'id="answer-templates"' in page
+    assert json.dumps("Kính gửi ông/bà…") in page
+
+
+def test_supervisor_rejects_with_where_to_turn(assigned, supervisor_a, as_user):
+    as_user(supervisor_a).post(
+        url(assigned, "reject"),
+        {
+            "reject-version": assigned.version,
+            "reject-reason": "Đây là khiếu nại",
+            "reject-redirect_hint": "Gửi theo Luật Khiếu nại",
+        },
+    )
+    petition = refetch(assigned)
+    assert petition.state == State.REJECTED
+    assert petition.redirect_hint == "Gửi theo Luật Khiếu nại"
+
+
+def test_coordinator_triages_from_the_case_page(submit, coordinator, agency_a, as_user):
+    waiting = submit()
+    as_user(coordinator).post(
+        url(waiting, "triage"),
+        {"triage-version": waiting.version, "triage-agency": agency_a.pk},
+    )
+    assert refetch(waiting).agency == agency_a
+
+
+def test_merge_into_an_unknown_code_says_so_on_the_field(assigned, handler_a, as_user):
+    response = as_user(handler_a).post(
+        url(assigned, "merge"),
+        {
+            "merge-version": assigned.version,
+            "merge-into": "ZZZZZZZZZZ",
+            "merge-reason": "Trùng",
+        },
+    )
+    assert response.status_code == 400
+    assert "No other petition" in response.content.decode()
+
+
+def test_extension_is_requested_by_the_handler_and_approved_by_the_supervisor(
+    in_progress, handler_a, supervisor_a, as_user
+):
+    as_user(handler_a).post(
+        url(in_progress, "request_extension"),
+        {
+            "request_extension-version": refetch(in_progress).version,
+            "request_extension-days": 5,
+            "request_extension-reason": "Cần xác minh thực địa",
+        },
+    )
+    assert Extension.objects.get(petition=in_progress).status == "pending"
+    page = as_user(supervisor_a).get(url(in_progress)).content.decode()
+    assert f'action="{url(in_progress, "decide_extension")}"' in page
+    as_user(supervisor_a).post(
+        url(in_progress, "decide_extension"),
+        {
+            "decide_extension-version": refetch(in_progress).version,
+            "decide_extension-decision": "approve",
+        },
+    )
+    assert Extension.objects.get(petition=in_progress).status == "approved"
+
+
+def test_history_shows_actor_reason_and_local_time(
+    assigned, handler_a, coordinator, as_user
+):
+    services.return_to_triage(
+        petition_id=assigned.pk, actor=handler_a, reason="Không thuộc thẩm quyền"
+    )
+    entry = HistoryEntry.objects.filter(petition=assigned).order_by("-seq").first()
+    # The agency let it go: its handler no longer sees it; the coordinator does.
+    assert as_user(handler_a).get(url(assigned)).status_code == 404
+    page = as_user(coordinator).get(url(assigned)).content.decode()
+    assert "Không thuộc thẩm quyền" in page and entry.actor_label in page
+    assert entry.at.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M") in page
+
+
+@pytest.fixture
+def with_attachment(routed_to_a, land, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from feedback import files
+    from feedback import services as feedback_services
+
+    settings.MEDIA_ROOT = tmp_path
+    pdf = SimpleUploadedFile("ban-ve.pdf", b"%PDF-1.4\n%%EOF\n")
+    submission = feedback_services.file_petition(
+        client_ip="127.0.0.1",
+        submitter_kind="citizen",
+        submitter_name="Nguyễn Văn An",
+        email="an@example.vn",
+        title="Có tệp",
+        content="Xem bản vẽ đính kèm.",
+        category=land.code,
+        province=factories.LANG_SON,
+        attachments=(feedback_services.Upload(file=pdf, kind=files.sniff_upload(pdf)),),
+    )
+    return submission.petition
+
+
+def test_staff_download_the_attachment_of_a_case_they_may_see(
+    with_attachment, handler_a, handler_b, as_user
+):
+    [attachment] = with_attachment.attachments.all()
+    link = url(with_attachment) + f"attachments/{attachment.pk}/"
+    page = as_user(handler_a).get(url(with_attachment)).content.decode()
+    assert link in page
+    response = as_user(handler_a).get(link)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert 'filename="ban-ve.pdf"' in response["Content-Disposition"]
+    # Another agency's handler learns nothing, not even that the file exists.
+    assert as_user(handler_b).get(link).status_code == 404
+
+
+def test_an_attachment_of_another_case_is_not_served_through_this_one(
+    with_attachment, assigned, handler_a, as_user
+):
+    [attachment] = with_attachment.attachments.all()
+    link = url(assigned) + f"attachments/{attachment.pk}/"
+    assert as_user(handler_a).get(link).status_code == 404
