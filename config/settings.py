@@ -154,6 +154,8 @@ LOGGING = {
 # SLA: how many working days a submitter has to answer a question before the
 # petition is closed unanswered (expire).
 SLA_INFO_REPLY_WORKING_DAYS = envint("SLA_INFO_REPLY_WORKING_DAYS", 15)
+# Database connections the SLA sweep works with side by side (threads).
+SLA_SWEEP_WORKERS = envint("SLA_SWEEP_WORKERS", 2)
 
 # --- Citizen web (feedback app) --------------------------------------------------
 # Abuse limits of the public form and tracking page, counted in PostgreSQL by

@@ -72,15 +72,19 @@ def _render(event, part, language, context) -> str:
 
 
 def _with_datetimes(context: dict) -> dict:
-    """JSON keeps datetimes as ISO strings; templates format real datetimes."""
-    return {
-        key: (
-            parse_datetime(value) or value
-            if key.endswith("_at") and isinstance(value, str)
-            else value
-        )
-        for key, value in (context or {}).items()
-    }
+    """JSON keeps datetimes as ISO strings; templates format real datetimes.
+
+    Lists of dicts (the petitions of a digest) are converted too.
+    """
+
+    def convert(key, value):
+        if key.endswith("_at") and isinstance(value, str):
+            return parse_datetime(value) or value
+        if isinstance(value, list):
+            return [_with_datetimes(v) if isinstance(v, dict) else v for v in value]
+        return value
+
+    return {key: convert(key, value) for key, value in (context or {}).items()}
 
 
 def petition_facts(petition_id) -> dict:

@@ -1,10 +1,15 @@
 """Building a petition's next history entries (the services and the sweep save them)."""
 
 from workflow.models import HistoryEntry
-from workflow.models.history import GENESIS_HASH
+from workflow.models.history import GENESIS_HASH, chain_hash
 
 
-def next_entry(
+def next_entry(petition, **fields) -> HistoryEntry:
+    """The petition's next history entry, its head moved to it (nothing saved)."""
+    return HistoryEntry(**next_values(petition, **fields))
+
+
+def next_values(
     petition,
     *,
     actor,
@@ -15,29 +20,29 @@ def next_entry(
     data=None,
     due_at=None,
     to_state=None,
-) -> HistoryEntry:
-    """Build the petition's next history entry and move its head to it (nothing saved).
+) -> dict:
+    """The column values of the petition's next history entry; moves its head.
 
     The caller holds the petition's row lock and saves the entry and the petition's
     `history_head` / `history_length` in the same transaction, so two writers can
     never extend one chain from the same head.
     """
-    entry = HistoryEntry(
-        petition_id=petition.pk,
-        seq=petition.history_length + 1,
-        action=action,
-        from_state=from_state,
-        to_state=to_state or petition.state,
-        actor=actor.user,
-        actor_label=actor.label,
-        at=at,
-        reason=reason,
-        agency_id=petition.agency_id,
-        due_at=due_at,
-        data=data or {},
-        prev_hash=petition.history_head or GENESIS_HASH,
-    )
-    entry.hash = entry.compute_hash()
-    petition.history_length = entry.seq
-    petition.history_head = entry.hash
-    return entry
+    values = {
+        "petition_id": petition.pk,
+        "seq": petition.history_length + 1,
+        "action": action,
+        "from_state": from_state,
+        "to_state": to_state or petition.state,
+        "actor_id": actor.user.pk if actor.user is not None else None,
+        "actor_label": actor.label,
+        "at": at,
+        "reason": reason,
+        "agency_id": petition.agency_id,
+        "due_at": due_at,
+        "data": data or {},
+        "prev_hash": petition.history_head or GENESIS_HASH,
+    }
+    values["hash"] = chain_hash(values)
+    petition.history_length = values["seq"]
+    petition.history_head = values["hash"]
+    return values

@@ -9,7 +9,9 @@ or breach is recorded once however often or concurrently the sweep runs. A breac
 recorded at the due moment (`breached_at = due_at`), never at the time the sweep ran.
 """
 
-from collections import Counter
+import json
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,12 +22,13 @@ from notifications.models import Notification
 from notifications.services import queue_batch
 from workflow.access import Actor
 from workflow.deadlines import WorkingCalendar
-from workflow.history import next_entry
+from workflow.history import next_values
 from workflow.models import Membership, Role
+from workflow.models.history import HASHED_FIELDS
 from workflow.models.sla import SlaAlert
 from workflow.sla import ANSWER, PROGRESS_EVERY, next_check, office_hours_after
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 2500
 WARNING, LAST_DAY, BREACH = (
     SlaAlert.Kind.WARNING,
     SlaAlert.Kind.LAST_DAY,
@@ -36,7 +39,8 @@ CLAIM_SQL = """
 SELECT c.id, c.kind, c.cycle, c.amount, c.unit, c.due_at, c.original_due_at,
        c.warn_at, c.last_day_warn_at, c.is_paused, c.stopped_at, c.breached_at,
        p.id, p.state, p.agency_id, p.tracking_code, p.language, p.history_head,
-       p.history_length, p.due_at, p.handler_id, u.email, a.parent_id, a.email
+       p.history_length, p.due_at, p.handler_id, u.email, a.parent_id, a.email,
+       p.title
 FROM workflow_clock c
 JOIN workflow_petition p ON p.id = c.petition_id
 LEFT JOIN workflow_agency a ON a.id = p.agency_id
@@ -82,10 +86,31 @@ class PetitionHead:
     handler_email: str | None
     parent_agency_id: int | None
     agency_email: str | None
+    title: str
 
 
-def sweep(*, now) -> Counter:
-    """Handle due clocks in batches until none is left; return what was done."""
+def sweep(*, now, workers=1) -> Counter:
+    """Handle due clocks in batches until none is left; return what was done.
+
+    With several workers (threads, each with its own database connection) batches
+    run side by side; SKIP LOCKED keeps them apart, as it keeps clusters apart.
+    Most of a batch is spent in PostgreSQL, so the threads do not wait on Python.
+    """
+    if workers <= 1:
+        return _sweep_batches(now)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(_sweep_in_thread, [now] * workers))
+    return sum(results, Counter())
+
+
+def _sweep_in_thread(now) -> Counter:
+    try:
+        return _sweep_batches(now)
+    finally:
+        connection.close()
+
+
+def _sweep_batches(now) -> Counter:
     done = Counter()
     while True:
         batch = check_due_clocks(now=now)
@@ -181,8 +206,6 @@ def _alert_moment(clock, kind):
 
 
 def _snapshot(clock) -> str:
-    import json
-
     return json.dumps(
         {
             "clock": clock.kind,
@@ -198,24 +221,18 @@ def _snapshot(clock) -> str:
 
 
 def _write_breaches(breached, now):
-    """Stamp breaches on clocks and (case deadline) petitions, and log them."""
+    """Stamp breaches of the case deadline on petitions, and log every breach.
+
+    The clocks get theirs with their next check time (_store_next_checks).
+    """
     if not breached:
         return
-    with connection.cursor() as cursor:
-        execute_values(
-            cursor,
-            "UPDATE workflow_clock c SET breached_at = v.due_at "
-            "FROM (VALUES %s) AS v(id, due_at) WHERE c.id = v.id",
-            [(c.id, c.due_at) for c in breached],
-            template="(%s, %s::timestamptz)",
-            page_size=len(breached),
-        )
     system = Actor.system()
     entries, heads = [], {}
     for clock in breached:
         petition = clock.petition
         entries.append(
-            next_entry(
+            next_values(
                 petition,
                 actor=system,
                 action="breach",
@@ -257,31 +274,13 @@ def _write_breaches(breached, now):
 
 def _insert_history(entries):
     """Insert built entries in one statement (the ORM's per-field work is the cost)."""
-    import json
-
+    columns = (*HASHED_FIELDS, "hash")
     with connection.cursor() as cursor:
         execute_values(
             cursor,
-            "INSERT INTO workflow_historyentry (petition_id, seq, action, from_state, "
-            "to_state, actor_id, actor_label, at, reason, agency_id, due_at, data, "
-            "prev_hash, hash) VALUES %s",
+            f"INSERT INTO workflow_historyentry ({', '.join(columns)}) VALUES %s",
             [
-                (
-                    e.petition_id,
-                    e.seq,
-                    e.action,
-                    e.from_state,
-                    e.to_state,
-                    e.actor_id,
-                    e.actor_label,
-                    e.at,
-                    e.reason,
-                    e.agency_id,
-                    e.due_at,
-                    json.dumps(e.data),
-                    e.prev_hash,
-                    e.hash,
-                )
+                tuple(json.dumps(e[c]) if c == "data" else e[c] for c in columns)
                 for e in entries
             ],
             page_size=len(entries),
@@ -296,84 +295,73 @@ def _reminder_number(clock, now) -> int:
 
 
 def _notify(recorded, reminders, now):
-    """Warnings and reminders to the handler; a breach also escalates to supervisors.
+    """Tell handlers of warnings, breaches and overdue reminders; escalate breaches.
 
-    Warnings wait for office hours; breaches and escalations go out at once.
+    One message per recipient and kind per batch: a supervisor whose agency has many
+    breaches at once gets one list, not hundreds of e-mails. Warnings and reminders
+    wait for office hours; breaches and escalations go out at once. Each alert is
+    written once (unique per clock and kind), so a message is too.
     """
-    agencies = {c.petition.agency_id for c, kind in recorded if kind == BREACH}
-    parents = {c.petition.parent_agency_id for c, kind in recorded if kind == BREACH}
-    supervisors = _supervisors(agencies | parents)
-    calendar = WorkingCalendar()
-    office = office_hours_after(now, calendar)
-    items = []
-    for clock, kind in recorded:
-        petition = clock.petition
-        context = {
-            "tracking_code": petition.tracking_code,
-            "clock": clock.kind,
-            "due_at": clock.due_at.isoformat(),
-        }
-        when = now if kind == BREACH else office
-        for address, user_id in _handlers(petition):
-            items.append(
-                (
-                    kind,
-                    petition.pk,
-                    address,
-                    user_id,
-                    context,
-                    when,
-                    f"sla:{clock.id}:{kind}",
-                )
-            )
-        if kind == BREACH:
-            for agency_id in (petition.agency_id, petition.parent_agency_id):
-                for address, user_id in supervisors.get(agency_id, ()):
-                    items.append(
-                        (
-                            "escalation",
-                            petition.pk,
-                            address,
-                            user_id,
-                            {**context, "agency": agency_id},
-                            now,
-                            f"sla:{clock.id}:escalation",
-                        )
-                    )
-    for clock in reminders:
-        number = _reminder_number(clock, now)
-        context = {
+    breached = [c for c, kind in recorded if kind == BREACH]
+    supervisors = _supervisors(
+        {c.petition.agency_id for c in breached}
+        | {c.petition.parent_agency_id for c in breached}
+    )
+    office = office_hours_after(now, WorkingCalendar())
+    digests = defaultdict(dict)  # (event, address, user id, when) → {petition: item}
+
+    def add(event, recipients, clock, when, **extra):
+        item = {
+            "petition_id": clock.petition.pk,
             "tracking_code": clock.petition.tracking_code,
+            "title": clock.petition.title,
             "clock": clock.kind,
             "due_at": clock.due_at.isoformat(),
-            "weeks_overdue": number,
+            **extra,
         }
-        for address, user_id in _handlers(clock.petition):
-            items.append(
-                (
-                    "progress_due",
-                    clock.petition.pk,
-                    address,
-                    user_id,
-                    context,
-                    office,
-                    f"sla:{clock.id}:progress:{number}",
+        for address, user_id in recipients:
+            digests[(event, address, user_id, when)][clock.petition.pk] = item
+
+    for clock, kind in recorded:
+        add(kind, _handlers(clock.petition), clock, now if kind == BREACH else office)
+        if kind == BREACH:
+            for agency_id in (
+                clock.petition.agency_id,
+                clock.petition.parent_agency_id,
+            ):
+                add(
+                    "escalation",
+                    supervisors.get(agency_id, ()),
+                    clock,
+                    now,
+                    agency=agency_id,
                 )
-            )
+    for clock in reminders:
+        add(
+            "progress_due",
+            _handlers(clock.petition),
+            clock,
+            office,
+            weeks_overdue=_reminder_number(clock, now),
+        )
     queue_batch(
         [
             Notification(
                 event=event,
                 channel=Notification.Channel.EMAIL,
-                petition_id=petition_id,
                 recipient_user_id=user_id,
                 recipient_address=address,
-                context=context,
-                dedupe_key=f"{key}:{user_id or address}",
                 created_at=now,
                 next_attempt_at=when,
+                # One petition reads as a message about it; more as a list.
+                **(
+                    {"petition_id": items[0]["petition_id"], "context": items[0]}
+                    if len(items) == 1
+                    else {"context": {"petitions": items}}
+                ),
             )
-            for event, petition_id, address, user_id, context, when, key in items
+            for (event, address, user_id, when), by_petition in digests.items()
+            for items in [list(by_petition.values())]
         ]
     )
 
@@ -403,13 +391,15 @@ def _supervisors(agency_ids) -> dict:
 
 
 def _store_next_checks(clocks, now):
+    """Each claimed clock's next check time, and the breach just recorded on it."""
     with connection.cursor() as cursor:
         execute_values(
             cursor,
-            "UPDATE workflow_clock c SET next_check_at = v.at "
-            "FROM (VALUES %s) AS v(id, at) WHERE c.id = v.id",
-            [(c.id, next_check(c, now)) for c in clocks],
-            template="(%s, %s::timestamptz)",
+            "UPDATE workflow_clock c SET next_check_at = v.at, "
+            "breached_at = COALESCE(c.breached_at, v.breached_at) "
+            "FROM (VALUES %s) AS v(id, at, breached_at) WHERE c.id = v.id",
+            [(c.id, next_check(c, now), c.breached_at) for c in clocks],
+            template="(%s, %s::timestamptz, %s::timestamptz)",
             page_size=len(clocks),
         )
 

@@ -1,5 +1,6 @@
 """django-q2 entry points: each reads the clock once and calls one piece of workflow."""
 
+from django.conf import settings
 from django.utils import timezone
 
 from workflow import recompute, sweeps
@@ -8,7 +9,7 @@ from workflow import recompute, sweeps
 def sweep_sla() -> dict:
     """Every minute: record due warnings and breaches, expire unanswered questions."""
     now = timezone.now()
-    done = sweeps.sweep(now=now)
+    done = sweeps.sweep(now=now, workers=settings.SLA_SWEEP_WORKERS)
     done["expired"] = sweeps.expire_unanswered(now=now)
     return dict(done)
 

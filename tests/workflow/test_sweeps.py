@@ -171,6 +171,24 @@ def test_progress_reminder_every_seven_days_while_overdue(in_progress):
     assert sorted(r.context["weeks_overdue"] for r in reminders) == [1, 2]
 
 
+def test_a_supervisor_gets_one_list_for_many_breaches(
+    submit, routed_to_a, supervisor_a
+):
+    with time_machine.travel(RECEIVED, tick=False):
+        petitions = [submit() for _ in range(3)]
+    sweeps.sweep(now=ANSWER_DUE + timedelta(minutes=1))
+    [escalation] = Notification.objects.filter(event="escalation")
+    assert escalation.recipient_address == "supervisor_a@staff.example"
+    assert sorted(
+        p["tracking_code"] for p in escalation.context["petitions"]
+    ) == sorted(p.tracking_code for p in petitions)
+    from notifications.rendering import render
+
+    texts = render(escalation)
+    assert texts.subject == "Báo cáo quá hạn: 3 phản ánh"
+    assert all(p.tracking_code in texts.body for p in petitions)
+
+
 def test_unanswered_question_expires_after_the_reply_period(
     in_progress, handler_a, settings
 ):

@@ -61,24 +61,46 @@ class HistoryEntry(models.Model):
         return f"{self.petition_id}#{self.seq} {self.action} {move}"
 
     def compute_hash(self) -> str:
-        """SHA-256 over this entry's content and the previous entry's hash."""
-        content = {
-            "petition": self.petition_id,
-            "seq": self.seq,
-            "action": self.action,
-            "from": self.from_state,
-            "to": self.to_state,
-            "actor": self.actor_id,
-            "actor_label": self.actor_label,
-            "at": _utc_iso(self.at),
-            "reason": self.reason,
-            "agency": self.agency_id,
-            "due_at": _utc_iso(self.due_at),
-            "data": self.data,
-            "prev": self.prev_hash,
-        }
-        payload = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
-        return hashlib.sha256(payload.encode()).hexdigest()
+        return chain_hash({f: getattr(self, f) for f in HASHED_FIELDS})
+
+
+# What an entry's hash covers: all of its content and the previous entry's hash.
+HASHED_FIELDS = (
+    "petition_id",
+    "seq",
+    "action",
+    "from_state",
+    "to_state",
+    "actor_id",
+    "actor_label",
+    "at",
+    "reason",
+    "agency_id",
+    "due_at",
+    "data",
+    "prev_hash",
+)
+
+
+def chain_hash(values: dict) -> str:
+    """SHA-256 over an entry's content (HASHED_FIELDS) and the previous entry's hash."""
+    content = {
+        "petition": values["petition_id"],
+        "seq": values["seq"],
+        "action": values["action"],
+        "from": values["from_state"],
+        "to": values["to_state"],
+        "actor": values["actor_id"],
+        "actor_label": values["actor_label"],
+        "at": _utc_iso(values["at"]),
+        "reason": values["reason"],
+        "agency": values["agency_id"],
+        "due_at": _utc_iso(values["due_at"]),
+        "data": values["data"],
+        "prev": values["prev_hash"],
+    }
+    payload = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def _utc_iso(value):
