@@ -157,10 +157,11 @@ def is_allowed(roles: StaffRoles, petition, action: str) -> bool:
     return True
 
 
+# Service errors are in English; pages show their own texts by error field.
 WHO = {
-    COORDINATOR: _("a coordinator"),
-    HANDLER: _("a handler or supervisor of the petition's agency"),
-    SUPERVISOR: _("a supervisor of the petition's agency"),
+    COORDINATOR: "a coordinator",
+    HANDLER: "a handler or supervisor of the petition's agency",
+    SUPERVISOR: "a supervisor of the petition's agency",
 }
 
 

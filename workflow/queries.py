@@ -382,8 +382,8 @@ def measure_q(measure: str, *, now) -> Q:
     """Which petitions of the period each report figure counts.
 
     Answered: an answer went out (answered_at set; a petition closed for no reply
-    was not answered). On time: answered and no clock ever breached (`breached_at`
-    is never cleared). Overdue open: still owed and overdue now.
+    was not answered). On time: answered before the case deadline ever passed
+    (`breached_at`, the answer clock's breach, is never cleared). Overdue open: still owed and overdue now.
     """
     answered = Q(answered_at__isnull=False)
     return {
