@@ -383,7 +383,8 @@ def measure_q(measure: str, *, now) -> Q:
 
     Answered: an answer went out (answered_at set; a petition closed for no reply
     was not answered). On time: answered before the case deadline ever passed
-    (`breached_at`, the answer clock's breach, is never cleared). Overdue open: still owed and overdue now.
+    (`breached_at`, the answer clock's breach, is never cleared). Overdue open:
+    still owed and overdue now.
     """
     answered = Q(answered_at__isnull=False)
     return {

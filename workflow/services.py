@@ -5,8 +5,11 @@ role and the petition's version, runs the transition, saves, appends the history
 and writes the notification rows. Either all of that happens or none of it.
 """
 
+import re
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
@@ -42,6 +45,8 @@ from workflow.models.petitions import (
 from workflow.reference import reference
 from workflow.routing import route_petition
 
+# Digits of a phone number, with spaces, dots or dashes between groups.
+PHONE = re.compile(r"\+?\d(?:[ .-]?\d){7,14}")
 # How long after an answer the submitter may dispute it (reopen).
 DISPUTE_WINDOW_DAYS = 30
 
@@ -167,6 +172,26 @@ def _validated_intake(
     email, phone = (email or "").strip(), (phone or "").strip()
     if not email and not phone:
         raise InvalidInput("Give an email address or a phone number.", field="email")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidInput(
+                f"{email!r} is not an email address.", field="email"
+            ) from None
+    if phone and not PHONE.fullmatch(phone):
+        raise InvalidInput(
+            "A phone number has 8 to 15 digits, optionally after a +.", field="phone"
+        )
+    for name, value in (
+        ("submitter_name", submitter_name),
+        ("title", title),
+        ("content", content),
+        ("tax_code", tax_code),
+    ):
+        # PostgreSQL text cannot hold NUL; refuse it here rather than fail on save.
+        if "\x00" in (value or ""):
+            raise InvalidInput(f"{name} contains a NUL character.", field=name)
     for name, value, limit in (
         ("submitter_name", submitter_name, 200),
         ("title", title, 300),

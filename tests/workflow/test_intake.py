@@ -87,6 +87,10 @@ def test_business_needs_a_valid_tax_code(submit):
         ({"channel": "fax"}, "channel", "Unknown channel"),
         ({"submitter_kind": "alien"}, "submitter_kind", "citizen or business"),
         ({"priority": "asap"}, "priority", "Unknown priority"),
+        ({"email": "not-an-address"}, "email", "not an email address"),
+        ({"phone": "0912-CALL-ME", "email": ""}, "phone", "phone number"),
+        ({"phone": "1" * 21, "email": ""}, "phone", "phone number"),
+        ({"title": "a\x00b"}, "title", "NUL"),
     ],
 )
 def test_bad_input_names_the_field_and_saves_nothing(submit, overrides, field, message):
