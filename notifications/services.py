@@ -305,15 +305,31 @@ def _send(row, *, now) -> str:
     # The first success counts; a row released after an expired lease and sent by
     # this late worker is sent, whatever its status became meanwhile.
     Notification.objects.filter(pk=row.pk).exclude(status=SENT).update(
-        status=SENT, sent_at=now, claimed_until=None, last_error=""
+        status=SENT, sent_at=now, claimed_until=None, last_error="", **_scrubbed(row)
     )
     return SENT
 
 
+# Context keys that may wait in the outbox only until the message is out: the
+# submitter's secret travels in the confirmation e-mail and is stored nowhere else.
+ONCE_ONLY_KEYS = ("secret",)
+
+
+def _scrubbed(row) -> dict:
+    """The update that forgets the row's once-only context keys, if it has any."""
+    if not any(key in row.context for key in ONCE_ONLY_KEYS):
+        return {}
+    return {
+        "context": {k: v for k, v in row.context.items() if k not in ONCE_ONLY_KEYS}
+    }
+
+
 def _record_failure(row, error, *, now, final) -> str:
     message = f"{type(error).__name__}: {error}"[:2000]
+    scrub = {}
     if final or row.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
         status, next_attempt_at = FAILED, row.next_attempt_at
+        scrub = _scrubbed(row)
         logger.error("Notification %s failed for good: %s", row.pk, message)
     else:
         status, next_attempt_at = PENDING, now + retry_delay(row.attempts)
@@ -331,6 +347,7 @@ def _record_failure(row, error, *, now, final) -> str:
         next_attempt_at=next_attempt_at,
         claimed_until=None,
         last_error=message,
+        **scrub,
     )
     return status
 

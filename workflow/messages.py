@@ -81,8 +81,15 @@ def _to(event, petition, recipients, *, now, dedupe_key=None, **context):
     )
 
 
-def petition_received(petition, *, now):
-    _to("received", petition, submitter_recipients(petition), now=now)
+def petition_received(petition, *, now, secret=None):
+    """The confirmation; by e-mail it carries the secret, which the outbox forgets
+    once the message is out (notifications.services.ONCE_ONLY_KEYS)."""
+    recipients = submitter_recipients(petition)
+    emails = [r for r in recipients if r.channel == EMAIL]
+    if emails and secret:
+        _to("received", petition, emails, now=now, secret=secret)
+        recipients = [r for r in recipients if r.channel != EMAIL]
+    _to("received", petition, recipients, now=now)
 
 
 def petition_assigned(petition, *, now):

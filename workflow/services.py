@@ -129,7 +129,7 @@ def submit_petition(
         steps.append(Step("triage", State.RECEIVED, data={"rule": "routing"}))
     _insert_with_fresh_code(petition, channel, channel_ref)
     _finish_steps(petition, actor=Actor.system(), steps=steps, now=now)
-    messages.petition_received(petition, now=now)
+    messages.petition_received(petition, now=now, secret=secret)
     if agency is not None:
         messages.petition_assigned(petition, now=now)
     return Submission(petition=petition, secret=secret)

@@ -282,3 +282,31 @@ def test_the_command_can_put_failed_rows_back_first(submit, settings):
     call_command("deliver_notifications", "--retry-failed")
 
     assert Notification.objects.get(pk=row.pk).status == SENT
+
+
+def test_the_confirmation_email_carries_the_secret_and_the_outbox_then_forgets_it(
+    land,
+):
+    from workflow import services as workflow
+
+    submission = workflow.submit_petition(
+        channel="web",
+        submitter_kind="citizen",
+        submitter_name="An",
+        email="an@example.vn",
+        phone="0912345678",
+        title="T",
+        content="C",
+        category=land.code,
+        province=20,
+    )
+    email_row = Notification.objects.get(event="received", channel="email")
+    sms_row = Notification.objects.get(event="received", channel="sms")
+    # Only the e-mail carries the secret; the SMS does not.
+    assert email_row.context["secret"] == submission.secret
+    assert "secret" not in sms_row.context
+
+    assert services.deliver(notification_id=email_row.pk, now=timezone.now()) == SENT
+    assert submission.secret in mail.outbox[0].body
+    # Once sent, the only copy of the secret outside the submitter's hands is gone.
+    assert "secret" not in Notification.objects.get(pk=email_row.pk).context
