@@ -8,6 +8,7 @@ import csv
 
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from workflow.deadlines import VIETNAM
 
@@ -42,7 +43,7 @@ def report_table(report) -> tuple[list[str], list[list]]:
     """The on-time report as rows: one per agency or province, then the total."""
     header = [
         _("Đơn vị") if report.by == "agency" else _("Tỉnh, thành phố"),
-        _("Tiếp nhận"),
+        pgettext("report column", "Tiếp nhận"),
         _("Đã trả lời"),
         _("Trả lời đúng hạn"),
         _("Tỷ lệ đúng hạn (%)"),

@@ -8,6 +8,7 @@ for an action is read in one place.
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from workflow.errors import NotAllowedNow, NotPermitted
 from workflow.models import Role, State
@@ -47,7 +48,7 @@ RULES: dict[str, dict[str, str]] = {
 ACTION_LABELS = {
     "triage": _("Chuyển đơn vị xử lý"),
     "claim": _("Nhận xử lý"),
-    "accept": _("Tiếp nhận"),
+    "accept": pgettext_lazy("action", "Tiếp nhận"),
     "request_info": _("Yêu cầu bổ sung thông tin"),
     "answer": _("Trả lời"),
     "approve_answer": _("Duyệt trả lời"),

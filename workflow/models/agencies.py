@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from workflow.areas.models import Commune, Province
 
@@ -91,7 +92,7 @@ class SlaTarget(models.Model):
 
     class Clock(models.TextChoices):
         TRIAGE = "triage", _("Phân loại, chuyển xử lý")
-        ACCEPT = "accept", _("Tiếp nhận")
+        ACCEPT = "accept", pgettext_lazy("clock", "Tiếp nhận xử lý")
         ANSWER = "answer", _("Trả lời")
 
     class Unit(models.TextChoices):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from workflow.models.petitions import Petition
 
@@ -51,7 +52,7 @@ class CalendarException(models.Model):
 class Clock(models.Model):
     class Kind(models.TextChoices):
         TRIAGE = "triage", _("Phân loại, chuyển xử lý")
-        ACCEPT = "accept", _("Tiếp nhận")
+        ACCEPT = "accept", pgettext_lazy("clock", "Tiếp nhận xử lý")
         ANSWER = "answer", _("Trả lời")
 
     petition = models.ForeignKey(
