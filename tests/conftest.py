@@ -72,8 +72,8 @@ def citizen():
 
 
 @pytest.fixture
-def submit(land):
-    """Submit a petition through the real intake service (web channel by default)."""
+def submission(land):
+    """Submit through the real intake service; returns the Submission (with secret)."""
 
     def submit(**overrides):
         fields = dict(
@@ -87,7 +87,17 @@ def submit(land):
             province=factories.LANG_SON,
         )
         fields.update(overrides)
-        return services.submit_petition(**fields).petition
+        return services.submit_petition(**fields)
+
+    return submit
+
+
+@pytest.fixture
+def submit(submission):
+    """Submit a petition through the real intake service (web channel by default)."""
+
+    def submit(**overrides):
+        return submission(**overrides).petition
 
     return submit
 

@@ -33,23 +33,19 @@ def form_data(land):
 
 
 @pytest.fixture
-def file_with_secret(land):
+def file_with_secret(submission):
     """File a petition through the real intake service; returns (petition, secret)."""
 
     def file(**overrides):
         fields = dict(
-            channel="web",
-            submitter_kind="citizen",
             submitter_name="Trần Thị Bình",
             email="binh@example.vn",
             title="Thủ tục cấp phép rườm rà",
             content="Đề nghị rút gọn hồ sơ.",
-            category=land.code,
-            province=factories.LANG_SON,
         )
         fields.update(overrides)
-        submission = services.submit_petition(**fields)
-        return submission.petition, submission.secret
+        made = submission(**fields)
+        return made.petition, made.secret
 
     return file
 
