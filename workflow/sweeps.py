@@ -28,7 +28,10 @@ from workflow.models.history import HASHED_FIELDS
 from workflow.models.sla import SlaAlert
 from workflow.sla import ANSWER, PROGRESS_EVERY, next_check, office_hours_after
 
-BATCH_SIZE = 2500
+# Small batches keep two workers busy side by side; at 1,000,000 open petitions
+# 500 swept 10,000 breaches fastest (bench/sweep.py: 250 → 1.9 s, 500 → 1.8 s,
+# 1,000 → 2.0 s, 2,500 → 2.1 s).
+BATCH_SIZE = 500
 WARNING, LAST_DAY, BREACH = (
     SlaAlert.Kind.WARNING,
     SlaAlert.Kind.LAST_DAY,
