@@ -10,6 +10,8 @@ with every attempt so that a repeat is recognisable downstream.
 """
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -37,6 +39,45 @@ class Recipient:
     address: str = ""
     user_id: int | None = None
     language: str = "vi"
+
+
+_batch: ContextVar = ContextVar("notification batch", default=None)
+
+
+@contextmanager
+def batched():
+    """Rows queued within the block are written in one INSERT when it ends.
+
+    Batch intake writes rows for many petitions; one INSERT each would be a round
+    trip each. Use inside the caller's transaction.
+    """
+    rows: list[Notification] = []
+    token = _batch.set(rows)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    _write(rows)
+
+
+def _write(rows):
+    """Insert rows (duplicate keys skipped) and enqueue the delivery of those due."""
+    if not rows:
+        return
+    keyed = [row for row in rows if row.dedupe_key]
+    plain = Notification.objects.bulk_create([r for r in rows if not r.dedupe_key])
+    ids = [row.pk for row in plain if row.next_attempt_at <= row.created_at]
+    if keyed:
+        Notification.objects.bulk_create(keyed, ignore_conflicts=True)
+        # Skipped duplicates come back without ids; any pending row of these keys
+        # may be enqueued (again), since delivery checks the row first.
+        due = [row.dedupe_key for row in keyed if row.next_attempt_at <= row.created_at]
+        ids += list(
+            Notification.objects.filter(dedupe_key__in=due, status=PENDING).values_list(
+                "pk", flat=True
+            )
+        )
+    enqueue_delivery(ids)
 
 
 def queue_notifications(
@@ -75,23 +116,11 @@ def queue_notifications(
         )
         for r in recipients
     ]
-    if not rows:
-        return []
-    rows = Notification.objects.bulk_create(
-        rows, ignore_conflicts=dedupe_key is not None
-    )
-    if send_at is None or send_at <= now:
-        if dedupe_key is None:
-            ids = [row.pk for row in rows]
-        else:
-            # Skipped duplicates come back without ids; any pending row of these keys
-            # may be enqueued (again), since delivery checks the row first.
-            ids = list(
-                Notification.objects.filter(
-                    dedupe_key__in=[row.dedupe_key for row in rows], status=PENDING
-                ).values_list("pk", flat=True)
-            )
-        enqueue_delivery(ids)
+    batch = _batch.get()
+    if batch is not None:
+        batch.extend(rows)  # written when the batch ends
+    else:
+        _write(rows)
     return rows
 
 

@@ -10,10 +10,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
+from psycopg2.extras import execute_values
 
+from notifications.services import batched
 from workflow import messages, permissions, sla
 from workflow.access import Actor
 from workflow.areas.models import Commune, Province
@@ -23,8 +26,9 @@ from workflow.errors import (
     NotAllowedNow,
     NotPermitted,
     PetitionChanged,
+    WorkflowError,
 )
-from workflow.history import next_entry
+from workflow.history import insert_entries, next_entry, next_values
 from workflow.models import (
     Agency,
     Category,
@@ -42,7 +46,7 @@ from workflow.models.petitions import (
     new_secret,
     new_tracking_code,
 )
-from workflow.reference import reference
+from workflow.reference import held_reference
 from workflow.routing import route_petition
 
 # Digits of a phone number, with spaces, dots or dashes between groups.
@@ -61,25 +65,7 @@ class Submission:
 # --- intake -------------------------------------------------------------------
 
 
-@transaction.atomic
-def submit_petition(
-    *,
-    channel: str,
-    submitter_kind: str,
-    submitter_name: str,
-    title: str,
-    content: str,
-    category: str,
-    province: int,
-    commune: int | None = None,
-    email: str = "",
-    phone: str = "",
-    tax_code: str = "",
-    priority: str = Priority.NORMAL,
-    language: str = "vi",
-    publish_consent: bool = False,
-    channel_ref: str | None = None,
-) -> Submission:
+def submit_petition(**fields) -> Submission:
     """Receive a petition from any channel and route it.
 
     `category` is a category code, `province` and `commune` official unit codes. The
@@ -87,33 +73,93 @@ def submit_petition(
     DuplicateSubmission carrying the first petition. Routing rules send it to an agency
     at once; a petition no rule matches waits in the triage queue.
     """
-    now = timezone.now()
-    ref = reference()
-    fields = _validated_intake(
-        ref,
-        channel=channel,
-        submitter_kind=submitter_kind,
-        submitter_name=submitter_name,
-        title=title,
-        content=content,
-        category=category,
-        province=province,
-        commune=commune,
-        email=email,
-        phone=phone,
-        tax_code=tax_code,
-        priority=priority,
-        language=language,
+    [result] = submit_petitions([fields])
+    if isinstance(result, WorkflowError):
+        raise result
+    return result
+
+
+@transaction.atomic
+def submit_petitions(drafts: list[dict]) -> list:
+    """Receive many petitions at once; each gets a Submission or its error, in order.
+
+    Each draft holds submit_petition's arguments. A draft with bad input, or whose
+    channel id was already received, gets its error in its place and the others go
+    in: validated, routed and put on their clocks exactly as one at a time, but each
+    table is written once for the whole batch (the portal delivers in batches).
+    """
+    with held_reference() as ref:
+        return _receive_all(drafts, ref=ref, now=timezone.now())
+
+
+def _receive_all(drafts, *, ref, now) -> list:
+    results: list = [None] * len(drafts)
+    received = []
+    for index, draft in enumerate(drafts):
+        try:
+            received.append(_Receipt(index, *_prepare_receipt(ref, now, **draft)))
+        except WorkflowError as error:
+            results[index] = error
+    received = _insert_new(received, results)
+    system = Actor.system()
+    sla.save_ledgers(
+        [
+            sla.plan_steps(
+                r.petition, actions=[s.action for s in r.steps], now=now, ref=ref
+            )
+            for r in received
+        ]
     )
+    insert_entries(
+        [
+            next_values(
+                r.petition,
+                actor=system,
+                action=step.action,
+                from_state=step.from_state,
+                to_state=step.to_state,
+                at=now,
+                data=step.data,
+                due_at=r.petition.due_at,
+            )
+            for r in received
+            for step in r.steps
+        ]
+    )
+    _store_heads([r.petition for r in received])
+    with batched():
+        for r in received:
+            messages.petition_received(r.petition, now=now, secret=r.secret)
+            if r.petition.agency_id is not None:
+                messages.petition_assigned(r.petition, now=now)
+            results[r.index] = Submission(petition=r.petition, secret=r.secret)
+    return results
+
+
+@dataclass
+class _Receipt:
+    index: int
+    petition: Petition
+    secret: str
+    steps: list
+
+
+def _prepare_receipt(
+    ref, now, *, channel, publish_consent=False, channel_ref=None, **fields
+):
+    """A validated, routed petition in memory, its secret and its history steps."""
+    fields = _validated_intake(ref, channel=channel, **_with_defaults(fields))
     if channel_ref is not None:
         channel_ref = str(channel_ref).strip() or None
     secret = new_secret()
     petition = Petition(
         secret_hash=hash_secret(secret),
+        tracking_code=new_tracking_code(),
         channel=channel,
         channel_ref=channel_ref,
         publish_consent=publish_consent,
         received_at=now,
+        version=2,
         **fields,
     )
     # Receipt and routing are two steps of the history, written together.
@@ -127,12 +173,119 @@ def submit_petition(
     if agency is not None:
         petition.triage(agency=agency)
         steps.append(Step("triage", State.RECEIVED, data={"rule": "routing"}))
-    _insert_with_fresh_code(petition, channel, channel_ref)
-    _finish_steps(petition, actor=Actor.system(), steps=steps, now=now)
-    messages.petition_received(petition, now=now, secret=secret)
-    if agency is not None:
-        messages.petition_assigned(petition, now=now)
-    return Submission(petition=petition, secret=secret)
+    return petition, secret, steps
+
+
+def _with_defaults(fields):
+    unknown = set(fields) - INTAKE_FIELDS
+    if unknown:
+        raise InvalidInput(
+            f"Unknown field {sorted(unknown)[0]!r}.", field=sorted(unknown)[0]
+        )
+    return {
+        "commune": None,
+        "email": "",
+        "phone": "",
+        "tax_code": "",
+        "priority": Priority.NORMAL,
+        "language": "vi",
+        **fields,
+    }
+
+
+INTAKE_FIELDS = {
+    "submitter_kind",
+    "submitter_name",
+    "title",
+    "content",
+    "category",
+    "province",
+    "commune",
+    "email",
+    "phone",
+    "tax_code",
+    "priority",
+    "language",
+}
+
+
+def _insert_new(received, results):
+    """Insert the batch's petitions; refuse channel ids already received.
+
+    A clash of random tracking codes is about one in a billion at a million
+    petitions: the insert is tried again with new codes. A channel id delivered
+    twice (earlier, concurrently or within the batch) is a duplicate of the first.
+    """
+    for _attempt in range(5):
+        received = _without_duplicates(received, results)
+        try:
+            with transaction.atomic():
+                Petition.objects.bulk_create([r.petition for r in received])
+            return received
+        except IntegrityError as error:
+            if "tracking_code" in str(error):
+                for r in received:
+                    r.petition.tracking_code = new_tracking_code()
+            elif "one_petition_per_channel_ref" not in str(error):
+                raise
+    raise RuntimeError("Could not insert the petitions")
+
+
+def _without_duplicates(received, results):
+    refs = {
+        (r.petition.channel, r.petition.channel_ref)
+        for r in received
+        if r.petition.channel_ref
+    }
+    known = {}
+    if refs:
+        query = Q()
+        for channel, channel_ref in refs:
+            query |= Q(channel=channel, channel_ref=channel_ref)
+        known = {(p.channel, p.channel_ref): p for p in Petition.objects.filter(query)}
+    kept, seen = [], {}
+    for r in received:
+        key = (r.petition.channel, r.petition.channel_ref)
+        first = known.get(key) or seen.get(key)
+        if r.petition.channel_ref and first is not None:
+            results[r.index] = DuplicateSubmission(
+                f"{key[0]} id {key[1]!r} was already received "
+                f"as {first.tracking_code}.",
+                petition=first,
+            )
+            continue
+        seen[key] = r.petition
+        kept.append(r)
+    return kept
+
+
+def _store_heads(petitions):
+    """History heads and clock times of freshly inserted petitions, in one UPDATE."""
+    if not petitions:
+        return
+    with connection.cursor() as cursor:
+        execute_values(
+            cursor,
+            "UPDATE workflow_petition p SET history_head = v.head, "
+            "history_length = v.length, due_at = v.due_at, "
+            "next_due_at = v.next_due_at, next_warn_at = v.next_warn_at "
+            "FROM (VALUES %s) "
+            "AS v(id, head, length, due_at, next_due_at, next_warn_at) "
+            "WHERE p.id = v.id",
+            [
+                (
+                    p.pk,
+                    p.history_head,
+                    p.history_length,
+                    p.due_at,
+                    p.next_due_at,
+                    p.next_warn_at,
+                )
+                for p in petitions
+            ],
+            template="(%s, %s, %s, %s::timestamptz, %s::timestamptz, %s::timestamptz)",
+            page_size=len(petitions),
+        )
 
 
 def _validated_intake(
@@ -247,34 +400,6 @@ def _current_unit(ref, manager, code, name):
     if unit is None:
         raise InvalidInput(f"Unknown {name} {code!r}.", field=name)
     return unit
-
-
-def _refuse_duplicate(channel, channel_ref):
-    existing = Petition.objects.filter(channel=channel, channel_ref=channel_ref).first()
-    if existing is not None:
-        raise DuplicateSubmission(
-            f"{channel} id {channel_ref!r} was already received "
-            f"as {existing.tracking_code}.",
-            petition=existing,
-        )
-
-
-def _insert_with_fresh_code(petition, channel, channel_ref):
-    # A clash of random codes is about one in a billion at a million petitions;
-    # a concurrent delivery of the same channel id is likelier, and is a duplicate.
-    for _attempt in range(5):
-        petition.tracking_code = new_tracking_code()
-        try:
-            with transaction.atomic():
-                petition.save(force_insert=True)
-            return
-        except IntegrityError as error:
-            if "one_petition_per_channel_ref" in str(error):
-                _refuse_duplicate(channel, channel_ref)
-                raise
-            if "tracking_code" not in str(error):
-                raise
-    raise RuntimeError("Could not draw a free tracking code")
 
 
 # --- the lifecycle --------------------------------------------------------------

@@ -80,18 +80,38 @@ def on_steps(petition, *, actions, now):
     An answer stops the answer clock only when it goes out: while a supervisor
     reviews it (answer_review) the submitter is still waiting.
     """
+    ledger = plan_steps(petition, actions=actions, now=now)
+    if ledger is not None:
+        save_ledgers([ledger])
+
+
+def plan_steps(petition, *, actions, now, ref=None):
+    """The clock changes of these steps, laid out in memory (save_ledgers writes)."""
     operations = [op for action in actions for op in _operations(petition, action)]
     if not operations:
-        return
+        return None
     # A petition being received has no clocks yet: no need to look.
-    ledger = _Ledger(petition, now, None, empty="submit" in actions)
+    ledger = _Ledger(petition, now, None, empty="submit" in actions, ref=ref)
     for operation, kind in operations:
         if operation == START:
             ledger.start(kind)
         else:
             ledger.append(kind, operation)
-    ledger.save()
     refresh_petition(petition, ledger.running())
+    return ledger
+
+
+def save_ledgers(ledgers):
+    """Write the clocks and events of many ledgers: one INSERT each for all."""
+    Clock.objects.bulk_create([c for ledger in ledgers for c in ledger.created])
+    for ledger in ledgers:
+        for clock in ledger.changed:
+            clock.save(update_fields=CLOCK_TIMES)
+    ClockEvent.objects.bulk_create(
+        ClockEvent(clock=clock, kind=e.kind, at=e.at, days=e.days)
+        for ledger in ledgers
+        for clock, e in ledger.new_events
+    )
 
 
 def _operations(petition, action):
@@ -117,7 +137,7 @@ def extend_answer_clock(petition, *, days, now):
     ledger = _Ledger(petition, now, None)
     if ledger.append(ANSWER, EXTEND, days=days) is None:
         return None
-    ledger.save()
+    save_ledgers([ledger])
     refresh_petition(petition, ledger.running())
     return ledger.clocks[ANSWER]
 
@@ -140,8 +160,10 @@ SLA_FIELDS = ["due_at", "next_due_at", "next_warn_at", "breached_at"]
 class _Ledger:
     """A petition's clocks for one step: read once, changed in memory, written once."""
 
-    def __init__(self, petition, now, calendar, empty=False):
+    def __init__(self, petition, now, calendar, empty=False, ref=None):
         self.petition, self.now = petition, now
+        if ref is not None:
+            self.reference = ref
         self._calendar = calendar
         self._targets = None
         self.cycles: dict[str, int] = {}
@@ -210,16 +232,6 @@ class _Ledger:
 
     def running(self):
         return list(self.clocks.values())
-
-    def save(self):
-        if self.created:
-            Clock.objects.bulk_create(self.created)
-        for clock in self.changed:
-            clock.save(update_fields=CLOCK_TIMES)
-        ClockEvent.objects.bulk_create(
-            ClockEvent(clock=clock, kind=e.kind, at=e.at, days=e.days)
-            for clock, e in self.new_events
-        )
 
 
 CLOCK_TIMES = [

@@ -22,9 +22,8 @@ from notifications.models import Notification
 from notifications.services import queue_batch
 from workflow.access import Actor
 from workflow.deadlines import WorkingCalendar
-from workflow.history import next_values
+from workflow.history import insert_entries, next_values
 from workflow.models import Membership, Role
-from workflow.models.history import HASHED_FIELDS
 from workflow.models.sla import SlaAlert
 from workflow.sla import ANSWER, PROGRESS_EVERY, next_check, office_hours_after
 
@@ -256,7 +255,7 @@ def _write_breaches(breached, now):
             petition.history_length,
             first or answer_breach,
         )
-    _insert_history(entries)
+    insert_entries(entries)
     with connection.cursor() as cursor:
         execute_values(
             cursor,
@@ -272,21 +271,6 @@ def _write_breaches(breached, now):
             ],
             template="(%s, %s, %s, %s::timestamptz)",
             page_size=len(heads),
-        )
-
-
-def _insert_history(entries):
-    """Insert built entries in one statement (the ORM's per-field work is the cost)."""
-    columns = (*HASHED_FIELDS, "hash")
-    with connection.cursor() as cursor:
-        execute_values(
-            cursor,
-            f"INSERT INTO workflow_historyentry ({', '.join(columns)}) VALUES %s",
-            [
-                tuple(json.dumps(e[c]) if c == "data" else e[c] for c in columns)
-                for e in entries
-            ],
-            page_size=len(entries),
         )
 
 

@@ -118,3 +118,50 @@ def test_same_channel_id_twice_is_a_duplicate_carrying_the_first(submit):
     assert Petition.objects.count() == 1
     # The same id from another channel is another petition.
     assert submit(channel="open311", channel_ref="DVC-2026-0001") != first
+
+
+def test_a_batch_receives_the_good_drafts_and_returns_each_error_in_place(
+    submit, routed_to_a, land
+):
+    earlier = submit(channel="portal", channel_ref="DVC-1")
+    good = dict(
+        channel="portal",
+        submitter_kind="citizen",
+        submitter_name="An",
+        email="an@example.vn",
+        title="Đường hỏng",
+        content="Đề nghị sửa",
+        category=land.code,
+        province=factories.LANG_SON,
+    )
+    results = services.submit_petitions(
+        [
+            {**good, "channel_ref": "DVC-2"},
+            {**good, "channel_ref": "DVC-3", "category": "nope"},
+            {**good, "channel_ref": "DVC-1"},  # received before
+            {**good, "channel_ref": "DVC-4"},
+            {**good, "channel_ref": "DVC-4"},  # twice in this batch
+        ]
+    )
+    assert [type(r).__name__ for r in results] == [
+        "Submission",
+        "InvalidInput",
+        "DuplicateSubmission",
+        "Submission",
+        "DuplicateSubmission",
+    ]
+    assert results[2].petition == earlier
+    assert results[4].petition == results[3].petition
+    # The received ones are routed, on their clocks, with their history chained.
+    for submission in (results[0], results[3]):
+        petition = Petition.objects.get(pk=submission.petition.pk)
+        assert petition.state == State.ASSIGNED
+        assert petition.due_at is not None
+        assert petition.has_secret(submission.secret) is True
+        entries = list(HistoryEntry.objects.filter(petition=petition))
+        assert [e.action for e in entries] == ["submit", "triage"]
+        assert petition.history_head == entries[-1].hash
+    assert Petition.objects.count() == 3
+    from workflow.audit import verify_history
+
+    assert list(verify_history()) == []
