@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F
 
+from config.bulk import insert_rows
 from notifications.channels import PermanentFailure, email, sms, webhook
 from notifications.models import Notification
 from notifications.rendering import render
@@ -65,10 +66,12 @@ def _write(rows):
     if not rows:
         return
     keyed = [row for row in rows if row.dedupe_key]
-    plain = Notification.objects.bulk_create([r for r in rows if not r.dedupe_key])
+    plain = insert_rows(
+        Notification, [r for r in rows if not r.dedupe_key], returning_ids=True
+    )
     ids = [row.pk for row in plain if row.next_attempt_at <= row.created_at]
     if keyed:
-        Notification.objects.bulk_create(keyed, ignore_conflicts=True)
+        insert_rows(Notification, keyed, ignore_conflicts=True)
         # Skipped duplicates come back without ids; any pending row of these keys
         # may be enqueued (again), since delivery checks the row first.
         due = [row.dedupe_key for row in keyed if row.next_attempt_at <= row.created_at]
@@ -127,45 +130,11 @@ def queue_notifications(
 def queue_batch(rows: list[Notification]) -> None:
     """Write many prepared rows at once (the SLA sweep); duplicate keys are skipped."""
     if rows:
-        _insert_ignoring_duplicates(rows)
+        insert_rows(Notification, rows, ignore_conflicts=True)
         # Ids of skipped rows are unknown; one sweep after the commit sends what is
         # due now (breaches, escalations) instead of waiting for the next minute.
         if any(row.next_attempt_at <= row.created_at for row in rows):
             transaction.on_commit(_enqueue_sweep)
-
-
-def _insert_ignoring_duplicates(rows):
-    """One INSERT … ON CONFLICT DO NOTHING for many rows.
-
-    The sweep writes thousands of rows per batch; the ORM's per-field preparation
-    took most of the sweep's time, so values go to the driver as they are (JSON
-    fields serialised here).
-    """
-    import json
-
-    from django.db import connection
-    from django.db.models import JSONField
-    from psycopg2.extras import execute_values
-
-    fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    values = [
-        tuple(
-            json.dumps(getattr(row, f.attname))
-            if isinstance(f, JSONField)
-            else getattr(row, f.attname)
-            for f in fields
-        )
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        execute_values(
-            cursor,
-            f"INSERT INTO {Notification._meta.db_table} ({columns}) VALUES %s "
-            "ON CONFLICT DO NOTHING",
-            values,
-            page_size=5000,
-        )
 
 
 def enqueue_delivery(ids) -> None:

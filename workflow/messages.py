@@ -4,6 +4,8 @@ Called by the services inside their transaction. The rows name a template
 (`templates/notifications/<event>-*.txt`) and carry ids only.
 """
 
+from functools import cache
+
 from django.utils import timezone, translation
 
 from notifications.models import Notification
@@ -63,11 +65,9 @@ def handler_recipients(petition) -> list[Recipient]:
 def _to(event, petition, recipients, *, now, dedupe_key=None, **context):
     # Display values are snapshotted now: a message retried later tells what was
     # true when the event happened.
-    with translation.override("vi"):
-        state_label = str(petition.get_state_display())
     context = {
         "title": petition.title,
-        "state_label": state_label,
+        "state_label": state_label(petition.state),
         "due_at": petition.due_at.isoformat() if petition.due_at else None,
         **context,
     }
@@ -79,6 +79,17 @@ def _to(event, petition, recipients, *, now, dedupe_key=None, **context):
         context={"tracking_code": petition.tracking_code, **context},
         dedupe_key=dedupe_key,
     )
+
+
+@cache
+def _state_labels() -> dict[str, str]:
+    with translation.override("vi"):
+        return {value: str(label) for value, label in State.choices}
+
+
+def state_label(state) -> str:
+    """A state's name in Vietnamese, the language of record (read once)."""
+    return _state_labels()[state]
 
 
 def petition_received(petition, *, now, secret=None):
@@ -151,13 +162,11 @@ def status_changed(petition, *, now):
     """
     if petition.channel != Channel.PORTAL or not portal_sync_enabled():
         return
-    with translation.override("vi"):
-        state_label = str(petition.get_state_display())
     payload = {
         "external_id": petition.channel_ref,
         "tracking_code": petition.tracking_code,
         "state": petition.state,
-        "state_label": state_label,
+        "state_label": state_label(petition.state),
         "version": petition.version,
         "at": _vietnam_time(now),
         "due_at": _vietnam_time(petition.due_at) if petition.due_at else None,

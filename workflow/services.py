@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 from psycopg2.extras import execute_values
 
+from config.bulk import insert_rows
 from notifications.services import batched
 from workflow import messages, permissions, sla
 from workflow.access import Actor
@@ -220,7 +221,9 @@ def _insert_new(received, results):
         received = _without_duplicates(received, results)
         try:
             with transaction.atomic():
-                Petition.objects.bulk_create([r.petition for r in received])
+                insert_rows(
+                    Petition, [r.petition for r in received], returning_ids=True
+                )
             return received
         except IntegrityError as error:
             if "tracking_code" in str(error):

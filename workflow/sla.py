@@ -15,7 +15,9 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import connection
+from psycopg2.extras import execute_values
 
+from config.bulk import insert_rows
 from workflow.deadlines import (
     AT_RISK,
     DAYS,
@@ -37,7 +39,7 @@ from workflow.deadlines import (
 from workflow.deadlines import ClockEvent as Event
 from workflow.models.agencies import SlaTarget
 from workflow.models.petitions import OPEN_STATES, Priority, State
-from workflow.models.sla import Clock, ClockEvent
+from workflow.models.sla import Clock
 from workflow.reference import reference
 
 TRIAGE, ACCEPT, ANSWER = Clock.Kind.TRIAGE, Clock.Kind.ACCEPT, Clock.Kind.ANSWER
@@ -103,15 +105,25 @@ def plan_steps(petition, *, actions, now, ref=None):
 
 def save_ledgers(ledgers):
     """Write the clocks and events of many ledgers: one INSERT each for all."""
-    Clock.objects.bulk_create([c for ledger in ledgers for c in ledger.created])
+    insert_rows(
+        Clock, [c for ledger in ledgers for c in ledger.created], returning_ids=True
+    )
     for ledger in ledgers:
         for clock in ledger.changed:
             clock.save(update_fields=CLOCK_TIMES)
-    ClockEvent.objects.bulk_create(
-        ClockEvent(clock=clock, kind=e.kind, at=e.at, days=e.days)
+    events = [
+        (clock.pk, e.kind, e.at, e.days)
         for ledger in ledgers
         for clock, e in ledger.new_events
-    )
+    ]
+    if events:
+        with connection.cursor() as cursor:
+            execute_values(
+                cursor,
+                "INSERT INTO workflow_clockevent (clock_id, kind, at, days) VALUES %s",
+                events,
+                page_size=len(events),
+            )
 
 
 def _operations(petition, action):
