@@ -1,17 +1,11 @@
-"""Building a petition's next history entries (the services and the sweep save them)."""
+"""A petition's next history entries: built (next_values), then inserted together."""
 
 import json
 
 from django.db import connection
 from psycopg2.extras import execute_values
 
-from workflow.models import HistoryEntry
 from workflow.models.history import GENESIS_HASH, HASHED_FIELDS, chain_hash
-
-
-def next_entry(petition, **fields) -> HistoryEntry:
-    """The petition's next history entry, its head moved to it (nothing saved)."""
-    return HistoryEntry(**next_values(petition, **fields))
 
 
 def next_values(

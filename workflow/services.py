@@ -29,13 +29,12 @@ from workflow.errors import (
     PetitionChanged,
     WorkflowError,
 )
-from workflow.history import insert_entries, next_entry, next_values
+from workflow.history import insert_entries, next_values
 from workflow.models import (
     Agency,
     Category,
     Channel,
     Extension,
-    HistoryEntry,
     Petition,
     Priority,
     State,
@@ -962,38 +961,28 @@ class Step:
 def _finish(
     petition, *, actor, action, from_state, now, reason="", data=None, extra_fields=()
 ):
-    """Run the clocks, append the history entry and save (the petition is locked)."""
-    step = Step(action, from_state, reason, data)
-    _finish_steps(
-        petition, actor=actor, steps=[step], now=now, extra_fields=extra_fields
-    )
+    """Run the clocks, append the history entry and save (the petition is locked).
 
-
-def _finish_steps(petition, *, actor, steps, now, extra_fields=()):
-    """Apply steps already taken by the petition: clocks, history, save, status sync.
-
-    The portal hears of a state change made after intake (its own intake call
-    already told it the first state).
+    The portal hears of each state change (intake answers it with the first state).
     """
-    sla.on_steps(petition, actions=[step.action for step in steps], now=now)
-    entries = [
-        next_entry(
-            petition,
-            actor=actor,
-            action=step.action,
-            from_state=step.from_state,
-            to_state=step.to_state,
-            at=now,
-            reason=step.reason,
-            data=step.data,
-            due_at=petition.due_at,
-        )
-        for step in steps
-    ]
-    HistoryEntry.objects.bulk_create(entries)
+    sla.on_steps(petition, actions=[action], now=now)
+    insert_entries(
+        [
+            next_values(
+                petition,
+                actor=actor,
+                action=action,
+                from_state=from_state,
+                at=now,
+                reason=reason,
+                data=data,
+                due_at=petition.due_at,
+            )
+        ]
+    )
     petition.version += 1
     petition.save(update_fields=[*SAVED_FIELDS, *extra_fields])
-    if petition.state != steps[0].from_state and steps[0].action != "submit":
+    if petition.state != from_state:
         messages.status_changed(petition, now=now)
 
 

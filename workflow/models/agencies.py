@@ -43,10 +43,6 @@ class Agency(models.Model):
     def __str__(self):
         return self.name
 
-    def subtree_ids(self) -> list[int]:
-        """This agency and every agency below it (one recursive query)."""
-        return _subtree_ids(self.pk)
-
 
 def _subtree_ids(root_id: int) -> list[int]:
     from django.db import connection
