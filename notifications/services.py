@@ -66,9 +66,7 @@ def _write(rows):
     if not rows:
         return
     keyed = [row for row in rows if row.dedupe_key]
-    plain = insert_rows(
-        Notification, [r for r in rows if not r.dedupe_key], returning_ids=True
-    )
+    plain = insert_rows(Notification, [r for r in rows if not r.dedupe_key])
     ids = [row.pk for row in plain if row.next_attempt_at <= row.created_at]
     if keyed:
         insert_rows(Notification, keyed, ignore_conflicts=True)

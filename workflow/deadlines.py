@@ -157,8 +157,9 @@ def _local_date(moment: datetime) -> date:
     return moment.astimezone(VIETNAM).date()
 
 
+@functools.lru_cache(maxsize=4096)
 def _day_start(day: date) -> datetime:
-    """00:00 local of `day`, in UTC."""
+    """00:00 local of `day`, in UTC (cached: warnings walk every day of a target)."""
     return datetime.combine(day, time.min, tzinfo=VIETNAM).astimezone(UTC)
 
 
@@ -340,6 +341,19 @@ def _warnings(
 
 def lay_out_clock(
     events: Sequence[ClockEvent], amount: int, unit: str, calendar: WorkingCalendar
+) -> ClockTimes:
+    """Lay a clock's times out; see _lay_out_clock.
+
+    A pure function of immutable arguments, so repeats are answered from a cache:
+    a batch of petitions received together starts its clocks at one moment, on a
+    handful of targets and calendars.
+    """
+    return _lay_out_clock(tuple(events), amount, unit, calendar)
+
+
+@functools.lru_cache(maxsize=1024)
+def _lay_out_clock(
+    events: tuple[ClockEvent, ...], amount: int, unit: str, calendar: WorkingCalendar
 ) -> ClockTimes:
     """Lay a clock's deadline and warnings out on the calendar from its events.
 

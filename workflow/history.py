@@ -2,9 +2,7 @@
 
 import json
 
-from django.db import connection
-from psycopg2.extras import execute_values
-
+from config.bulk import copy_values
 from workflow.models.history import GENESIS_HASH, HASHED_FIELDS, chain_hash
 
 
@@ -48,18 +46,14 @@ def next_values(
 
 
 def insert_entries(entries: list[dict]) -> None:
-    """Insert built entry values in one statement (the ORM's per-field work is the
+    """Insert built entry values in one COPY (the ORM's per-field work is the
     cost when thousands are written at once: the sweep, batch intake)."""
-    if not entries:
-        return
     columns = (*HASHED_FIELDS, "hash")
-    with connection.cursor() as cursor:
-        execute_values(
-            cursor,
-            f"INSERT INTO workflow_historyentry ({', '.join(columns)}) VALUES %s",
-            [
-                tuple(json.dumps(e[c]) if c == "data" else e[c] for c in columns)
-                for e in entries
-            ],
-            page_size=len(entries),
-        )
+    copy_values(
+        "workflow_historyentry",
+        columns,
+        [
+            tuple(json.dumps(e[c]) if c == "data" else e[c] for c in columns)
+            for e in entries
+        ],
+    )

@@ -10,13 +10,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
-from psycopg2.extras import execute_values
 
-from config.bulk import insert_rows
+from config.bulk import allocate_ids, insert_rows
 from notifications.services import batched
 from workflow import messages, permissions, sla
 from workflow.access import Actor
@@ -100,18 +98,16 @@ def _receive_all(drafts, *, ref, now) -> list:
             received.append(_Receipt(index, *_prepare_receipt(ref, now, **draft)))
         except WorkflowError as error:
             results[index] = error
-    received = _insert_new(received, results)
+    received = _without_duplicates(received, results)
+    # With their ids known, each petition is written once, complete: its clocks
+    # and its history are laid out first.
+    ids = allocate_ids(Petition, len(received))
     system = Actor.system()
-    sla.save_ledgers(
-        [
-            sla.plan_steps(
-                r.petition, actions=[s.action for s in r.steps], now=now, ref=ref
-            )
-            for r in received
-        ]
-    )
-    insert_entries(
-        [
+    for r, pk in zip(received, ids, strict=True):
+        r.petition.pk = pk
+        actions = [s.action for s in r.steps]
+        r.ledger = sla.plan_steps(r.petition, actions=actions, now=now, ref=ref)
+        r.entries = [
             next_values(
                 r.petition,
                 actor=system,
@@ -122,11 +118,11 @@ def _receive_all(drafts, *, ref, now) -> list:
                 data=step.data,
                 due_at=r.petition.due_at,
             )
-            for r in received
             for step in r.steps
         ]
-    )
-    _store_heads([r.petition for r in received])
+    received = _insert_new(received, results)
+    sla.save_ledgers([r.ledger for r in received])
+    insert_entries([entry for r in received for entry in r.entries])
     with batched():
         for r in received:
             messages.petition_received(r.petition, now=now, secret=r.secret)
@@ -142,6 +138,8 @@ class _Receipt:
     petition: Petition
     secret: str
     steps: list
+    ledger: object = None
+    entries: list = ()
 
 
 def _prepare_receipt(
@@ -210,30 +208,35 @@ INTAKE_FIELDS = {
 
 
 def _insert_new(received, results):
-    """Insert the batch's petitions; refuse channel ids already received.
+    """Insert the batch's petitions; refuse channel ids received meanwhile.
 
     A clash of random tracking codes is about one in a billion at a million
-    petitions: the insert is tried again with new codes. A channel id delivered
-    twice (earlier, concurrently or within the batch) is a duplicate of the first.
+    petitions: the insert is tried again with new codes (nothing else refers to a
+    code). A channel id another transaction committed since the look-up is a
+    duplicate of that petition.
     """
     for _attempt in range(5):
-        received = _without_duplicates(received, results)
         try:
             with transaction.atomic():
-                insert_rows(
-                    Petition, [r.petition for r in received], returning_ids=True
-                )
+                insert_rows(Petition, [r.petition for r in received])
             return received
         except IntegrityError as error:
             if "tracking_code" in str(error):
                 for r in received:
                     r.petition.tracking_code = new_tracking_code()
-            elif "one_petition_per_channel_ref" not in str(error):
+            elif "one_petition_per_channel_ref" in str(error):
+                received = _without_duplicates(received, results)
+            else:
                 raise
     raise RuntimeError("Could not insert the petitions")
 
 
 def _without_duplicates(received, results):
+    """The receipts whose channel id is new; the others get DuplicateSubmission.
+
+    A channel id delivered twice (earlier, or within the batch) is a duplicate of
+    the first petition with it.
+    """
     refs = {
         (r.petition.channel, r.petition.channel_ref)
         for r in received
@@ -241,10 +244,15 @@ def _without_duplicates(received, results):
     }
     known = {}
     if refs:
-        query = Q()
-        for channel, channel_ref in refs:
-            query |= Q(channel=channel, channel_ref=channel_ref)
-        known = {(p.channel, p.channel_ref): p for p in Petition.objects.filter(query)}
+        candidates = Petition.objects.filter(
+            channel__in={channel for channel, _ in refs},
+            channel_ref__in={channel_ref for _, channel_ref in refs},
+        )
+        known = {
+            (p.channel, p.channel_ref): p
+            for p in candidates
+            if (p.channel, p.channel_ref) in refs
+        }
     kept, seen = [], {}
     for r in received:
         key = (r.petition.channel, r.petition.channel_ref)
@@ -259,35 +267,6 @@ def _without_duplicates(received, results):
         seen[key] = r.petition
         kept.append(r)
     return kept
-
-
-def _store_heads(petitions):
-    """History heads and clock times of freshly inserted petitions, in one UPDATE."""
-    if not petitions:
-        return
-    with connection.cursor() as cursor:
-        execute_values(
-            cursor,
-            "UPDATE workflow_petition p SET history_head = v.head, "
-            "history_length = v.length, due_at = v.due_at, "
-            "next_due_at = v.next_due_at, next_warn_at = v.next_warn_at "
-            "FROM (VALUES %s) "
-            "AS v(id, head, length, due_at, next_due_at, next_warn_at) "
-            "WHERE p.id = v.id",
-            [
-                (
-                    p.pk,
-                    p.history_head,
-                    p.history_length,
-                    p.due_at,
-                    p.next_due_at,
-                    p.next_warn_at,
-                )
-                for p in petitions
-            ],
-            template="(%s, %s, %s, %s::timestamptz, %s::timestamptz, %s::timestamptz)",
-            page_size=len(petitions),
-        )
 
 
 def _validated_intake(

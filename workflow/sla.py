@@ -15,9 +15,8 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import connection
-from psycopg2.extras import execute_values
 
-from config.bulk import insert_rows
+from config.bulk import copy_values, insert_rows
 from workflow.deadlines import (
     AT_RISK,
     DAYS,
@@ -104,26 +103,20 @@ def plan_steps(petition, *, actions, now, ref=None):
 
 
 def save_ledgers(ledgers):
-    """Write the clocks and events of many ledgers: one INSERT each for all."""
-    insert_rows(
-        Clock, [c for ledger in ledgers for c in ledger.created], returning_ids=True
-    )
+    """Write the clocks and events of many ledgers: one COPY each for all."""
+    insert_rows(Clock, [c for ledger in ledgers for c in ledger.created])
     for ledger in ledgers:
         for clock in ledger.changed:
             clock.save(update_fields=CLOCK_TIMES)
-    events = [
-        (clock.pk, e.kind, e.at, e.days)
-        for ledger in ledgers
-        for clock, e in ledger.new_events
-    ]
-    if events:
-        with connection.cursor() as cursor:
-            execute_values(
-                cursor,
-                "INSERT INTO workflow_clockevent (clock_id, kind, at, days) VALUES %s",
-                events,
-                page_size=len(events),
-            )
+    copy_values(
+        "workflow_clockevent",
+        ["clock_id", "kind", "at", "days"],
+        [
+            (clock.pk, e.kind, e.at, e.days)
+            for ledger in ledgers
+            for clock, e in ledger.new_events
+        ],
+    )
 
 
 def _operations(petition, action):

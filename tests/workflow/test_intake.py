@@ -165,3 +165,46 @@ def test_a_batch_receives_the_good_drafts_and_returns_each_error_in_place(
     from workflow.audit import verify_history
 
     assert list(verify_history()) == []
+
+
+def test_a_tracking_code_already_taken_is_drawn_again(submit, monkeypatch):
+    taken = submit().tracking_code
+    codes = iter([taken, "ABCDEFGHJK"])
+    monkeypatch.setattr(services, "new_tracking_code", lambda: next(codes))
+    petition = submit()
+    assert petition.tracking_code == "ABCDEFGHJK"
+    assert Petition.objects.get(pk=petition.pk).tracking_code == "ABCDEFGHJK"
+    from workflow.audit import verify_history
+
+    assert list(verify_history()) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_channel_id_committed_meanwhile_by_another_intake_is_a_duplicate(submit):
+    """The look-up misses a delivery still in flight; the unique index catches it."""
+    import threading
+
+    from django.db import connection, transaction
+
+    inserted, release = threading.Event(), threading.Event()
+    first = {}
+
+    def first_delivery():
+        try:
+            with transaction.atomic():
+                first["petition"] = submit(channel="portal", channel_ref="DVC-9")
+                inserted.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first_delivery)
+    thread.start()
+    assert inserted.wait(10)
+    # The second delivery waits on the first's uncommitted row, then sees it.
+    threading.Timer(0.3, release.set).start()
+    with pytest.raises(DuplicateSubmission, match="already received") as error:
+        submit(channel="portal", channel_ref="DVC-9", title="lần hai")
+    thread.join()
+    assert error.value.petition.pk == first["petition"].pk
+    assert Petition.objects.filter(channel_ref="DVC-9").count() == 1

@@ -1,0 +1,105 @@
+"""Rows written by COPY and by INSERT come back exactly as given."""
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from config.bulk import COPY_FROM_ROWS, allocate_ids, copy_values, insert_rows
+from notifications.models import Notification
+
+AWKWARD = [
+    "tab\there",
+    "two\nlines\r\n",
+    "back\\slash \\N \\t",
+    "Phường Hà Giang 1, tỉnh Tuyên Quang",
+    "",
+    "quote \" and ' and ; -- DROP",
+]
+
+
+def _rows(count, **fields):
+    at = datetime(2026, 11, 27, 3, 4, 5, 678901, tzinfo=UTC)
+    return [
+        Notification(
+            event="received",
+            channel="email",
+            petition_id=i,
+            recipient_address=AWKWARD[i % len(AWKWARD)],
+            context={"title": AWKWARD[i % len(AWKWARD)], "n": i, "none": None},
+            created_at=at,
+            next_attempt_at=at,
+            **fields,
+        )
+        for i in range(count)
+    ]
+
+
+@pytest.mark.parametrize("count", [3, COPY_FROM_ROWS + 7], ids=["insert", "copy"])
+def test_rows_come_back_as_written_and_know_their_ids(db, count):
+    rows = insert_rows(Notification, _rows(count))
+    assert all(row.pk is not None and not row._state.adding for row in rows)
+    stored = {n.pk: n for n in Notification.objects.all()}
+    assert len(stored) == count
+    for row in rows:
+        back = stored[row.pk]
+        assert back.recipient_address == row.recipient_address
+        assert back.context == row.context
+        assert back.created_at == row.created_at
+        assert back.delivery_key == row.delivery_key
+        assert back.dedupe_key is None
+
+
+def test_rows_with_drawn_ids_keep_them(db):
+    rows = _rows(2)
+    ids = allocate_ids(Notification, 2)
+    for row, pk in zip(rows, ids, strict=True):
+        row.pk = pk
+    insert_rows(Notification, rows)
+    assert sorted(Notification.objects.values_list("pk", flat=True)) == sorted(ids)
+    # Ids come from the table's own sequence: the next row gets a later one.
+    [later] = insert_rows(Notification, _rows(1))
+    assert later.pk > max(ids)
+
+
+def test_in_a_mix_rows_with_ids_keep_them_and_the_others_get_new_ones(db):
+    rows = _rows(2)
+    [given] = allocate_ids(Notification, 1)
+    rows[0].pk = given
+    insert_rows(Notification, rows)
+    assert rows[0].pk == given
+    assert rows[1].pk > given
+    assert Notification.objects.filter(pk__in=[given, rows[1].pk]).count() == 2
+
+
+def test_a_copy_breaking_a_constraint_raises_djangos_error_and_writes_nothing(db):
+    rows = _rows(COPY_FROM_ROWS, dedupe_key="same")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(Notification, rows)
+    assert not Notification.objects.exists()
+
+
+def test_conflicting_rows_can_be_skipped(db):
+    insert_rows(Notification, _rows(1, dedupe_key="k"))
+    insert_rows(Notification, _rows(3, dedupe_key="k"), ignore_conflicts=True)
+    assert Notification.objects.count() == 1
+
+
+def test_copy_values_writes_plain_tuples_and_refuses_unknown_types(db):
+    [pk] = allocate_ids(Notification, 1)
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    columns = [
+        "id", "event", "channel", "recipient_address", "language", "context",
+        "delivery_key", "status", "attempts", "next_attempt_at", "last_error",
+        "created_at",
+    ]  # fmt: skip
+    values = (
+        pk, "received", "sms", "a\tb", "vi", json.dumps({"x": "\\"}),
+        "5b2f1a1e-0000-4000-8000-000000000001", "pending", 0, at, "", at,
+    )  # fmt: skip
+    copy_values("notifications_notification", columns, [values])
+    stored = Notification.objects.get(pk=pk)
+    assert (stored.recipient_address, stored.context) == ("a\tb", {"x": "\\"})
+    with pytest.raises(TypeError, match="cannot COPY a set"):
+        copy_values("notifications_notification", ["event"], [({1},)])
