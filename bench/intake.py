@@ -38,7 +38,7 @@ def prepare():
         demo.seed_reference_data()
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE workflow_petition, notifications_notification, "
+            "TRUNCATE workflow_petition, notifications_notification, django_q_ormq, "
             "feedback_ratelimitcounter CASCADE"
         )
 

@@ -16,7 +16,7 @@ from feedback.integrations import keys, queries
 from feedback.integrations.fields import api_field, external_id_of, parse_petition
 from feedback.integrations.schema import openapi_document
 from feedback.integrations.serializers import serialize_petition, w3c
-from workflow import services
+from workflow import group_intake
 from workflow.errors import DuplicateSubmission, InvalidInput
 from workflow.models import Channel, State
 
@@ -38,7 +38,7 @@ def petitions(request):
     if errors:
         return _invalid(errors)
     try:
-        submission = services.submit_petition(channel=Channel.PORTAL, **arguments)
+        submission = group_intake.submit_petition(channel=Channel.PORTAL, **arguments)
     except DuplicateSubmission as duplicate:
         return JsonResponse(petition_body(duplicate.petition), status=200)
     except InvalidInput as error:
@@ -134,14 +134,14 @@ def method_not_allowed(allowed):
 def _authorized(request):
     """The caller's key and None, or None and the response refusing the call."""
     now = timezone.now()
-    api_key = keys.authenticate(keys.bearer_key(request), now=now)
-    if api_key is None:
+    admission = keys.admit(keys.bearer_key(request), now=now)
+    if admission is None:
         return None, error_response(
             401,
             "unauthorized",
             "Send a valid API key: Authorization: Bearer <key>.",
         )
-    verdict = keys.throttle(api_key, now=now)
+    verdict = admission.verdict
     if verdict is not None and not verdict.allowed:
         retry_after = verdict.retry_after_seconds(now)
         response = error_response(
@@ -152,7 +152,7 @@ def _authorized(request):
         )
         response["Retry-After"] = str(retry_after)
         return None, response
-    return api_key, None
+    return admission.api_key, None
 
 
 def _previous_delivery(data):

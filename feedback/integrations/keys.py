@@ -1,14 +1,14 @@
 """Issuing and checking API keys; counting each key's requests against its limit."""
 
 import hashlib
-import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
 
 from feedback.integrations.models import DEFAULT_REQUESTS_PER_MINUTE, ApiKey
-from feedback.ratelimit import Verdict, hit
+from feedback.ratelimit import Verdict, counting_sql, verdict, window_start
 
 PREFIX_LENGTH = 8
 # Far longer than any key we issue (43 characters); longer input is not a key.
@@ -46,8 +46,29 @@ def issue_api_key(
     return api_key, key
 
 
-def authenticate(key: str | None, *, now) -> ApiKey | None:
-    """The active key matching `key`, or None; compared in constant time."""
+@dataclass(frozen=True)
+class Admission:
+    api_key: ApiKey
+    verdict: Verdict | None  # None: the key has no limit
+
+
+# The key is found by its hash and the request counted in its minute in one round
+# trip: at hundreds of requests a second each round trip shows. Looking a hash up
+# by equality leaks nothing useful: nobody can choose what a key hashes to.
+_COUNT_THE_KEY = counting_sql(
+    "SELECT 'apikey:' || id, %s, 1 FROM api_key WHERE requests_per_minute IS NOT NULL"
+)
+_ADMIT = f"""
+    WITH api_key AS (
+        SELECT * FROM {ApiKey._meta.db_table} WHERE key_hash = %s AND is_active
+    ), counted AS ({_COUNT_THE_KEY})
+    SELECT api_key.*, (SELECT count FROM counted) AS window_count FROM api_key
+"""
+
+
+def admit(key: str | None, *, now) -> Admission | None:
+    """The active key matching `key` with this request counted against its limit;
+    None for a missing, unknown or inactive key (nothing is counted then)."""
     key = (key or "").strip()
     if len(key) < PREFIX_LENGTH or len(key) > MAX_KEY_LENGTH:
         return None
@@ -55,22 +76,21 @@ def authenticate(key: str | None, *, now) -> ApiKey | None:
         digest = hash_key(key)
     except UnicodeEncodeError:  # lone surrogates: not a key we issued
         return None
-    for candidate in ApiKey.objects.filter(prefix=key[:PREFIX_LENGTH], is_active=True):
-        if hmac.compare_digest(candidate.key_hash, digest):
-            _touch(candidate, now)
-            return candidate
-    return None
-
-
-def throttle(api_key: ApiKey, *, now) -> Verdict | None:
-    """Count one request of the key; None when the key has no limit."""
-    if api_key.requests_per_minute is None:
+    start = window_start(now, RATE_WINDOW)
+    found = next(iter(ApiKey.objects.raw(_ADMIT, [digest, start])), None)
+    if found is None:
         return None
-    return hit(
-        f"apikey:{api_key.pk}",
-        limit=api_key.requests_per_minute,
-        window=RATE_WINDOW,
-        now=now,
+    _touch(found, now)
+    if found.requests_per_minute is None:
+        return Admission(found, None)
+    return Admission(
+        found,
+        verdict(
+            found.window_count,
+            limit=found.requests_per_minute,
+            start=start,
+            window=RATE_WINDOW,
+        ),
     )
 
 

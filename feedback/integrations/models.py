@@ -15,8 +15,8 @@ class ApiKey(models.Model):
     """
 
     name = models.CharField(max_length=100, unique=True)
-    # The key's first characters: feedback.integrations.keys.authenticate() looks
-    # keys up by it, and admins tell keys apart by it.
+    # The key's first characters, by which admins tell keys apart (keys are
+    # looked up by their hash: feedback.integrations.keys.admit).
     prefix = models.CharField(max_length=8, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField()

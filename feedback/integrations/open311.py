@@ -26,7 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from feedback.integrations import keys, queries
 from feedback.integrations.serializers import serialize_petition, w3c
-from workflow import services
+from workflow import group_intake
 from workflow.areas.models import Province
 from workflow.errors import DuplicateSubmission, InvalidInput
 from workflow.models import Category, Channel, State, SubmitterKind
@@ -275,17 +275,17 @@ def _file_request(request, fmt):
     if refusal:
         return refusal
     now = timezone.now()
-    api_key = keys.authenticate(params.get("api_key"), now=now)
-    if api_key is None:
+    admission = keys.admit(params.get("api_key"), now=now)
+    if admission is None:
         return error(fmt, 403, "api_key is missing or not valid.")
-    refusal = _throttled(api_key, fmt, now)
+    refusal = _throttled(admission.verdict, fmt, now)
     if refusal:
         return refusal
     arguments, problems = _intake_arguments(params)
     if problems:
         return error(fmt, 400, *problems)
     try:
-        submission = services.submit_petition(channel=Channel.OPEN311, **arguments)
+        submission = group_intake.submit_petition(channel=Channel.OPEN311, **arguments)
     except DuplicateSubmission as duplicate:
         return _filed(fmt, duplicate.petition, status=200)
     except InvalidInput as invalid:
@@ -584,14 +584,13 @@ def _reader(request, fmt):
     if refusal or not request.GET.get("api_key", "").strip():
         return None, refusal
     now = timezone.now()
-    api_key = keys.authenticate(request.GET["api_key"], now=now)
-    if api_key is None:
+    admission = keys.admit(request.GET["api_key"], now=now)
+    if admission is None:
         return None, error(fmt, 403, "api_key is not valid.")
-    return api_key, _throttled(api_key, fmt, now)
+    return admission.api_key, _throttled(admission.verdict, fmt, now)
 
 
-def _throttled(api_key, fmt, now):
-    verdict = keys.throttle(api_key, now=now)
+def _throttled(verdict, fmt, now):
     if verdict is None or verdict.allowed:
         return None
     retry_after = verdict.retry_after_seconds(now)

@@ -6,8 +6,14 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from feedback.integrations.keys import authenticate, issue_api_key
+from feedback.integrations.keys import admit, issue_api_key
 from feedback.integrations.models import DEFAULT_REQUESTS_PER_MINUTE, ApiKey
+from feedback.models import RateLimitCounter
+
+
+def authenticate(key, *, now):
+    admission = admit(key, now=now)
+    return admission and admission.api_key
 
 
 def test_create_api_key_prints_the_key_once_and_stores_only_its_hash(db):
@@ -116,3 +122,22 @@ def test_the_key_admin_is_closed_to_staff_without_the_permission(client, db):
     client.force_login(user)
 
     assert client.get("/admin/integrations/apikey/").status_code == 403
+
+
+def test_admitting_counts_each_request_in_the_keys_minute_and_refuses_past_it(db):
+    api_key, key = issue_api_key(
+        name="portal", now=timezone.now(), requests_per_minute=2
+    )
+    now = timezone.now().replace(second=10, microsecond=0)
+    verdicts = [admit(key, now=now).verdict for _ in range(3)]
+
+    assert [v.count for v in verdicts] == [1, 2, 3]
+    assert [v.allowed for v in verdicts] == [True, True, False]
+    assert verdicts[2].retry_after_seconds(now) == 51
+    # An unknown key, or a known prefix with the wrong rest, counts nothing.
+    assert admit(key[:8] + "y" * 35, now=now) is None
+    assert RateLimitCounter.objects.get().count == 3
+    # A key without a limit is admitted without a verdict.
+    ApiKey.objects.filter(pk=api_key.pk).update(requests_per_minute=None)
+    assert admit(key, now=now).verdict is None
+    assert RateLimitCounter.objects.get().count == 3
