@@ -11,10 +11,14 @@ INSERT … ON CONFLICT DO NOTHING.
 
 import datetime
 import decimal
+import functools
 import io
 import json
+import operator
 import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import JSONField
@@ -58,17 +62,15 @@ def insert_rows(model, rows, *, ignore_conflicts=False):
     missing = [row for row in rows if row.pk is None]
     if len(missing) == len(rows) < COPY_FROM_ROWS:
         # One INSERT … RETURNING: a COPY would need the ids drawn first.
-        pk_column = connection.ops.quote_name(model._meta.pk.column)
-        ids = _insert(model, rows, suffix=f"RETURNING {pk_column}")
+        shape = _shape(model, with_id=False)
+        ids = _insert(model, rows, suffix=f"RETURNING {shape.id_column}")
         for row, (pk,) in zip(rows, ids, strict=True):
             row.pk = pk
     else:
         for row, pk in zip(missing, allocate_ids(model, len(missing)), strict=True):
             row.pk = pk
-        fields = model._meta.concrete_fields
-        copy_values(
-            model._meta.db_table, [f.column for f in fields], _values(rows, fields)
-        )
+        shape = _shape(model, with_id=True)
+        _copy(shape.table, shape.columns, shape.values(rows))
     for row in rows:
         row._state.adding = False
     return rows
@@ -76,13 +78,16 @@ def insert_rows(model, rows, *, ignore_conflicts=False):
 
 def copy_values(table: str, columns, values) -> None:
     """COPY tuples of plain values (str, numbers, datetimes, UUIDs, None)."""
+    _copy(table, ", ".join(_quoted(column) for column in columns), values)
+
+
+def _copy(table, columns, values):
     text = "".join(
         "\t".join([_copy_text(value) for value in row]) + "\n" for row in values
     )
     if not text:
         return
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    sql = f"COPY {table} ({names}) FROM STDIN"
+    sql = f"COPY {table} ({columns}) FROM STDIN"
     started = time.monotonic()
     with connection.cursor() as cursor, connection.wrap_database_errors:
         # A raw driver call: without the wrapper its errors would not be Django's
@@ -96,10 +101,9 @@ def copy_values(table: str, columns, values) -> None:
 
 def _insert(model, rows, *, suffix):
     """A multi-row INSERT of rows without ids; what RETURNING returns, if anything."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    values = _values(rows, fields)
-    sql = f"INSERT INTO {model._meta.db_table} ({columns}) VALUES %s {suffix}"
+    shape = _shape(model, with_id=False)
+    values = shape.values(rows)
+    sql = f"INSERT INTO {shape.table} ({shape.columns}) VALUES %s {suffix}"
     with connection.cursor() as cursor:
         # PostgreSQL returns a multi-row INSERT's rows in the order of its VALUES.
         return execute_values(
@@ -107,17 +111,44 @@ def _insert(model, rows, *, suffix):
         )
 
 
-def _values(rows, fields):
-    jsons = {f.attname for f in fields if isinstance(f, JSONField)}
-    return [
-        tuple(
-            json.dumps(getattr(row, f.attname))
-            if f.attname in jsons
-            else getattr(row, f.attname)
-            for f in fields
-        )
-        for row in rows
-    ]
+@dataclass(frozen=True)
+class _Shape:
+    """A model's table as bulk writes need it, worked out once per model."""
+
+    table: str
+    columns: str  # quoted, comma-separated
+    id_column: str
+    read: Callable  # row -> tuple of attribute values, in column order
+    json_positions: tuple[int, ...]
+
+    def values(self, rows) -> list[tuple]:
+        values = [self.read(row) for row in rows]
+        if self.json_positions:
+            values = [list(v) for v in values]
+            for v in values:
+                for i in self.json_positions:
+                    v[i] = json.dumps(v[i])
+        return values
+
+
+@functools.cache
+def _shape(model, *, with_id) -> _Shape:
+    fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
+    attnames = [f.attname for f in fields]
+    read = operator.attrgetter(*attnames)
+    return _Shape(
+        table=model._meta.db_table,
+        columns=", ".join(_quoted(f.column) for f in fields),
+        id_column=_quoted(model._meta.pk.column),
+        read=read if len(attnames) > 1 else lambda row: (read(row),),
+        json_positions=tuple(
+            i for i, f in enumerate(fields) if isinstance(f, JSONField)
+        ),
+    )
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"'  # PostgreSQL's identifier quoting, as Django's quote_name
 
 
 # COPY's text format: a backslash starts an escape, tab and newline end a value.

@@ -21,6 +21,14 @@ def administrative_units(request):
         load_units(Province, Commune)
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_tallies():
+    """A process's rate tallies follow the shared counts, which each test resets."""
+    from feedback.ratelimit import tallies
+
+    tallies.clear()
+
+
 @pytest.fixture
 def land(db):
     return factories.category("land")

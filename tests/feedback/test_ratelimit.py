@@ -33,3 +33,44 @@ def test_old_windows_are_forgotten(db):
     hit("k", limit=1, window=timedelta(minutes=1), now=NOON + timedelta(hours=2))
     assert forget_old_windows(before=NOON + timedelta(hours=1)) == 1
     assert RateLimitCounter.objects.count() == 1
+
+
+def _hits(count, *, limit, key="apikey:7"):
+    return [
+        hit(key, limit=limit, window=timedelta(minutes=1), now=NOON)
+        for _ in range(count)
+    ]
+
+
+def _shared(key="apikey:7"):
+    return RateLimitCounter.objects.get(key=key).count
+
+
+def test_far_from_the_limit_hits_are_written_together_and_verdicts_stay_exact(db):
+    verdicts = _hits(50, limit=1000)
+
+    assert [v.count for v in verdicts] == list(range(1, 51))
+    assert all(v.allowed for v in verdicts)
+    # Fewer writes than hits: the shared count lags by a tenth of the room at most.
+    assert 50 - 1000 // 10 <= _shared() < 50
+
+
+def test_near_the_limit_every_hit_is_written(db):
+    verdicts = _hits(25, limit=20)
+
+    assert [v.allowed for v in verdicts] == [True] * 20 + [False] * 5
+    assert _shared() == 25
+
+
+def test_another_process_sees_the_hits_this_one_wrote(db, monkeypatch):
+    from feedback import ratelimit
+
+    first = _hits(90, limit=100)
+    assert all(v.allowed for v in first)
+    monkeypatch.setattr(ratelimit, "tallies", ratelimit.Tallies())  # a new process
+    second = _hits(20, limit=100)
+
+    allowed = sum(v.allowed for v in first + second)
+    # At most a tenth of the room the first process last saw goes uncounted.
+    assert 100 <= allowed <= 100 + 100 // 10
+    assert second[-1].allowed is False
