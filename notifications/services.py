@@ -162,16 +162,45 @@ class _Delivery:
         self.ids = ids
 
     def __call__(self):
-        from django_q.tasks import async_task
+        held = _held.get()
+        if held is not None:
+            held.extend(self.ids)
+        else:
+            deliver_soon(self.ids)
 
-        # save=False: the rows record the outcome; a result row per task would only
-        # load the task table (failures are still saved).
-        async_task(
-            "notifications.tasks.deliver_notifications",
-            self.ids,
-            task_name=f"notifications-{self.ids[0]}",
-            save=False,
-        )
+
+def deliver_soon(ids) -> None:
+    """Enqueue one delivery task for these (committed) rows."""
+    from django_q.tasks import async_task
+
+    # save=False: the rows record the outcome; a result row per task would only
+    # load the task table (failures are still saved).
+    async_task(
+        "notifications.tasks.deliver_notifications",
+        list(ids),
+        task_name=f"notifications-{ids[0]}",
+        save=False,
+    )
+
+
+_held: ContextVar = ContextVar("held deliveries", default=None)
+
+
+@contextmanager
+def held_deliveries():
+    """Collect, instead of enqueueing, the deliveries of the transactions committed
+    within the block; the caller passes them to deliver_soon() when it sees fit.
+
+    Group intake commits many small transactions a second, and one task per
+    transaction would cost about as much as the intake. Rows whose task is never
+    enqueued (the process died) go out with the every-minute safety net.
+    """
+    ids: list[int] = []
+    token = _held.set(ids)
+    try:
+        yield ids
+    finally:
+        _held.reset(token)
 
 
 def _enqueue_sweep():

@@ -22,11 +22,14 @@ def administrative_units(request):
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_tallies():
-    """A process's rate tallies follow the shared counts, which each test resets."""
+def fresh_process_memory():
+    """What a process remembers of the database (rate tallies, API keys found)
+    follows data that each test resets."""
+    from feedback.integrations.keys import forget_found_keys
     from feedback.ratelimit import tallies
 
     tallies.clear()
+    forget_found_keys()
 
 
 @pytest.fixture

@@ -9,18 +9,28 @@ own result (group commit, as a database does with its log). Nobody waits for a
 batch to fill: a lone request is a batch of one, and under load the next batch
 forms while the current one is written.
 
+The delivery of the batches' notifications is enqueued as one task per run of
+batches (when nobody is waiting any more) or every DELIVER_EVERY seconds, not
+one per batch: the enqueue costs a write of its own.
+
 A request learns its result only after the batch committed. A batch that fails
 as a whole (a lost connection, say) is taken apart and each petition tried
 alone, so one bad petition cannot take the others down with it.
 """
 
+import logging
 import threading
+import time
 from dataclasses import dataclass, field
 
+from notifications.services import deliver_soon, held_deliveries
 from workflow import services
+
+logger = logging.getLogger(__name__)
 
 # The portal's burst, at most, in one transaction; the rest forms the next batch.
 MAX_BATCH = 200
+DELIVER_EVERY = 0.2  # seconds
 
 
 @dataclass(eq=False)
@@ -40,6 +50,8 @@ class GroupIntake:
         self._lock = threading.Lock()
         self._waiting: list[_Arrival] = []
         self._busy = False
+        self._undelivered: list[int] = []
+        self._delivered_at = time.monotonic()
 
     def submit(self, **fields) -> services.Submission:
         """Receive one petition (submit_petition's arguments) with whoever else is
@@ -61,8 +73,11 @@ class GroupIntake:
         with self._lock:
             batch = self._waiting[: self._max_batch]
             del self._waiting[: self._max_batch]
+        committed = []
         try:
-            for arrival, result in zip(batch, self._results(batch), strict=True):
+            with held_deliveries() as committed:
+                results = self._results(batch)
+            for arrival, result in zip(batch, results, strict=True):
                 arrival.result = result
         finally:
             with self._lock:
@@ -70,6 +85,12 @@ class GroupIntake:
                 # the others were already told their results.
                 successor = self._waiting[0] if self._waiting else None
                 self._busy = successor is not None
+                self._undelivered.extend(committed)
+                to_deliver = []
+                now = time.monotonic()
+                if successor is None or now - self._delivered_at > DELIVER_EVERY:
+                    to_deliver, self._undelivered = self._undelivered, []
+                    self._delivered_at = now
             if successor is not None:
                 successor.leads = True
                 successor.done.set()
@@ -78,6 +99,8 @@ class GroupIntake:
                     arrival.result = RuntimeError("The intake batch failed.")
                 arrival.leads = False
                 arrival.done.set()
+            if to_deliver:
+                _deliver(to_deliver)
 
     def _results(self, batch):
         try:
@@ -93,6 +116,13 @@ class GroupIntake:
                 result = error
             results.append(result)
         return results
+
+
+def _deliver(ids):
+    try:
+        deliver_soon(ids)
+    except Exception:  # the petitions are in; the safety net sends their messages
+        logger.exception("Could not enqueue the delivery of %d notifications", len(ids))
 
 
 _intake = GroupIntake()

@@ -67,9 +67,7 @@ def admit(key: str | None, *, now) -> Admission | None:
         digest = hash_key(key)
     except UnicodeEncodeError:  # lone surrogates: not a key we issued
         return None
-    # Plain SQL: every API call runs it, and the ORM's query building would cost
-    # more than the look-up.
-    found = next(iter(ApiKey.objects.raw(_FIND, [digest])), None)
+    found = _find(digest, now)
     if found is None:
         return None
     _touch(found, now)
@@ -84,8 +82,34 @@ def admit(key: str | None, *, now) -> Admission | None:
     return Admission(found, verdict)
 
 
+# A key found is remembered by the process this long: every API call needs its
+# key, and at hundreds of calls a second reading it each time shows. So a key
+# switched off, or given another limit, takes effect on every worker within
+# this time (at once on the worker that switched it off).
+KEY_MEMORY = timedelta(seconds=5)
+_found: dict[str, tuple[ApiKey, object]] = {}  # key hash → (key, read at)
+
+
+def _find(digest, now) -> ApiKey | None:
+    remembered = _found.get(digest)
+    if remembered is not None and timedelta(0) <= now - remembered[1] < KEY_MEMORY:
+        return remembered[0]
+    # Plain SQL: the ORM's query building would cost more than the look-up.
+    found = next(iter(ApiKey.objects.raw(_FIND, [digest])), None)
+    if found is None:  # unknown keys are not remembered: a new key works at once
+        _found.pop(digest, None)
+    else:
+        _found[digest] = (found, now)
+    return found
+
+
+def forget_found_keys() -> None:
+    _found.clear()
+
+
 def deactivate_api_keys(queryset) -> int:
     """Switch keys off; they stay listed so that past use can be traced."""
+    forget_found_keys()
     return queryset.filter(is_active=True).update(is_active=False)
 
 

@@ -6,7 +6,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from feedback.integrations.keys import admit, issue_api_key
+from feedback.integrations.keys import (
+    KEY_MEMORY,
+    admit,
+    deactivate_api_keys,
+    issue_api_key,
+)
 from feedback.integrations.models import DEFAULT_REQUESTS_PER_MINUTE, ApiKey
 from feedback.models import RateLimitCounter
 
@@ -69,8 +74,19 @@ def test_only_the_exact_active_key_authenticates(db):
     assert authenticate("", now=now) is None
     assert authenticate(None, now=now) is None
     assert authenticate(key + "\ud800", now=now) is None
-    ApiKey.objects.update(is_active=False)
+    deactivate_api_keys(ApiKey.objects.all())
     assert authenticate(key, now=now) is None
+
+
+def test_a_key_switched_off_elsewhere_stops_working_within_the_keys_memory(db):
+    api_key, key = issue_api_key(name="portal", now=timezone.now())
+    now = timezone.now()
+    assert authenticate(key, now=now) == api_key
+
+    # Another worker switches it off: this one remembers the key a little longer.
+    ApiKey.objects.update(is_active=False)
+    assert authenticate(key, now=now + KEY_MEMORY / 2) == api_key
+    assert authenticate(key, now=now + KEY_MEMORY) is None
 
 
 @pytest.fixture
@@ -137,7 +153,8 @@ def test_admitting_counts_each_request_in_the_keys_minute_and_refuses_past_it(db
     # An unknown key, or a known prefix with the wrong rest, counts nothing.
     assert admit(key[:8] + "y" * 35, now=now) is None
     assert RateLimitCounter.objects.get().count == 3
-    # A key without a limit is admitted without a verdict.
+    # A key without a limit is admitted without a verdict (once the process
+    # reads the key again).
     ApiKey.objects.filter(pk=api_key.pk).update(requests_per_minute=None)
-    assert admit(key, now=now).verdict is None
+    assert admit(key, now=now + KEY_MEMORY).verdict is None
     assert RateLimitCounter.objects.get().count == 3

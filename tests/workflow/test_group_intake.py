@@ -151,3 +151,53 @@ def test_a_lone_petition_is_a_batch_of_one(land, routed_to_a):
     assert Petition.objects.get().tracking_code == submission.petition.tracking_code
     with pytest.raises(DuplicateSubmission):
         intake.submit(**_draft(land, 7))
+
+
+def _queued_notification_ids():
+    from django_q.models import OrmQ
+    from django_q.signing import SignedPackage
+
+    packages = [SignedPackage.loads(q.payload) for q in OrmQ.objects.all()]
+    assert {p["func"] for p in packages} <= {
+        "notifications.tasks.deliver_notifications"
+    }
+    return [sorted(p["args"][0]) for p in packages]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_notifications_of_a_run_of_batches_go_out_in_one_task(
+    land, routed_to_a, monkeypatch
+):
+    from django_q.conf import Conf
+
+    from notifications.models import Notification
+
+    monkeypatch.setattr(Conf, "SYNC", False)  # the real broker, not inline tasks
+    monkeypatch.setattr(group_intake, "DELIVER_EVERY", 60)
+    recorder = _Recorder()
+    intake = group_intake.GroupIntake(receive=recorder)
+
+    _submit_all(intake, [_draft(land, i) for i in range(6)])
+
+    assert len(recorder.sizes) > 1
+    # Enqueued once nobody was waiting any more: one task for every batch's rows.
+    all_rows = sorted(Notification.objects.values_list("pk", flat=True))
+    assert len(all_rows) >= 6
+    assert _queued_notification_ids() == [all_rows]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lone_petitions_notifications_are_enqueued_at_once(
+    land, routed_to_a, monkeypatch
+):
+    from django_q.conf import Conf
+
+    from notifications.models import Notification
+
+    monkeypatch.setattr(Conf, "SYNC", False)
+    intake = group_intake.GroupIntake()
+
+    submission = intake.submit(**_draft(land, 1))
+
+    rows = Notification.objects.filter(petition_id=submission.petition.pk)
+    assert _queued_notification_ids() == [sorted(r.pk for r in rows)]
