@@ -185,6 +185,13 @@ class Petition(FSMModelMixin, models.Model):
                 condition=Q(breached_at__isnull=False),
                 name="petition_breached_idx",
             ),
+            # Open311 reads (feedback.integrations.open311): the newest requests a
+            # client may see, in a date range. Partial: only those are ever listed.
+            models.Index(
+                fields=["-received_at"],
+                condition=Q(publish_consent=True) | Q(channel="open311"),
+                name="petition_open311_list_idx",
+            ),
             # workflow.sweeps.expire_unanswered: petitions waiting for a reply too long.
             models.Index(
                 fields=["info_due_at"],
