@@ -8,6 +8,19 @@ from workflow.access import Actor
 from workflow.models import Role
 
 
+def pytest_sessionstart(session):
+    """Drop the test databases of killed runs on the embedded server (each run
+    makes its own, `test_pakn_<pid>`, and only a finished run drops it)."""
+    from django.conf import settings
+
+    from config.database import EMBEDDED_DATA_DIR
+    from tests.support.databases import drop_databases_of_dead_runs
+
+    host = settings.DATABASES["default"]["HOST"]
+    if host == str(EMBEDDED_DATA_DIR):
+        drop_databases_of_dead_runs(host)
+
+
 @pytest.fixture(autouse=True)
 def administrative_units(request):
     """Units come from a data migration; a transactional test's flush removes them."""

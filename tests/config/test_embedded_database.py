@@ -78,3 +78,38 @@ def test_started_once_reused_and_recovered_after_a_killed_run(data_dir):
     # The next command notices and starts the server again.
     assert start_and_ask(data_dir) is True
     assert postmaster_pid(data_dir) != first
+
+
+def test_test_databases_of_killed_runs_are_dropped_and_live_ones_kept(db):
+    from django.conf import settings
+    from django.db import connection
+
+    from tests.support.databases import drop_databases_of_dead_runs
+
+    host = settings.DATABASES["default"]["HOST"]
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # a pid that no process has now
+    alive = os.getppid()
+    import psycopg2
+
+    admin = psycopg2.connect(host=host, user="postgres", dbname="postgres")
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            for pid in (dead.pid, alive):
+                cursor.execute(f"DROP DATABASE IF EXISTS test_pakn_{pid}")
+                cursor.execute(f"CREATE DATABASE test_pakn_{pid}")
+        dropped = drop_databases_of_dead_runs(host)
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT datname FROM pg_database")
+            names = {name for (name,) in cursor.fetchall()}
+        assert f"test_pakn_{dead.pid}" in dropped
+        assert f"test_pakn_{dead.pid}" not in names
+        assert f"test_pakn_{alive}" in names
+        # This run's own database is alive too.
+        assert connection.settings_dict["NAME"] == f"test_pakn_{os.getpid()}"
+        assert connection.settings_dict["NAME"] in names
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS test_pakn_{alive}")
+        admin.close()
