@@ -46,19 +46,11 @@ def prepare():
 def bodies(count, *, seed=2026, prefix="BENCH"):
     """Service arguments of `count` varied petitions to the demo's provinces."""
     from workflow import demo
-    from workflow.areas.models import Commune, Province
     from workflow.models import Category
 
     rng = random.Random(seed)
     categories = list(Category.objects.values_list("code", flat=True))
-    provinces = {
-        p.code: list(
-            Commune.objects.current()
-            .filter(province=p)
-            .values_list("code", flat=True)[:40]
-        )
-        for p in Province.objects.current().filter(codename__in=demo.PROVINCES)
-    }
+    provinces = demo.communes_by_province()
     for i in range(count):
         province = rng.choice(list(provinces))
         yield {

@@ -36,14 +36,18 @@ def hit(key: str, *, limit: int, window: timedelta, now: datetime) -> Verdict:
     A written hit is one upsert, atomic under concurrency (the row lock of ON
     CONFLICT), so two workers never both take the last slot.
     """
-    start = window_start(now, window)
+    key = key[:200]  # the column's length
+    seconds = int(window.total_seconds())
+    start = datetime.fromtimestamp(now.timestamp() // seconds * seconds, tz=now.tzinfo)
     to_add = tallies.hit(key, start, limit)
     if to_add:
         with connection.cursor() as cursor:
-            cursor.execute(_ADD_HITS, [key[:200], start, to_add])
+            cursor.execute(_ADD_HITS, [key, start, to_add])
             tallies.written(key, start, cursor.fetchone()[0])
     count = tallies.count(key, start)
-    return verdict(count, limit=limit, start=start, window=window)
+    return Verdict(
+        allowed=count <= limit, count=count, limit=limit, retry_at=start + window
+    )
 
 
 _ADD_HITS = f"""
@@ -76,7 +80,6 @@ class Tallies:
         """Count a hit; how many hits to add to the shared count now (0: later).
 
         The first hit of a window is always written: it learns the shared count.
-        `limit` None means the key is not limited (nothing to write).
         """
         with self._lock:
             tally = self._tallies.get((key, start))
@@ -85,8 +88,8 @@ class Tallies:
                 self._tallies[(key, start)] = _Tally()
                 return 1
             tally.unwritten += 1
-            room = (limit - tally.shared) if limit is not None else None
-            if room is not None and (
+            room = limit - tally.shared
+            if (
                 tally.unwritten > room // SHARE_OF_ROOM
                 or time.monotonic() - tally.written_at > WRITE_EVERY_SECONDS
             ):
@@ -117,17 +120,6 @@ class Tallies:
 
 
 tallies = Tallies()
-
-
-def window_start(now: datetime, window: timedelta) -> datetime:
-    seconds = int(window.total_seconds())
-    return datetime.fromtimestamp(now.timestamp() // seconds * seconds, tz=now.tzinfo)
-
-
-def verdict(count: int, *, limit: int, start: datetime, window: timedelta) -> Verdict:
-    return Verdict(
-        allowed=count <= limit, count=count, limit=limit, retry_at=start + window
-    )
 
 
 def forget_old_windows(*, before: datetime) -> int:

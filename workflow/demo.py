@@ -172,18 +172,23 @@ def seed_reference_data():
         login(f"s-{dept.code}", "Lãnh đạo", dept.code, Role.SUPERVISOR, dept)
 
 
+def communes_by_province(per_province=40) -> dict:
+    """The demo provinces' codes, each with the codes of some of its communes."""
+    return {
+        p.code: list(
+            Commune.objects.current()
+            .filter(province=p)
+            .values_list("code", flat=True)[:per_province]
+        )
+        for p in Province.objects.current().filter(codename__in=PROVINCES)
+    }
+
+
 def seed_petitions(count=300, seed=2026):
     """`count` petitions received over the past 120 days, walked into every state."""
     rng = random.Random(seed)
     categories = list(Category.objects.values_list("code", flat=True))
-    provinces = {
-        p.code: list(
-            Commune.objects.current()
-            .filter(province=p)
-            .values_list("code", flat=True)[:40]
-        )
-        for p in Province.objects.current().filter(codename__in=PROVINCES)
-    }
+    provinces = communes_by_province()
     coordinator = Actor.staff(get_user_model().objects.get(username="coordinator"))
     citizen = Actor.submitter()
     start = timezone.now() - timedelta(days=120)
