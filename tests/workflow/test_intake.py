@@ -170,7 +170,7 @@ def test_a_batch_receives_the_good_drafts_and_returns_each_error_in_place(
 def test_a_tracking_code_already_taken_is_drawn_again(submit, monkeypatch):
     taken = submit().tracking_code
     codes = iter([taken, "ABCDEFGHJK"])
-    monkeypatch.setattr(services, "new_tracking_code", lambda: next(codes))
+    monkeypatch.setattr(services.intake, "new_tracking_code", lambda: next(codes))
     petition = submit()
     assert petition.tracking_code == "ABCDEFGHJK"
     assert Petition.objects.get(pk=petition.pk).tracking_code == "ABCDEFGHJK"

@@ -1,0 +1,86 @@
+"""Extensions of the case deadline: asked once by a handler, decided by a supervisor."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from workflow import messages, permissions, sla
+from workflow.errors import InvalidInput, NotAllowedNow
+from workflow.models import Extension
+from workflow.services.steps import finish_step, lock_petition, required_text
+
+MAX_EXTENSION_DAYS = 30
+
+
+@transaction.atomic
+def request_extension(*, petition_id, actor, days, reason, expected_version=None):
+    """Ask once, with a reason, for more time on the case deadline.
+
+    A supervisor decides (decide_extension); the original deadline is kept beside
+    the new one, and a breach already recorded stays recorded.
+    """
+    petition = lock_petition(petition_id, expected_version)
+    permissions.require(actor, petition, "request_extension")
+    reason = required_text(reason)
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        raise InvalidInput("Days must be a whole number.", field="days") from None
+    if not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise InvalidInput(
+            f"An extension is 1 to {MAX_EXTENSION_DAYS} days.", field="days"
+        )
+    if Extension.objects.filter(petition=petition).exists():
+        raise NotAllowedNow("This petition's deadline can be extended only once.")
+    now = timezone.now()
+    Extension.objects.create(
+        petition=petition,
+        days=days,
+        reason=reason,
+        requested_by=actor.user,
+        requested_at=now,
+    )
+    finish_step(
+        petition,
+        actor=actor,
+        action="request_extension",
+        from_state=petition.state,
+        now=now,
+        reason=reason,
+        data={"days": days},
+    )
+    messages.extension_requested(petition, now=now)
+    return petition
+
+
+@transaction.atomic
+def decide_extension(*, petition_id, actor, approve, note="", expected_version=None):
+    """A supervisor approves or refuses the pending extension request."""
+    petition = lock_petition(petition_id, expected_version)
+    permissions.require(actor, petition, "decide_extension")
+    extension = Extension.objects.filter(
+        petition=petition, status=Extension.Status.PENDING
+    ).first()
+    if extension is None:
+        raise NotAllowedNow("No extension request is waiting for a decision.")
+    if not approve and not (note or "").strip():
+        raise InvalidInput("Say why the extension is refused.", field="note")
+    now = timezone.now()
+    if approve:
+        sla.extend_answer_clock(petition, days=extension.days, now=now)
+    extension.status = (
+        Extension.Status.APPROVED if approve else Extension.Status.REFUSED
+    )
+    extension.decided_by, extension.decided_at = actor.user, now
+    extension.decision_note = (note or "").strip()
+    extension.save()
+    finish_step(
+        petition,
+        actor=actor,
+        action="approve_extension" if approve else "refuse_extension",
+        from_state=petition.state,
+        now=now,
+        reason=extension.decision_note,
+        data={"days": extension.days},
+    )
+    messages.extension_decided(petition, now=now, approved=approve)
+    return petition

@@ -1,0 +1,348 @@
+"""Intake: a petition from any channel is validated, routed and put on its clocks."""
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from config.bulk import allocate_ids, insert_rows
+from notifications.services import batched
+from workflow import messages, sla
+from workflow.access import Actor
+from workflow.areas.models import Commune, Province
+from workflow.errors import DuplicateSubmission, InvalidInput, WorkflowError
+from workflow.history import insert_entries, next_values
+from workflow.models import Category, Channel, Petition, Priority, State, SubmitterKind
+from workflow.models.petitions import hash_secret, new_secret, new_tracking_code
+from workflow.reference import held_reference
+from workflow.routing import route_petition
+from workflow.services.steps import Step
+
+# Digits of a phone number, with spaces, dots or dashes between groups.
+PHONE = re.compile(r"\+?\d(?:[ .-]?\d){7,14}")
+
+
+@dataclass(frozen=True)
+class Submission:
+    petition: Petition
+    # Shown once to the submitter; only its hash is stored.
+    secret: str
+
+
+def submit_petition(**fields) -> Submission:
+    """Receive a petition from any channel and route it.
+
+    `category` is a category code, `province` and `commune` official unit codes. The
+    channel's own id (`channel_ref`) makes intake idempotent: a second delivery raises
+    DuplicateSubmission carrying the first petition. Routing rules send it to an agency
+    at once; a petition no rule matches waits in the triage queue.
+    """
+    [result] = submit_petitions([fields])
+    if isinstance(result, WorkflowError):
+        raise result
+    return result
+
+
+def submit_petitions(drafts: list[dict]) -> list:
+    """Receive many petitions at once; each gets a Submission or its error, in order.
+
+    Each draft holds submit_petition's arguments. A draft with bad input, or whose
+    channel id was already received, gets its error in its place and the others go
+    in: validated, routed and put on their clocks exactly as one at a time, but each
+    table is written once for the whole batch (the portal delivers in batches).
+
+    Two clashes are found only by the unique indexes, and the whole transaction is
+    then run again: a tracking code drawn twice (about one in a billion at a
+    million petitions; the codes are drawn anew) and a channel id that another
+    transaction committed after our look-up (the next look-up finds it). A
+    savepoint would spare the rerun, at two round trips on every intake.
+    """
+    for _attempt in range(5):
+        try:
+            with transaction.atomic(), held_reference() as ref:
+                return _receive_all(drafts, ref=ref, now=timezone.now())
+        except IntegrityError as error:
+            if not any(name in str(error) for name in INTAKE_CLASHES):
+                raise
+    raise RuntimeError("Could not receive the petitions")
+
+
+# Unique indexes whose violation at intake means "draw again" or "look again".
+INTAKE_CLASHES = ("tracking_code", "one_petition_per_channel_ref")
+
+
+def _receive_all(drafts, *, ref, now) -> list:
+    results: list = [None] * len(drafts)
+    received = []
+    for index, draft in enumerate(drafts):
+        try:
+            received.append(_Receipt(index, *_prepare_receipt(ref, now, **draft)))
+        except WorkflowError as error:
+            results[index] = error
+    received = _without_duplicates(received, results)
+    # With their ids known, each petition is written once, complete: its clocks
+    # and its history are laid out first.
+    ids = allocate_ids(Petition, len(received))
+    system = Actor.system()
+    for r, pk in zip(received, ids, strict=True):
+        r.petition.pk = pk
+        actions = [s.action for s in r.steps]
+        r.ledger = sla.plan_steps(r.petition, actions=actions, now=now, ref=ref)
+        r.entries = [
+            next_values(
+                r.petition,
+                actor=system,
+                action=step.action,
+                from_state=step.from_state,
+                to_state=step.to_state,
+                at=now,
+                data=step.data,
+                due_at=r.petition.due_at,
+            )
+            for step in r.steps
+        ]
+    insert_rows(Petition, [r.petition for r in received])
+    sla.save_ledgers([r.ledger for r in received])
+    insert_entries([entry for r in received for entry in r.entries])
+    with batched():
+        for r in received:
+            messages.petition_received(r.petition, now=now, secret=r.secret)
+            if r.petition.agency_id is not None:
+                messages.petition_assigned(r.petition, now=now)
+            results[r.index] = Submission(petition=r.petition, secret=r.secret)
+    return results
+
+
+@dataclass
+class _Receipt:
+    index: int
+    petition: Petition
+    secret: str
+    steps: list
+    ledger: object = None
+    entries: list = ()
+
+
+def _prepare_receipt(
+    ref, now, *, channel, publish_consent=False, channel_ref=None, **fields
+):
+    """A validated, routed petition in memory, its secret and its history steps."""
+    fields = _validated_intake(ref, channel=channel, **_with_defaults(fields))
+    if channel_ref is not None:
+        channel_ref = str(channel_ref).strip() or None
+    secret = new_secret()
+    petition = Petition(
+        secret_hash=hash_secret(secret),
+        tracking_code=new_tracking_code(),
+        channel=channel,
+        channel_ref=channel_ref,
+        publish_consent=publish_consent,
+        received_at=now,
+        version=2,
+        **fields,
+    )
+    # Receipt and routing are two steps of the history, written together.
+    steps = [Step("submit", State.RECEIVED, to_state=State.RECEIVED)]
+    agency = route_petition(
+        category=petition.category,
+        province=petition.province,
+        commune=petition.commune,
+        ref=ref,
+    )
+    if agency is not None:
+        petition.triage(agency=agency)
+        steps.append(Step("triage", State.RECEIVED, data={"rule": "routing"}))
+    return petition, secret, steps
+
+
+def _with_defaults(fields):
+    unknown = set(fields) - INTAKE_FIELDS
+    if unknown:
+        raise InvalidInput(
+            f"Unknown field {sorted(unknown)[0]!r}.", field=sorted(unknown)[0]
+        )
+    return {
+        "commune": None,
+        "email": "",
+        "phone": "",
+        "tax_code": "",
+        "priority": Priority.NORMAL,
+        "language": "vi",
+        **fields,
+    }
+
+
+INTAKE_FIELDS = {
+    "submitter_kind",
+    "submitter_name",
+    "title",
+    "content",
+    "category",
+    "province",
+    "commune",
+    "email",
+    "phone",
+    "tax_code",
+    "priority",
+    "language",
+}
+
+
+def _without_duplicates(received, results):
+    """The receipts whose channel id is new; the others get DuplicateSubmission.
+
+    A channel id delivered twice (earlier, or within the batch) is a duplicate of
+    the first petition with it.
+    """
+    refs = {
+        (r.petition.channel, r.petition.channel_ref)
+        for r in received
+        if r.petition.channel_ref
+    }
+    known = {}
+    if refs:
+        # Plain SQL: intake runs this for every batch, and nearly always finds
+        # nothing; the ORM's query building would cost more than the look-up.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, channel, channel_ref FROM workflow_petition "
+                "WHERE channel = ANY(%s) AND channel_ref = ANY(%s)",
+                [
+                    sorted({channel for channel, _ in refs}),
+                    sorted({channel_ref for _, channel_ref in refs}),
+                ],
+            )
+            found = {pk: (ch, ref) for pk, ch, ref in cursor if (ch, ref) in refs}
+        if found:
+            known = {found[p.pk]: p for p in Petition.objects.filter(pk__in=found)}
+    kept, seen = [], {}
+    for r in received:
+        key = (r.petition.channel, r.petition.channel_ref)
+        first = known.get(key) or seen.get(key)
+        if r.petition.channel_ref and first is not None:
+            results[r.index] = DuplicateSubmission(
+                f"{key[0]} id {key[1]!r} was already received "
+                f"as {first.tracking_code}.",
+                petition=first,
+            )
+            continue
+        seen[key] = r.petition
+        kept.append(r)
+    return kept
+
+
+def _validated_intake(
+    ref,
+    *,
+    channel,
+    submitter_kind,
+    submitter_name,
+    title,
+    content,
+    category,
+    province,
+    commune,
+    email,
+    phone,
+    tax_code,
+    priority,
+    language,
+) -> dict:
+    if channel not in Channel.values:
+        raise InvalidInput(f"Unknown channel {channel!r}.", field="channel")
+    if submitter_kind not in SubmitterKind.values:
+        raise InvalidInput(
+            f"Unknown submitter kind {submitter_kind!r}: use citizen or business.",
+            field="submitter_kind",
+        )
+    tax_code = (tax_code or "").strip()
+    if submitter_kind == SubmitterKind.BUSINESS and not tax_code:
+        raise InvalidInput("A business must give its tax code.", field="tax_code")
+    if tax_code and not (
+        tax_code.replace("-", "").isdigit() and len(tax_code) in (10, 14)
+    ):
+        raise InvalidInput(
+            "A tax code has 10 digits, or 10 digits, a dash and 3 more.",
+            field="tax_code",
+        )
+    email, phone = (email or "").strip(), (phone or "").strip()
+    if not email and not phone:
+        raise InvalidInput("Give an email address or a phone number.", field="email")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidInput(
+                f"{email!r} is not an email address.", field="email"
+            ) from None
+    if phone and not PHONE.fullmatch(phone):
+        raise InvalidInput(
+            "A phone number has 8 to 15 digits, optionally after a +.", field="phone"
+        )
+    for name, value in (
+        ("submitter_name", submitter_name),
+        ("title", title),
+        ("content", content),
+        ("tax_code", tax_code),
+    ):
+        # PostgreSQL text cannot hold NUL; refuse it here rather than fail on save.
+        if "\x00" in (value or ""):
+            raise InvalidInput(f"{name} contains a NUL character.", field=name)
+    for name, value, limit in (
+        ("submitter_name", submitter_name, 200),
+        ("title", title, 300),
+    ):
+        if not (value or "").strip():
+            raise InvalidInput(f"{name} is required.", field=name)
+        if len(value) > limit:
+            raise InvalidInput(f"{name} is longer than {limit} characters.", field=name)
+    if not (content or "").strip():
+        raise InvalidInput("content is required.", field="content")
+    if priority not in Priority.values:
+        raise InvalidInput(f"Unknown priority {priority!r}.", field="priority")
+    if language not in ("vi", "en"):
+        raise InvalidInput(
+            f"Unknown language {language!r}: use vi or en.", field="language"
+        )
+    category_obj = ref.get(
+        ("category", category),
+        lambda: Category.objects.filter(code=category, is_active=True).first(),
+    )
+    if category_obj is None:
+        raise InvalidInput(f"Unknown category {category!r}.", field="category")
+    province_obj = _current_unit(ref, Province.objects, province, "province")
+    commune_obj = None
+    if commune not in (None, ""):
+        commune_obj = _current_unit(ref, Commune.objects, commune, "commune")
+        if commune_obj.province_id != province_obj.pk:
+            raise InvalidInput(
+                f"Commune {commune} is not in province {province}.", field="commune"
+            )
+    return {
+        "submitter_kind": submitter_kind,
+        "submitter_name": submitter_name.strip(),
+        "tax_code": tax_code,
+        "email": email,
+        "phone": phone,
+        "title": title.strip(),
+        "content": content.strip(),
+        "category": category_obj,
+        "province": province_obj,
+        "commune": commune_obj,
+        "priority": priority,
+        "language": language,
+    }
+
+
+def _current_unit(ref, manager, code, name):
+    try:
+        code = int(code)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"Unknown {name} {code!r}.", field=name) from None
+    unit = ref.get((name, code), lambda: manager.current().filter(code=code).first())
+    if unit is None:
+        raise InvalidInput(f"Unknown {name} {code!r}.", field=name)
+    return unit

@@ -1,0 +1,432 @@
+"""The lifecycle steps after intake: one service per transition.
+
+Each service runs in one transaction: it locks the petition row, checks the actor's
+role and the petition's version, runs the transition, saves, appends the history entry
+and writes the notification rows. Either all of that happens or none of it.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from workflow import messages, permissions, sla
+from workflow.access import Actor
+from workflow.errors import InvalidInput, NotAllowedNow, PetitionChanged
+from workflow.models import Petition, State
+from workflow.models.petitions import OPEN_STATES
+from workflow.services.steps import (
+    active_agency,
+    finish_step,
+    lock_petition,
+    require_submitter,
+    required_text,
+    run_transition,
+)
+
+# How long after an answer the submitter may dispute it (reopen).
+DISPUTE_WINDOW_DAYS = 30
+
+
+@transaction.atomic
+def triage_petition(*, petition_id, actor, agency_id, expected_version=None, reason=""):
+    """A coordinator sends a petition waiting in the triage queue to an agency."""
+    petition = lock_petition(petition_id, expected_version)
+    permissions.require(actor, petition, "triage")
+    agency = active_agency(agency_id)
+    now = timezone.now()
+    run_transition(petition, petition.triage, agency=agency)
+    finish_step(
+        petition,
+        actor=actor,
+        action="triage",
+        from_state=State.RECEIVED,
+        now=now,
+        reason=reason,
+    )
+    messages.petition_assigned(petition, now=now)
+    return petition
+
+
+@transaction.atomic
+def reject_petition(
+    *, petition_id, actor, reason, redirect_hint="", expected_version=None
+):
+    """Not accepted: out of scope, form rules not met, abusive (Decree 20/2008).
+
+    From the triage queue a coordinator decides; once assigned, the agency's supervisor.
+    The submitter is told why and where to turn (complaints and denunciations have
+    their own procedures).
+    """
+    petition = lock_petition(petition_id, expected_version)
+    permissions.require(actor, petition, "reject")
+    reason = required_text(reason)
+    now = timezone.now()
+    from_state = petition.state
+    run_transition(
+        petition,
+        petition.reject,
+        reason=reason,
+        redirect_hint=redirect_hint.strip(),
+        now=now,
+    )
+    finish_step(
+        petition,
+        actor=actor,
+        action="reject",
+        from_state=from_state,
+        now=now,
+        reason=reason,
+        data={"redirect_hint": redirect_hint.strip()},
+    )
+    messages.petition_rejected(petition, now=now)
+    return petition
+
+
+@transaction.atomic
+def claim_petition(*, petition_id, actor, expected_version=None):
+    """A handler takes an unassigned petition of the agency's queue for themselves."""
+    petition = lock_petition(petition_id, expected_version)
+    permissions.require(actor, petition, "claim")
+    if petition.handler_id is not None:
+        raise PetitionChanged(
+            f"{petition.tracking_code} is already handled by {petition.handler}."
+        )
+    now = timezone.now()
+    petition.handler = actor.user
+    finish_step(
+        petition,
+        actor=actor,
+        action="claim",
+        from_state=petition.state,
+        now=now,
+        extra_fields=["handler"],
+    )
+    return petition
+
+
+@transaction.atomic
+def assign_handler(*, petition_id, actor, handler, expected_version=None):
+    """A supervisor gives a petition to one of the agency's handlers."""
+    petition = lock_petition(petition_id, expected_version)
+    permissions.require(actor, petition, "assign")
+    if petition.state not in (State.ASSIGNED, State.IN_PROGRESS, State.AWAITING_INFO):
+        raise NotAllowedNow(
+            f"A petition that is {petition.get_state_display()} "
+            "cannot be assigned to a handler."
+        )
+    handler_roles = permissions.StaffRoles.of(Actor.staff(handler))
+    if not handler_roles.holds(permissions.HANDLER, petition.agency_id):
+        raise InvalidInput(
+            f"{handler} does not work for {petition.agency}.", field="handler"
+        )
+    now = timezone.now()
+    petition.handler = handler
+    finish_step(
+        petition,
+        actor=actor,
+        action="assign",
+        from_state=petition.state,
+        now=now,
+        extra_fields=["handler"],
+        data={"handler": handler.pk},
+    )
+    return petition
+
+
+@transaction.atomic
+def accept_petition(*, petition_id, actor, expected_version=None):
+    """The assigned agency accepts the petition for handling."""
+    petition = lock_petition(petition_id, expected_version)
+    permissions.require(actor, petition, "accept")
+    now = timezone.now()
+    run_transition(petition, petition.accept, handler=actor.user)
+    finish_step(
+        petition, actor=actor, action="accept", from_state=State.ASSIGNED, now=now
+    )
+    return petition
+
+
+@transaction.atomic
+def transfer_petition(*, petition_id, actor, agency_id, reason, expected_version=None):
+    """Pass a petition to the competent agency; the case deadline stays."""
+    petition = lock_petition(petition_id, expected_version)
+    permissions.require(actor, petition, "transfer")
+    reason = required_text(reason)
+    target = active_agency(agency_id)
+    if target.pk == petition.agency_id:
+        raise InvalidInput(
+            "Choose another agency than the current one.", field="agency"
+        )
+    now = timezone.now()
+    from_state, from_agency = petition.state, petition.agency_id
+    run_transition(petition, petition.transfer, agency=target)
+    finish_step(
+        petition,
+        actor=actor,
+        action="transfer",
+        from_state=from_state,
+        now=now,
+        reason=reason,
+        data={"from_agency": from_agency, "to_agency": target.pk},
+    )
+    messages.petition_assigned(petition, now=now)
+    return petition
+
+
+@transaction.atomic
+def return_to_triage(*, petition_id, actor, reason, expected_version=None):
+    """An agency that is not competent, and knows none that is, sends it back."""
+    petition = lock_petition(petition_id, expected_version)
+    permissions.require(actor, petition, "return_to_triage")
+    reason = required_text(reason)
+    now = timezone.now()
+    from_agency = petition.agency_id
+    run_transition(petition, petition.return_to_triage)
+    finish_step(
+        petition,
+        actor=actor,
+        action="return_to_triage",
+        from_state=State.ASSIGNED,
+        now=now,
+        reason=reason,
+        data={"from_agency": from_agency},
+    )
+    return petition
+
+
+@transaction.atomic
+def request_information(*, petition_id, actor, question, expected_version=None):
+    """Ask the submitter for more information; the answer clock pauses meanwhile."""
+    petition = lock_petition(petition_id, expected_version)
+    permissions.require(actor, petition, "request_info")
+    question = required_text(question, what="question")
+    now = timezone.now()
+    run_transition(
+        petition, petition.request_info, reply_due_at=sla.reply_due_at(petition, now)
+    )
+    finish_step(
+        petition,
+        actor=actor,
+        action="request_info",
+        from_state=State.IN_PROGRESS,
+        now=now,
+        reason=question,
+    )
+    messages.information_requested(petition, now=now, question=question)
+    return petition
+
+
+@transaction.atomic
+def provide_information(*, petition_id, actor, text, expected_version=None):
+    """The submitter answers the agency's question; the answer clock resumes."""
+    petition = lock_petition(petition_id, expected_version)
+    require_submitter(actor)
+    text = required_text(text, what="information")
+    now = timezone.now()
+    run_transition(petition, petition.provide_info)
+    finish_step(
+        petition,
+        actor=actor,
+        action="provide_info",
+        from_state=State.AWAITING_INFO,
+        now=now,
+        reason=text,
+    )
+    messages.information_provided(petition, now=now)
+    return petition
+
+
+@transaction.atomic
+def expire_petition(*, petition_id, actor, expected_version=None):
+    """Close a petition whose submitter never sent the information asked for."""
+    petition = lock_petition(petition_id, expected_version)
+    if not actor.is_system:
+        permissions.require(actor, petition, "expire")
+    now = timezone.now()
+    run_transition(petition, petition.expire, now=now)
+    finish_step(
+        petition, actor=actor, action="expire", from_state=State.AWAITING_INFO, now=now
+    )
+    messages.petition_expired(petition, now=now)
+    return petition
+
+
+@transaction.atomic
+def answer_petition(*, petition_id, actor, text, expected_version=None):
+    """Answer the submitter, or send the answer for review where the agency wants."""
+    petition = lock_petition(petition_id, expected_version)
+    permissions.require(actor, petition, "answer")
+    text = required_text(text, what="answer")
+    now = timezone.now()
+    run_transition(
+        petition,
+        petition.answer_petition,
+        text=text,
+        now=now,
+        needs_review=petition.agency.requires_answer_review,
+    )
+    finish_step(
+        petition, actor=actor, action="answer", from_state=State.IN_PROGRESS, now=now
+    )
+    if petition.state == State.ANSWERED:
+        messages.petition_answered(petition, now=now)
+    return petition
+
+
+@transaction.atomic
+def approve_answer(*, petition_id, actor, expected_version=None):
+    """A supervisor lets a reviewed answer go out to the submitter."""
+    petition = lock_petition(petition_id, expected_version)
+    permissions.require(actor, petition, "approve_answer")
+    now = timezone.now()
+    run_transition(petition, petition.approve_answer, now=now)
+    finish_step(
+        petition,
+        actor=actor,
+        action="approve_answer",
+        from_state=State.ANSWER_REVIEW,
+        now=now,
+    )
+    messages.petition_answered(petition, now=now)
+    return petition
+
+
+@transaction.atomic
+def return_answer(*, petition_id, actor, reason, expected_version=None):
+    """A supervisor sends a draft answer back to the handler for rework."""
+    petition = lock_petition(petition_id, expected_version)
+    permissions.require(actor, petition, "return_answer")
+    reason = required_text(reason)
+    now = timezone.now()
+    run_transition(petition, petition.return_answer)
+    finish_step(
+        petition,
+        actor=actor,
+        action="return_answer",
+        from_state=State.ANSWER_REVIEW,
+        now=now,
+        reason=reason,
+    )
+    return petition
+
+
+@transaction.atomic
+def reopen_petition(*, petition_id, actor, reason, expected_version=None):
+    """The submitter disputes the answer within the dispute window: handling resumes."""
+    petition = lock_petition(petition_id, expected_version)
+    require_submitter(actor)
+    reason = required_text(reason)
+    now = timezone.now()
+    if (
+        petition.answered_at is not None
+        and (now - petition.answered_at).days >= DISPUTE_WINDOW_DAYS
+    ):
+        raise NotAllowedNow(
+            f"An answer can be disputed within {DISPUTE_WINDOW_DAYS} days; "
+            "this one was given earlier."
+        )
+    from_state = petition.state
+    run_transition(petition, petition.reopen)
+    finish_step(
+        petition,
+        actor=actor,
+        action="reopen",
+        from_state=from_state,
+        now=now,
+        reason=reason,
+    )
+    messages.petition_reopened(petition, now=now)
+    return petition
+
+
+@transaction.atomic
+def close_petition(*, petition_id, actor, expected_version=None):
+    """Close an answered petition (the submitter accepts it, or a supervisor)."""
+    petition = lock_petition(petition_id, expected_version)
+    if not (actor.is_submitter or actor.is_system):
+        permissions.require(actor, petition, "close")
+    now = timezone.now()
+    run_transition(petition, petition.close, now=now)
+    finish_step(
+        petition, actor=actor, action="close", from_state=State.ANSWERED, now=now
+    )
+    return petition
+
+
+@transaction.atomic
+def withdraw_petition(*, petition_id, actor, reason="", expected_version=None):
+    """The submitter withdraws a petition that is still open."""
+    petition = lock_petition(petition_id, expected_version)
+    require_submitter(actor)
+    now = timezone.now()
+    from_state = petition.state
+    run_transition(petition, petition.withdraw, now=now)
+    finish_step(
+        petition,
+        actor=actor,
+        action="withdraw",
+        from_state=from_state,
+        now=now,
+        reason=(reason or "").strip(),
+    )
+    return petition
+
+
+@transaction.atomic
+def merge_petition(
+    *, petition_id, actor, into_tracking_code, reason, expected_version=None
+):
+    """Close a duplicate into the petition that carries on (same agency or triage)."""
+    petition = lock_petition(petition_id, expected_version)
+    permissions.require(actor, petition, "merge")
+    reason = required_text(reason)
+    target = Petition.objects.filter(tracking_code=into_tracking_code).first()
+    if target is None or target.pk == petition.pk:
+        raise InvalidInput(
+            f"No other petition has the code {into_tracking_code!r}.", field="into"
+        )
+    if target.state not in OPEN_STATES and target.state != State.ANSWERED:
+        raise InvalidInput(
+            f"{target.tracking_code} is {target.get_state_display()}; "
+            "merge into a petition that is still handled.",
+            field="into",
+        )
+    now = timezone.now()
+    from_state = petition.state
+    run_transition(petition, petition.merge, into=target, now=now)
+    finish_step(
+        petition,
+        actor=actor,
+        action="merge",
+        from_state=from_state,
+        now=now,
+        reason=reason,
+        data={"into": target.tracking_code},
+    )
+    messages.petition_merged(petition, now=now)
+    return petition
+
+
+@transaction.atomic
+def record_rating(*, petition_id, actor, score, comment=""):
+    """Put the submitter's rating of the answer into the history (1 to 5 stars).
+
+    The rating itself is stored by `feedback`; this keeps it in the tamper-evident
+    history beside the answer it judges. Only an answered or closed petition is rated.
+    """
+    petition = lock_petition(petition_id, None)
+    require_submitter(actor)
+    if petition.state not in (State.ANSWERED, State.CLOSED):
+        raise NotAllowedNow("Only an answered petition can be rated.")
+    if score not in (1, 2, 3, 4, 5):
+        raise InvalidInput("A rating is 1 to 5.", field="score")
+    now = timezone.now()
+    finish_step(
+        petition,
+        actor=actor,
+        action="rate",
+        from_state=petition.state,
+        now=now,
+        reason=(comment or "").strip(),
+        data={"score": score},
+    )
+    return petition

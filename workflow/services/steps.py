@@ -1,0 +1,135 @@
+"""The one shared shape of a lifecycle step: lock, check, transition, history, outbox.
+
+Every service in this package runs its step through these helpers inside one
+transaction, so that a step is either fully applied or not at all.
+"""
+
+from dataclasses import dataclass
+
+from django_fsm import TransitionNotAllowed
+
+from workflow import messages, sla
+from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted, PetitionChanged
+from workflow.history import insert_entries, next_values
+from workflow.models import Agency, Petition
+
+
+def lock_petition(petition_id, expected_version) -> Petition:
+    """Lock the petition row and check the caller saw its latest version.
+
+    A second caller blocks here until the first commits, then sees the new version and
+    gets PetitionChanged instead of acting on what it no longer sees.
+    """
+    petition = (
+        Petition.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("agency")
+        .filter(pk=petition_id)
+        .first()
+    )
+    if petition is None:
+        raise InvalidInput(f"No petition with id {petition_id}.", field="petition")
+    if expected_version is not None and int(expected_version) != petition.version:
+        raise PetitionChanged(
+            f"Petition {petition.tracking_code} changed meanwhile (now: "
+            f"{petition.get_state_display()}). Reload it and try again."
+        )
+    return petition
+
+
+def run_transition(petition, transition, **kwargs):
+    try:
+        transition(**kwargs)
+    except TransitionNotAllowed:
+        raise NotAllowedNow(
+            f"Action {transition.__name__!r} is not possible while petition "
+            f"{petition.tracking_code} is {petition.get_state_display()} "
+            f"({petition.state})."
+        ) from None
+
+
+# Fields a transition may change; saving only these keeps concurrent writers of other
+# columns (none today) from being overwritten.
+TRANSITION_FIELDS = [
+    "state",
+    "agency",
+    "handler",
+    "merged_into",
+    "transfer_count",
+    "answer",
+    "answered_at",
+    "closed_at",
+    "rejection_reason",
+    "info_due_at",
+    "redirect_hint",
+]
+
+
+SAVED_FIELDS = [
+    *TRANSITION_FIELDS,
+    *sla.SLA_FIELDS,
+    "version",
+    "history_head",
+    "history_length",
+]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One lifecycle step as the history records it."""
+
+    action: str
+    from_state: str
+    reason: str = ""
+    data: dict | None = None
+    to_state: str | None = None  # None: the petition's state after all steps
+
+
+def finish_step(
+    petition, *, actor, action, from_state, now, reason="", data=None, extra_fields=()
+):
+    """Run the clocks, append the history entry and save (the petition is locked).
+
+    The portal hears of each state change (intake answers it with the first state).
+    """
+    sla.on_steps(petition, actions=[action], now=now)
+    insert_entries(
+        [
+            next_values(
+                petition,
+                actor=actor,
+                action=action,
+                from_state=from_state,
+                at=now,
+                reason=reason,
+                data=data,
+                due_at=petition.due_at,
+            )
+        ]
+    )
+    petition.version += 1
+    petition.save(update_fields=[*SAVED_FIELDS, *extra_fields])
+    if petition.state != from_state:
+        messages.status_changed(petition, now=now)
+
+
+def required_text(text, what="reason"):
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(f"A {what} is required for this action.", field=what)
+    return text
+
+
+def active_agency(agency_id):
+    agency = (
+        Agency.objects.filter(pk=agency_id, is_active=True).first()
+        if str(agency_id).isdigit()
+        else None
+    )
+    if agency is None:
+        raise InvalidInput(f"Unknown agency {agency_id!r}.", field="agency")
+    return agency
+
+
+def require_submitter(actor):
+    if not actor.is_submitter:
+        raise NotPermitted("Only the submitter may do this.")
