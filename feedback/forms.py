@@ -10,43 +10,27 @@ import unicodedata
 import uuid
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from feedback.files import sniff_upload
 from feedback.services import Upload
+from workflow import intake_rules as rules
 from workflow.areas.models import Commune, Province
 from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted, PetitionChanged
 from workflow.models import Category, SubmitterKind
 
-TAX_CODE = re.compile(r"\d{10}(?:-\d{3})?")
-# Mobile and landline numbers, as 0… or +84…, once spaces, dots, dashes and
-# brackets are removed.
-PHONE = re.compile(r"(?:\+84|0)\d{8,10}")
-PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
-MAX_CONTENT_LENGTH = 10_000
-
 MESSAGES = {
-    "tax_code_required": _("Doanh nghiệp, tổ chức cần nhập mã số thuế."),
-    "tax_code_format": _(
-        "Mã số thuế gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số "
-        "(ví dụ 0101234567-001)."
-    ),
-    "contact_required": _(
-        "Vui lòng nhập thư điện tử hoặc số điện thoại để nhận thông báo kết quả."
-    ),
-    "phone_format": _("Số điện thoại chưa đúng, ví dụ 0912 345 678."),
+    "tax_code_required": rules.TAX_CODE_REQUIRED,
+    "tax_code_format": rules.TAX_CODE_FORMAT,
+    "contact_required": rules.CONTACT_REQUIRED,
+    "phone_format": rules.PHONE_FORMAT,
     "commune_outside": _("Xã, phường này không thuộc tỉnh, thành phố đã chọn."),
     "category_unknown": _(
         "Lĩnh vực này không còn tiếp nhận, vui lòng chọn lĩnh vực khác."
     ),
     "province_unknown": _("Vui lòng chọn tỉnh, thành phố trong danh sách."),
     "honeypot": _("Ô này phải để trống."),
-    "too_many_files": _("Chỉ được đính kèm tối đa %(count)s tệp."),
-    "file_too_big": _("Tệp «%(name)s» lớn hơn %(size)s MB."),
-    "files_too_big": _("Tổng dung lượng các tệp vượt quá %(size)s MB."),
-    "file_empty": _("Tệp «%(name)s» không có nội dung."),
     "file_type": _(
         "Tệp «%(name)s» không phải PDF, JPEG hoặc PNG (loại tệp được nhận biết "
         "theo nội dung, không theo tên tệp)."
@@ -136,44 +120,37 @@ class MultipleFileField(forms.FileField):
 
 
 def clean_uploads(files) -> tuple[Upload, ...]:
-    """Check count, sizes and the kind read from each file's content."""
-    limit = settings.FEEDBACK_MAX_ATTACHMENTS
-    max_bytes = settings.FEEDBACK_ATTACHMENT_MAX_BYTES
-    total_bytes = settings.FEEDBACK_ATTACHMENTS_TOTAL_MAX_BYTES
-    if len(files) > limit:
-        raise forms.ValidationError(MESSAGES["too_many_files"] % {"count": limit})
+    """Check count and sizes (workflow.intake_rules) and the kind read from each
+    file's content."""
+    limits = rules.FileLimits.from_settings()
+    if problem := limits.count_problem(len(files)):
+        raise forms.ValidationError(problem)
     errors, uploads = [], []
     for upload in files:
-        name = upload.name
-        if upload.size == 0:
-            errors.append(MESSAGES["file_empty"] % {"name": name})
-        elif upload.size > max_bytes:
-            errors.append(
-                MESSAGES["file_too_big"] % {"name": name, "size": _mb(max_bytes)}
-            )
+        if problem := limits.file_problem(upload.name, upload.size):
+            errors.append(problem)
         elif (kind := sniff_upload(upload)) is None:
-            errors.append(MESSAGES["file_type"] % {"name": name})
+            errors.append(MESSAGES["file_type"] % {"name": upload.name})
         else:
             uploads.append(Upload(file=upload, kind=kind))
-    if not errors and sum(u.file.size for u in uploads) > total_bytes:
-        errors.append(MESSAGES["files_too_big"] % {"size": _mb(total_bytes)})
+    if not errors and (
+        problem := limits.total_problem(sum(u.file.size for u in uploads))
+    ):
+        errors.append(problem)
     if errors:
         raise forms.ValidationError(errors)
     return tuple(uploads)
 
 
-def _mb(size_bytes: int) -> str:
-    return f"{size_bytes / (1024 * 1024):g}"
-
-
 def attachments_help_text():
+    limits = rules.FileLimits.from_settings()
     return _(
         "Tối đa %(count)s tệp PDF, JPEG hoặc PNG, mỗi tệp không quá %(size)s MB, "
         "tổng cộng không quá %(total)s MB."
     ) % {
-        "count": settings.FEEDBACK_MAX_ATTACHMENTS,
-        "size": _mb(settings.FEEDBACK_ATTACHMENT_MAX_BYTES),
-        "total": _mb(settings.FEEDBACK_ATTACHMENTS_TOTAL_MAX_BYTES),
+        "count": limits.count,
+        "size": rules.megabytes(limits.each_bytes),
+        "total": rules.megabytes(limits.total_bytes),
     }
 
 
@@ -195,26 +172,27 @@ class PetitionForm(CitizenForm):
     )
     submitter_name = forms.CharField(
         label=_("Họ và tên hoặc tên doanh nghiệp, tổ chức"),
-        max_length=200,
+        max_length=rules.SUBMITTER_NAME_MAX_LENGTH,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     tax_code = forms.CharField(
         label=_("Mã số thuế"),
         required=False,
-        max_length=14,
+        max_length=rules.TAX_CODE_MAX_LENGTH + 6,  # room for spaces between groups
         help_text=_("Chỉ dành cho doanh nghiệp, tổ chức."),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     email = forms.EmailField(
         label=_("Thư điện tử"),
         required=False,
-        error_messages={"invalid": _("Địa chỉ thư điện tử chưa đúng.")},
+        max_length=rules.EMAIL_MAX_LENGTH,
+        error_messages={"invalid": rules.EMAIL_FORMAT},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = forms.CharField(
         label=_("Số điện thoại"),
         required=False,
-        max_length=20,
+        max_length=rules.PHONE_MAX_LENGTH,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     category = CategoryChoiceField(
@@ -239,10 +217,10 @@ class PetitionForm(CitizenForm):
         empty_label=_("— Không chọn —"),
         error_messages={"invalid_choice": MESSAGES["commune_outside"]},
     )
-    title = forms.CharField(label=_("Tiêu đề"), max_length=300)
+    title = forms.CharField(label=_("Tiêu đề"), max_length=rules.TITLE_MAX_LENGTH)
     content = forms.CharField(
         label=_("Nội dung phản ánh, kiến nghị"),
-        max_length=MAX_CONTENT_LENGTH,
+        max_length=rules.CONTENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     publish_consent = forms.BooleanField(
@@ -285,13 +263,10 @@ class PetitionForm(CitizenForm):
         )
 
     def clean_phone(self):
-        phone = PHONE_SEPARATORS.sub("", self.cleaned_data["phone"])
-        if phone and not PHONE.fullmatch(phone):
-            raise forms.ValidationError(MESSAGES["phone_format"])
-        return phone
+        return _by_rule(rules.clean_phone, self.cleaned_data["phone"])
 
-    def clean_tax_code(self):
-        return self.cleaned_data["tax_code"].strip()
+    def clean_email(self):
+        return _by_rule(rules.clean_email, self.cleaned_data["email"])
 
     def clean_website(self):
         if self.cleaned_data["website"]:
@@ -314,21 +289,23 @@ class PetitionForm(CitizenForm):
     def clean(self):
         data = super().clean()
         kind = data.get("submitter_kind")
-        tax_code = data.get("tax_code", "")
-        if kind == SubmitterKind.BUSINESS and not tax_code:
-            self.add_error("tax_code", MESSAGES["tax_code_required"])
-        elif kind == SubmitterKind.BUSINESS and not TAX_CODE.fullmatch(tax_code):
-            self.add_error("tax_code", MESSAGES["tax_code_format"])
-        elif kind == SubmitterKind.CITIZEN:
+        if kind == SubmitterKind.CITIZEN:
             # The field is hidden for citizens; whatever it holds is not theirs.
             data["tax_code"] = ""
-        if (
-            not data.get("email")
-            and not data.get("phone")
-            and "email" not in self.errors
-            and "phone" not in self.errors
-        ):
-            self.add_error("email", MESSAGES["contact_required"])
+        elif kind and "tax_code" in data:
+            try:
+                data["tax_code"] = rules.clean_tax_code(
+                    data["tax_code"], submitter_kind=kind
+                )
+            except InvalidInput as error:
+                self.add_error("tax_code", error.text)
+        if "email" not in self.errors and "phone" not in self.errors:
+            try:
+                rules.require_contact(
+                    email=data.get("email", ""), phone=data.get("phone", "")
+                )
+            except InvalidInput as error:
+                self.add_error("email", error.text)
         return data
 
     def petition_fields(self) -> dict:
@@ -349,6 +326,14 @@ class PetitionForm(CitizenForm):
             "form_token": data["form_token"],
             "attachments": data["attachments"],
         }
+
+
+def _by_rule(clean, value):
+    """A field cleaned by an intake rule; its refusal as the field's error."""
+    try:
+        return clean(value)
+    except InvalidInput as error:
+        raise forms.ValidationError(error.text) from None
 
 
 class TrackForm(CitizenForm):
@@ -383,7 +368,7 @@ class InformationForm(VersionedForm):
 
     text = forms.CharField(
         label=_("Thông tin bổ sung"),
-        max_length=MAX_CONTENT_LENGTH,
+        max_length=rules.CONTENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     attachments = MultipleFileField(label=_("Tệp đính kèm thêm"), required=False)
@@ -422,7 +407,7 @@ class RatingForm(CitizenForm):
 class DisputeForm(VersionedForm):
     reason = forms.CharField(
         label=_("Lý do đề nghị xem xét lại"),
-        max_length=MAX_CONTENT_LENGTH,
+        max_length=rules.CONTENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from feedback.masking import mask_personal_data
 from feedback.models import Attachment, Rating
 from workflow.areas.models import Commune
+from workflow.intake_rules import DISPUTE_WINDOW_DAYS
 from workflow.models import HistoryEntry, Petition, State
 from workflow.models.petitions import OPEN_STATES
-from workflow.services import DISPUTE_WINDOW_DAYS
 from workflow.sla import sla_status
 
 # --- the case page ------------------------------------------------------------------

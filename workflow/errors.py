@@ -1,39 +1,63 @@
-"""Errors a workflow service raises; each message is meant for the person who acted."""
+"""Errors a workflow service raises; each carries a code and two sentences.
+
+`message` (also `str(error)`) is English and complete, for machine interfaces (the
+intake API and Open311 answer in English), logs and tests. `text` is the same refusal
+for the person on a page: translatable, in Vietnamese (the source language) or
+English, whichever the page speaks. `code` names the refusal for programs, and
+`field` the input concerned.
+"""
+
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkflowError(Exception):
     """Base class: `str(error)` is a complete sentence naming the problem."""
 
     code = "workflow_error"
+    text = _("Thao tác chưa thực hiện được.")
 
-    def __init__(self, message: str, *, field: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None, code=None, text=None):
         super().__init__(message)
         self.message = message
         self.field = field
+        if code is not None:
+            self.code = code
+        if text is not None:
+            self.text = text
 
 
 class InvalidInput(WorkflowError):
     code = "invalid"
+    text = _("Thông tin chưa hợp lệ.")
 
 
 class NotPermitted(WorkflowError):
     code = "not_permitted"
+    text = _("Bạn không thể thực hiện thao tác này.")
 
 
 class NotAllowedNow(WorkflowError):
     """The action does not apply to the petition in its current state."""
 
     code = "invalid_state"
+    text = _(
+        "Thao tác này không còn thực hiện được ở trạng thái hiện tại của phản ánh."
+    )
 
 
 class PetitionChanged(WorkflowError):
     code = "changed_meanwhile"
+    text = _(
+        "Phản ánh vừa được cập nhật trong lúc bạn xem trang. Vui lòng xem lại "
+        "thông tin mới nhất rồi thực hiện lại."
+    )
 
 
 class DuplicateSubmission(WorkflowError):
     """The channel already delivered this petition; `petition` is the existing one."""
 
     code = "duplicate"
+    text = _("Phản ánh này đã được gửi trước đó")
 
     def __init__(self, message: str, *, petition):
         super().__init__(message, field="channel_ref")

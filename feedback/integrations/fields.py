@@ -7,14 +7,11 @@ fields) so that every malformed field is named at once, before the service runs.
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-
+from workflow import intake_rules as rules
 from workflow.models import Priority, SubmitterKind
 
 # PostgreSQL integer columns; larger numbers cannot be official unit codes.
 MAX_CODE = 2**31 - 1
-MAX_CONTENT_LENGTH = 20_000
 
 
 @dataclass(frozen=True)
@@ -31,13 +28,25 @@ SUBMITTER_FIELDS = {
     "kind": Field(
         str, "citizen (default) or business", choices=tuple(SubmitterKind.values)
     ),
-    "name": Field(str, "Full name", required=True, max_length=200),
-    "email": Field(
-        str, "Email address (email or phone required)", max_length=254, is_email=True
+    "name": Field(
+        str, "Full name", required=True, max_length=rules.SUBMITTER_NAME_MAX_LENGTH
     ),
-    "phone": Field(str, "Phone number (email or phone required)", max_length=20),
+    "email": Field(
+        str,
+        "Email address (email or phone required)",
+        max_length=rules.EMAIL_MAX_LENGTH,
+        is_email=True,
+    ),
+    "phone": Field(
+        str,
+        "Vietnamese phone number, e.g. 0912 345 678 or +84 912 345 678 "
+        "(email or phone required)",
+        max_length=rules.PHONE_MAX_LENGTH,
+    ),
     "tax_code": Field(
-        str, "Tax code: required for a business (10 digits, or 10-3)", max_length=14
+        str,
+        "Tax code: required for a business (10 digits, or 10-3)",
+        max_length=rules.TAX_CODE_MAX_LENGTH,
     ),
 }
 
@@ -48,8 +57,8 @@ PETITION_FIELDS = {
         required=True,
         max_length=100,
     ),
-    "title": Field(str, "Title", required=True, max_length=300),
-    "content": Field(str, "Text", required=True, max_length=MAX_CONTENT_LENGTH),
+    "title": Field(str, "Title", required=True, max_length=rules.TITLE_MAX_LENGTH),
+    "content": Field(str, "Text", required=True, max_length=rules.CONTENT_MAX_LENGTH),
     "category": Field(str, "Category code", required=True, max_length=60),
     "province": Field(int, "Official province code", required=True),
     "commune": Field(int, "Official commune/ward code, in the province"),
@@ -163,9 +172,6 @@ def _problem(value, field) -> str | None:
         return f"At most {field.max_length} characters."
     if field.choices and value not in field.choices:
         return f"Use one of: {', '.join(field.choices)}."
-    if field.is_email and value.strip():
-        try:
-            validate_email(value.strip())
-        except ValidationError:
-            return "Enter a valid email address."
+    if field.is_email and value.strip() and not rules.is_email(value.strip()):
+        return "Enter a valid email address."
     return None

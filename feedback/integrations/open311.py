@@ -13,12 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.core.exceptions import (
-    RequestDataTooBig,
-    TooManyFieldsSent,
-    ValidationError,
-)
-from django.core.validators import validate_email
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
@@ -27,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from feedback.integrations import keys, queries
 from feedback.integrations.serializers import serialize_petition, w3c
 from workflow import group_intake
+from workflow import intake_rules as rules
 from workflow.areas.models import Province
 from workflow.errors import DuplicateSubmission, InvalidInput
 from workflow.models import Category, Channel, State, SubmitterKind
@@ -331,7 +327,9 @@ def _intake_arguments(params) -> tuple[dict, list[str]]:
         if attribute is None:
             problems.append(f"{key}: not an attribute of this service.")
             continue
-        value = text(key)
+        value = text(
+            key, rules.TITLE_MAX_LENGTH if code == "title" else MAX_TEXT_LENGTH
+        )
         if value and attribute.choices and value not in dict(attribute.choices):
             keys_ = ", ".join(k for k, _ in attribute.choices)
             problems.append(f"{key}: {value!r} is not one of {keys_}.")
@@ -348,13 +346,10 @@ def _intake_arguments(params) -> tuple[dict, list[str]]:
     )
     if not name:
         problems.append("first_name/last_name: give the submitter's name.")
-    email = text("email", 254)
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            problems.append("email: not a valid email address.")
-    phone = text("phone", 20)
+    email = text("email", rules.EMAIL_MAX_LENGTH)
+    if email and not rules.is_email(email):
+        problems.append("email: not a valid email address.")
+    phone = text("phone", rules.PHONE_MAX_LENGTH)
     external_id = text("external_id", 100)
     extras = _location_lines(params, problems, text)
     for code in ("province", "commune"):

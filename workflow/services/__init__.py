@@ -13,13 +13,11 @@ from workflow.services.extensions import (
 )
 from workflow.services.intake import (
     INTAKE_FIELDS,
-    PHONE,
     Submission,
     submit_petition,
     submit_petitions,
 )
 from workflow.services.lifecycle import (
-    DISPUTE_WINDOW_DAYS,
     accept_petition,
     answer_petition,
     approve_answer,
@@ -42,10 +40,8 @@ from workflow.services.lifecycle import (
 from workflow.services.steps import Step
 
 __all__ = [
-    "DISPUTE_WINDOW_DAYS",
     "INTAKE_FIELDS",
     "MAX_EXTENSION_DAYS",
-    "PHONE",
     "Step",
     "Submission",
     "accept_petition",

@@ -1,15 +1,13 @@
 """Intake: a petition from any channel is validated, routed and put on its clocks."""
 
-import re
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from config.bulk import allocate_ids, insert_rows
 from notifications.services import batched
+from workflow import intake_rules as rules
 from workflow import messages, sla
 from workflow.access import Actor
 from workflow.areas.models import Commune, Province
@@ -20,9 +18,6 @@ from workflow.models.petitions import hash_secret, new_secret, new_tracking_code
 from workflow.reference import held_reference
 from workflow.routing import route_petition
 from workflow.services.steps import Step
-
-# Digits of a phone number, with spaces, dots or dashes between groups.
-PHONE = re.compile(r"\+?\d(?:[ .-]?\d){7,14}")
 
 
 @dataclass(frozen=True)
@@ -258,30 +253,9 @@ def _validated_intake(
             f"Unknown submitter kind {submitter_kind!r}: use citizen or business.",
             field="submitter_kind",
         )
-    tax_code = (tax_code or "").strip()
-    if submitter_kind == SubmitterKind.BUSINESS and not tax_code:
-        raise InvalidInput("A business must give its tax code.", field="tax_code")
-    if tax_code and not (
-        tax_code.replace("-", "").isdigit() and len(tax_code) in (10, 14)
-    ):
-        raise InvalidInput(
-            "A tax code has 10 digits, or 10 digits, a dash and 3 more.",
-            field="tax_code",
-        )
-    email, phone = (email or "").strip(), (phone or "").strip()
-    if not email and not phone:
-        raise InvalidInput("Give an email address or a phone number.", field="email")
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise InvalidInput(
-                f"{email!r} is not an email address.", field="email"
-            ) from None
-    if phone and not PHONE.fullmatch(phone):
-        raise InvalidInput(
-            "A phone number has 8 to 15 digits, optionally after a +.", field="phone"
-        )
+    tax_code = rules.clean_tax_code(tax_code, submitter_kind=submitter_kind)
+    email, phone = rules.clean_email(email), rules.clean_phone(phone)
+    rules.require_contact(email=email, phone=phone)
     for name, value in (
         ("submitter_name", submitter_name),
         ("title", title),
@@ -292,15 +266,14 @@ def _validated_intake(
         if "\x00" in (value or ""):
             raise InvalidInput(f"{name} contains a NUL character.", field=name)
     for name, value, limit in (
-        ("submitter_name", submitter_name, 200),
-        ("title", title, 300),
+        ("submitter_name", submitter_name, rules.SUBMITTER_NAME_MAX_LENGTH),
+        ("title", title, rules.TITLE_MAX_LENGTH),
+        ("content", content, rules.CONTENT_MAX_LENGTH),
     ):
         if not (value or "").strip():
             raise InvalidInput(f"{name} is required.", field=name)
         if len(value) > limit:
             raise InvalidInput(f"{name} is longer than {limit} characters.", field=name)
-    if not (content or "").strip():
-        raise InvalidInput("content is required.", field="content")
     if priority not in Priority.values:
         raise InvalidInput(f"Unknown priority {priority!r}.", field="priority")
     if language not in ("vi", "en"):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from workflow import messages, permissions, sla
 from workflow.access import Actor
 from workflow.errors import InvalidInput, NotAllowedNow, PetitionChanged
+from workflow.intake_rules import DISPUTE_WINDOW_DAYS
 from workflow.models import Petition, State
 from workflow.models.petitions import OPEN_STATES
 from workflow.services.steps import (
@@ -21,9 +22,6 @@ from workflow.services.steps import (
     required_text,
     run_transition,
 )
-
-# How long after an answer the submitter may dispute it (reopen).
-DISPUTE_WINDOW_DAYS = 30
 
 
 @transaction.atomic

@@ -1,0 +1,195 @@
+"""One table of submitter values, run through every door: each takes and stores
+what the others take, and refuses what they refuse (workflow.intake_rules)."""
+
+import json
+
+import pytest
+from django.utils import timezone
+
+from feedback.integrations.keys import issue_api_key
+from tests import factories
+from workflow import services
+from workflow.errors import InvalidInput
+from workflow.models import Petition
+
+# (value as typed, as stored); None: refused.
+PHONES = [
+    ("0912345678", "0912345678"),
+    ("0912 345 678", "0912345678"),
+    ("0912.345.678", "0912345678"),
+    ("0912-345-678", "0912345678"),
+    ("039 123 4567", "0391234567"),
+    ("+84 912 345 678", "+84912345678"),
+    ("84912345678", "+84912345678"),
+    ("0084 912 345 678", "+84912345678"),
+    ("+84 (0) 912 345 678", "+84912345678"),
+    ("(024) 3823 4567", "02438234567"),
+    ("0205 3812 345", "02053812345"),
+    ("12ab", None),
+    ("0912-CALL-ME", None),
+    ("091234567", None),  # a digit short
+    ("09123456789", None),  # a digit too many for a mobile
+    ("01623456789", None),  # an 11-digit mobile number, retired in 2018
+    ("0412345678", None),  # no such range
+    ("1900 1234", None),  # a service number takes no SMS
+    ("+1 202 555 0100", None),  # abroad: the SMS gateway is Vietnamese
+    ("0" * 21, None),
+]
+TAX_CODES = [
+    ("0101234567", "0101234567"),
+    ("0101234567-001", "0101234567-001"),
+    ("0101234567001", "0101234567-001"),
+    ("0101 234 567", "0101234567"),
+    ("", None),  # a business must give one
+    ("12AB", None),
+    ("010123456", None),
+    ("01012345678", None),
+    ("0101234567-01", None),
+    ("01012345670012", None),
+    ("0101-234567001", None),
+    ("0101234567--001", None),
+]
+EMAILS = [
+    ("an@example.vn", "an@example.vn"),
+    ("An.Nguyen+pakn@so.example.vn", "An.Nguyen+pakn@so.example.vn"),
+    ("not-an-address", None),
+    ("an@", None),
+    ("an @example.vn", None),
+    ("an@example..vn", None),
+]
+CASES = [
+    *[("phone", typed, stored) for typed, stored in PHONES],
+    *[("tax_code", typed, stored) for typed, stored in TAX_CODES],
+    *[("email", typed, stored) for typed, stored in EMAILS],
+]
+
+
+def submitter(field, value):
+    """The submitter's contact fields with `field` set to `value`."""
+    values = {"kind": "citizen", "email": "an@example.vn", "phone": "", "tax_code": ""}
+    if field == "tax_code":
+        values["kind"] = "business"
+    if field == "phone":
+        values["email"] = ""  # the phone alone must reach the submitter
+    values[field] = value
+    return values
+
+
+# --- the four doors: each answers the stored petition, or the fields it refused ---
+
+
+def through_the_service(values, land):
+    try:
+        return services.submit_petition(
+            channel="portal",
+            submitter_kind=values["kind"],
+            submitter_name="Nguyễn Văn An",
+            email=values["email"],
+            phone=values["phone"],
+            tax_code=values["tax_code"],
+            title="Đường liên xã xuống cấp",
+            content="Đề nghị sửa chữa.",
+            category=land.code,
+            province=factories.LANG_SON,
+        ).petition
+    except InvalidInput as error:
+        return {error.field}
+
+
+def through_the_form(values, land, client):
+    response = client.post(
+        "/",
+        {
+            "submitter_kind": values["kind"],
+            "submitter_name": "Nguyễn Văn An",
+            "email": values["email"],
+            "phone": values["phone"],
+            "tax_code": values["tax_code"],
+            "category": land.code,
+            "province": str(factories.LANG_SON),
+            "title": "Đường liên xã xuống cấp",
+            "content": "Đề nghị sửa chữa.",
+        },
+    )
+    if response.status_code == 400:
+        return set(response.context["form"].errors)
+    assert response.status_code == 200
+    return Petition.objects.get()
+
+
+def through_the_api(values, land, client):
+    _, key = issue_api_key(name="portal", now=timezone.now())
+    response = client.post(
+        "/api/v1/petitions",
+        data=json.dumps(
+            {
+                "external_id": "DVC-1",
+                "submitter": {
+                    "kind": values["kind"],
+                    "name": "Nguyễn Văn An",
+                    "email": values["email"],
+                    "phone": values["phone"],
+                    "tax_code": values["tax_code"],
+                },
+                "title": "Đường liên xã xuống cấp",
+                "content": "Đề nghị sửa chữa.",
+                "category": land.code,
+                "province": factories.LANG_SON,
+            }
+        ),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    if response.status_code == 400:
+        return {name.removeprefix("submitter.") for name in response.json()["errors"]}
+    assert response.status_code == 201, response.content
+    return Petition.objects.get()
+
+
+def through_open311(values, land, client):
+    _, key = issue_api_key(name="open311-app", now=timezone.now())
+    response = client.post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": key,
+            "service_code": land.code,
+            "first_name": "Văn An",
+            "last_name": "Nguyễn",
+            "email": values["email"],
+            "phone": values["phone"],
+            "description": "Đường liên xã xuống cấp\nĐề nghị sửa chữa.",
+            "attribute[province]": str(factories.LANG_SON),
+            "attribute[submitter_kind]": values["kind"],
+            "attribute[tax_code]": values["tax_code"],
+        },
+    )
+    if response.status_code == 400:
+        names = {e["description"].split(":")[0] for e in response.json()}
+        return {name.removeprefix("attribute[").rstrip("]") for name in names}
+    assert response.status_code == 201, response.content
+    return Petition.objects.get()
+
+
+DOORS = {
+    "service": lambda values, land, client: through_the_service(values, land),
+    "form": through_the_form,
+    "api": through_the_api,
+    "open311": through_open311,
+}
+
+
+@pytest.mark.parametrize("door", DOORS)
+@pytest.mark.parametrize(("field", "typed", "stored"), CASES)
+def test_every_door_takes_and_refuses_the_same_submitter_values(
+    door, field, typed, stored, land, client
+):
+    outcome = DOORS[door](submitter(field, typed), land, client)
+
+    if stored is None:
+        # Refused, naming the field, and nothing is kept.
+        assert outcome == {field}
+        assert Petition.objects.count() == 0
+    else:
+        # Taken, and stored in the one spelling every door stores.
+        assert isinstance(outcome, Petition), outcome
+        assert getattr(Petition.objects.get(pk=outcome.pk), field) == stored

@@ -1,0 +1,220 @@
+"""What a submitter may send, through any door: each rule written once.
+
+The web form (feedback.forms), the intake API (feedback.integrations.fields),
+Open311 (feedback.integrations.open311) and the intake service
+(workflow.services.intake) check with these limits and functions, so that a value
+one door takes every door takes, and each stores it the same way. One table of
+values runs through all four doors in tests/feedback/test_intake_doors.py.
+
+A `clean_*` function returns the value as it is stored, or raises InvalidInput with
+the field, a code, an English message (machine interfaces) and a translatable text
+(pages).
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+
+from workflow.errors import InvalidInput
+from workflow.models import SubmitterKind
+
+# --- lengths: the columns of workflow.Petition hold what these allow -----------------
+
+SUBMITTER_NAME_MAX_LENGTH = 200
+TITLE_MAX_LENGTH = 300
+# A petition's text; the national portal sends long ones.
+CONTENT_MAX_LENGTH = 20_000
+EMAIL_MAX_LENGTH = 254
+# As typed, with spaces, dots, dashes and brackets (stored without them).
+PHONE_MAX_LENGTH = 20
+# 10 digits, a dash and 3 digits.
+TAX_CODE_MAX_LENGTH = 14
+
+# How long after an answer its submitter may dispute it (reopen), in days.
+DISPUTE_WINDOW_DAYS = 30
+
+
+# --- tax code -------------------------------------------------------------------------
+
+# An enterprise or organisation has a 10-digit tax code; each branch or dependent
+# unit has the parent's 10 digits, a dash and 3 digits of its own (Law on Tax
+# Administration 38/2019/QH14 art. 30; Circular 105/2020/TT-BTC art. 5). Invoices
+# print 0101234567-001, some registers 0101234567001: both are taken, and stored
+# with the dash. Spaces between groups are ignored. Since 1 July 2025 individuals
+# and household businesses use their 12-digit personal identification number as
+# their tax code (Circular 86/2024/TT-BTC): they file as citizens. No check digit is
+# verified: the tax office's own register is the only proof of a code, and a
+# wrongly refused business could not file at all.
+TAX_CODE = re.compile(r"(\d{10})(?:-?(\d{3}))?")
+
+TAX_CODE_REQUIRED = _("Doanh nghiệp, tổ chức cần nhập mã số thuế.")
+TAX_CODE_FORMAT = _(
+    "Mã số thuế gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số "
+    "(ví dụ 0101234567-001)."
+)
+
+
+def clean_tax_code(value, *, submitter_kind) -> str:
+    """The tax code as stored (10 digits, or 10-3), "" when none is given.
+
+    A business must give one; anyone who gives one must give a well-formed one.
+    """
+    value = "".join((value or "").split())
+    if not value:
+        if submitter_kind == SubmitterKind.BUSINESS:
+            raise InvalidInput(
+                "A business must give its tax code.",
+                field="tax_code",
+                code="tax_code_required",
+                text=TAX_CODE_REQUIRED,
+            )
+        return ""
+    match = TAX_CODE.fullmatch(value)
+    if match is None:
+        raise InvalidInput(
+            "A tax code has 10 digits, or 10 digits, a dash and 3 more.",
+            field="tax_code",
+            code="tax_code_format",
+            text=TAX_CODE_FORMAT,
+        )
+    main, branch = match.groups()
+    return f"{main}-{branch}" if branch else main
+
+
+# --- phone ----------------------------------------------------------------------------
+
+# Vietnamese subscriber numbers, as people write them: 0912 345 678, 0912.345.678,
+# 0912-345-678, +84 912 345 678, 84912345678, 0084 912 345 678, (024) 3823 4567,
+# +84 (0)24 3823 4567. After the trunk 0 or the country code 84 comes the national
+# number of the numbering plan in force since the renumbering of 2017 (landlines)
+# and 2018 (mobiles): a mobile number is 9 digits starting 3, 5, 7, 8 or 9, a
+# landline 10 digits starting 2 (its area code 2x or 2xx, then the subscriber).
+# Refused: numbers abroad (notifications go by SMS through a Vietnamese gateway; a
+# submitter abroad gives an e-mail address), 1800/1900 service numbers (they take
+# no SMS and reach no one in particular), the 11-digit mobile numbers retired in
+# 2018, and anything with letters. Stored without separators, the way it was
+# dialled: 0912345678, or +84912345678 for every international spelling.
+PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
+PHONE = re.compile(
+    r"(?:(?P<international>\+84|0084|84)0?|0)(?P<number>[35789]\d{8}|2\d{9})"
+)
+
+PHONE_FORMAT = _("Số điện thoại chưa đúng, ví dụ 0912 345 678.")
+
+
+def clean_phone(value) -> str:
+    """The phone number as stored (0… or +84…, digits only), "" when none is given."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    match = (
+        PHONE.fullmatch(PHONE_SEPARATORS.sub("", value))
+        if len(value) <= PHONE_MAX_LENGTH
+        else None
+    )
+    if match is None:
+        raise InvalidInput(
+            "Not a Vietnamese phone number: write it as 0912 345 678, "
+            "+84 912 345 678 or (024) 3823 4567.",
+            field="phone",
+            code="phone_format",
+            text=PHONE_FORMAT,
+        )
+    prefix = "+84" if match["international"] else "0"
+    return prefix + match["number"]
+
+
+# --- e-mail and reachability ----------------------------------------------------------
+
+EMAIL_FORMAT = _("Địa chỉ thư điện tử chưa đúng.")
+CONTACT_REQUIRED = _(
+    "Vui lòng nhập thư điện tử hoặc số điện thoại để nhận thông báo kết quả."
+)
+
+
+def is_email(value: str) -> bool:
+    """Django's rule for an address (the same as its EmailField), within 254 chars."""
+    if len(value) > EMAIL_MAX_LENGTH:
+        return False
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def clean_email(value) -> str:
+    """The e-mail address as stored (trimmed), "" when none is given."""
+    value = (value or "").strip()
+    if value and not is_email(value):
+        raise InvalidInput(
+            f"{value!r} is not an email address.",
+            field="email",
+            code="email_format",
+            text=EMAIL_FORMAT,
+        )
+    return value
+
+
+def require_contact(*, email: str, phone: str) -> None:
+    """The agency must be able to tell the submitter the outcome (Decree 20/2008)."""
+    if not email and not phone:
+        raise InvalidInput(
+            "Give an email address or a phone number.",
+            field="email",
+            code="contact_required",
+            text=CONTACT_REQUIRED,
+        )
+
+
+# --- attachments (the web form's files; the limits are settings) ---------------------
+
+
+@dataclass(frozen=True)
+class FileLimits:
+    """How many files a submitter may attach, and how large (FEEDBACK_* settings)."""
+
+    count: int
+    each_bytes: int
+    total_bytes: int
+
+    @classmethod
+    def from_settings(cls) -> "FileLimits":
+        return cls(
+            count=settings.FEEDBACK_MAX_ATTACHMENTS,
+            each_bytes=settings.FEEDBACK_ATTACHMENT_MAX_BYTES,
+            total_bytes=settings.FEEDBACK_ATTACHMENTS_TOTAL_MAX_BYTES,
+        )
+
+    def count_problem(self, count: int):
+        """The page text refusing `count` files, or None."""
+        if count > self.count:
+            return _("Chỉ được đính kèm tối đa %(count)s tệp.") % {"count": self.count}
+        return None
+
+    def file_problem(self, name: str, size: int):
+        """The page text refusing one file for its size, or None."""
+        if size == 0:
+            return _("Tệp «%(name)s» không có nội dung.") % {"name": name}
+        if size > self.each_bytes:
+            return _("Tệp «%(name)s» lớn hơn %(size)s MB.") % {
+                "name": name,
+                "size": megabytes(self.each_bytes),
+            }
+        return None
+
+    def total_problem(self, total: int):
+        """The page text refusing files that are together too large, or None."""
+        if total > self.total_bytes:
+            return _("Tổng dung lượng các tệp vượt quá %(size)s MB.") % {
+                "size": megabytes(self.total_bytes)
+            }
+        return None
+
+
+def megabytes(size_bytes: int) -> str:
+    return f"{size_bytes / (1024 * 1024):g}"
