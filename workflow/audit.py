@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from workflow.models import HistoryEntry, Petition
-from workflow.models.history import GENESIS_HASH
+from workflow.models.history import ERASURE_ACTION, GENESIS_HASH, reason_commitment
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,10 @@ def verify_chain(entries, head: str) -> ChainBreak | None:
     Catches an edited entry (its hash no longer matches its content), a removed or
     reordered entry (a gap in `seq`, or `prev_hash` not matching the entry before),
     and a removed newest entry (the petition's `history_head` names a later one).
+    Text erased under the retention rules is no break when a later entry of the
+    chain records the erasure (see workflow.models.history); any other erasure is.
     """
+    erased, sealed = _erasures(entries)
     expected_prev, expected_seq = GENESIS_HASH, 1
     for entry in entries:
         code = entry.petition.tracking_code
@@ -45,8 +48,8 @@ def verify_chain(entries, head: str) -> ChainBreak | None:
                 "does not follow the entry before it "
                 "(previous entry altered or removed)",
             )
-        if entry.compute_hash() != entry.hash:
-            return ChainBreak(entry.petition_id, code, entry.seq, "content altered")
+        if problem := _content_problem(entry, erased, sealed):
+            return ChainBreak(entry.petition_id, code, entry.seq, problem)
         expected_prev, expected_seq = entry.hash, entry.seq + 1
     if entries and head != expected_prev:
         last = entries[-1]
@@ -56,6 +59,48 @@ def verify_chain(entries, head: str) -> ChainBreak | None:
             last.seq + 1,
             "missing (the petition records a newer entry than the last one found)",
         )
+    return None
+
+
+def _erasures(entries) -> tuple[set[int], dict[int, str]]:
+    """The seqs whose text a later entry of the chain erased, and the seals of the
+    format-1 ones among them."""
+    erased: set[int] = set()
+    sealed: dict[int, str] = {}
+    for entry in entries:
+        if entry.action != ERASURE_ACTION:
+            continue
+        erased.update(seq for seq in entry.data.get("erased", []) if seq < entry.seq)
+        sealed.update(
+            (int(seq), seal)
+            for seq, seal in entry.data.get("sealed", {}).items()
+            if int(seq) < entry.seq
+        )
+    return erased, sealed
+
+
+def _content_problem(entry, erased, sealed) -> str | None:
+    """Why an entry's content does not match its hash, or None when it does."""
+    if entry.hash_format == 1:
+        if entry.compute_hash() == entry.hash:
+            return None
+        # Its reason was erased: the seal vouches for everything else.
+        if not entry.reason and sealed.get(entry.seq) == entry.seal():
+            return None
+        return "content altered"
+    if entry.hash_format != 2:
+        return f"unknown hash format {entry.hash_format}"
+    if entry.compute_hash() != entry.hash:
+        return "content altered"
+    if not entry.reason_digest:
+        return "content altered" if entry.reason or entry.reason_salt else None
+    if entry.reason_salt:
+        matches = reason_commitment(entry.reason_salt, entry.reason)
+        return None if matches == entry.reason_digest else "content altered"
+    if entry.reason:
+        return "content altered"
+    if entry.seq not in erased:
+        return "text erased without a record of the erasure"
     return None
 
 

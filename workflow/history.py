@@ -3,7 +3,14 @@
 import json
 
 from config.bulk import copy_values
-from workflow.models.history import GENESIS_HASH, HASHED_FIELDS, chain_hash
+from workflow.models.history import (
+    COLUMNS,
+    CURRENT_FORMAT,
+    ERASURE_ACTION,
+    GENESIS_HASH,
+    chain_hash,
+    commit_reason,
+)
 
 
 def next_values(
@@ -23,7 +30,11 @@ def next_values(
     The caller holds the petition's row lock and saves the entry and the petition's
     `history_head` / `history_length` in the same transaction, so two writers can
     never extend one chain from the same head.
+
+    The reason goes into the hash only as a salted commitment (format 2), so that
+    erasing it under the retention rules leaves the chain intact.
     """
+    reason_digest, reason_salt = commit_reason(reason)
     values = {
         "petition_id": petition.pk,
         "seq": petition.history_length + 1,
@@ -37,6 +48,9 @@ def next_values(
         "agency_id": petition.agency_id,
         "due_at": due_at,
         "data": data or {},
+        "hash_format": CURRENT_FORMAT,
+        "reason_digest": reason_digest,
+        "reason_salt": reason_salt,
         "prev_hash": petition.history_head or GENESIS_HASH,
     }
     values["hash"] = chain_hash(values)
@@ -48,7 +62,7 @@ def next_values(
 def insert_entries(entries: list[dict]) -> None:
     """Insert built entry values in one COPY (the ORM's per-field work is the
     cost when thousands are written at once: the sweep, batch intake)."""
-    columns = (*HASHED_FIELDS, "hash")
+    columns = (*COLUMNS, "hash")
     copy_values(
         "workflow_historyentry",
         columns,
@@ -57,3 +71,48 @@ def insert_entries(entries: list[dict]) -> None:
             for e in entries
         ],
     )
+
+
+class ChainBroken(Exception):
+    """A chain that no longer verifies must not be sealed over (erase_texts)."""
+
+
+def erase_texts(petition, *, actor, at, data=None) -> dict | None:
+    """Erase the free text of a petition's history and record the erasure.
+
+    Every entry's reason (and salt) becomes empty, the only change the database
+    lets through; format-2 entries keep their commitment, format-1 entries are
+    sealed first. The erasure is the chain's next entry (ERASURE_ACTION), whose
+    data lists the entries erased, so verify_audit tells it from tampering. A chain
+    that does not verify is refused: sealing it would hide what broke it.
+    Returns the new entry's values (the caller, holding the petition's lock,
+    saves `history_head` / `history_length`), or None when there was no text.
+    """
+    from workflow.audit import verify_chain
+    from workflow.models import HistoryEntry
+
+    entries = list(
+        HistoryEntry.objects.filter(petition=petition)
+        .select_related("petition")
+        .order_by("seq")
+    )
+    if (found := verify_chain(entries, petition.history_head)) is not None:
+        raise ChainBroken(str(found))
+    texts = [e for e in entries if e.reason or e.reason_salt]
+    if not texts:
+        return None
+    sealed = {str(e.seq): e.seal() for e in texts if e.hash_format == 1}
+    HistoryEntry.objects.filter(pk__in=[e.pk for e in texts]).update(
+        reason="", reason_salt=""
+    )
+    values = next_values(
+        petition,
+        actor=actor,
+        action=ERASURE_ACTION,
+        from_state=petition.state,
+        at=at,
+        data={**(data or {}), "erased": [e.seq for e in texts], "sealed": sealed},
+        due_at=petition.due_at,
+    )
+    insert_entries([values])
+    return values

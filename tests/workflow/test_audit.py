@@ -94,10 +94,11 @@ def test_verify_audit_notices_a_removed_last_entry(handled):
 def test_verify_audit_notices_a_rewritten_chain_tail(handled):
     # Recomputing one entry's own hash after editing it still breaks the next link.
     entry = HistoryEntry.objects.get(petition=handled, seq=2)
-    entry.reason = "forged"
+    entry.actor_label = "forged"
     forged_hash = entry.compute_hash()
     behind_the_triggers_back(
-        "UPDATE workflow_historyentry SET reason = 'forged', hash = %s WHERE id = %s",
+        "UPDATE workflow_historyentry SET actor_label = 'forged', hash = %s "
+        "WHERE id = %s",
         [forged_hash, entry.pk],
     )
     [found] = verify_history()

@@ -1,13 +1,24 @@
 """The history of every petition: append-only, each entry chained to the one before.
 
-PostgreSQL itself refuses UPDATE and DELETE on this table (trigger in migration 0002).
-Each entry's hash covers its own content and the previous entry's hash, so an entry
-altered or removed behind the trigger's back breaks the chain; `manage.py verify_audit`
-walks the chains (see `workflow.audit`).
+PostgreSQL itself refuses DELETE on this table, and every UPDATE but one: erasing an
+entry's free text (`reason`, and its salt) under the retention rules (triggers in
+migrations 0002 and 0012). Each entry's hash covers its own content and the previous
+entry's hash, so an entry altered or removed behind the trigger's back breaks the
+chain; `manage.py verify_audit` walks the chains (see `workflow.audit`).
+
+Two hash formats live side by side; an entry keeps the format it was written in, so
+the heads of chains written before format 2 never change:
+- format 1 hashes the reason itself. Erasing it leaves the hash unverifiable, so the
+  erasure first seals the entry (workflow.privacy.retention): a later "anonymise"
+  entry of the same chain carries a digest of the entry's remaining fields and hash.
+- format 2 (since the Law on Personal Data Protection, 91/2025/QH15) hashes a salted
+  commitment to the reason (`reason_digest`), never the text. Erasing the text and
+  its salt leaves the hash intact and the commitment meaningless to anyone guessing.
 """
 
 import hashlib
 import json
+import secrets
 from datetime import UTC
 
 from django.conf import settings
@@ -17,6 +28,11 @@ from workflow.models.agencies import Agency
 from workflow.models.petitions import Petition, State
 
 GENESIS_HASH = "0" * 64
+# Entries are written in this format now (see the module's docstring).
+CURRENT_FORMAT = 2
+# The entry that records an erasure of earlier entries' text: its data lists them
+# ("erased": seqs) and seals the format-1 ones ("sealed": {seq: seal}).
+ERASURE_ACTION = "anonymise"
 
 
 class HistoryEntry(models.Model):
@@ -39,6 +55,13 @@ class HistoryEntry(models.Model):
     # deadline each step was taken under.
     due_at = models.DateTimeField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # Format 1: entries written before personal data was kept out of the hash.
+    hash_format = models.PositiveSmallIntegerField(default=CURRENT_FORMAT)
+    # Format 2: SHA-256 of salt and reason (commit_reason); "" when there is none.
+    reason_digest = models.CharField(max_length=64, blank=True)
+    # Random per entry so that a short reason cannot be guessed from its digest;
+    # erased with the reason.
+    reason_salt = models.CharField(max_length=32, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
@@ -61,11 +84,23 @@ class HistoryEntry(models.Model):
         return f"{self.petition_id}#{self.seq} {self.action} {move}"
 
     def compute_hash(self) -> str:
-        return chain_hash({f: getattr(self, f) for f in HASHED_FIELDS})
+        return chain_hash({f: getattr(self, f) for f in COLUMNS})
+
+    @property
+    def is_erased(self) -> bool:
+        """Whether its free text was erased (format 2: the commitment stays)."""
+        return bool(self.reason_digest) and not self.reason_salt
+
+    def seal(self) -> str:
+        """A format-1 entry's fields but the reason, bound to its hash (see module)."""
+        content = _content_v1({f: getattr(self, f) for f in COLUMNS})
+        del content["reason"]
+        content["hash"] = self.hash
+        return _sha256_json(content)
 
 
-# What an entry's hash covers: all of its content and the previous entry's hash.
-HASHED_FIELDS = (
+# The columns of an entry as written (workflow.history.insert_entries), but its hash.
+COLUMNS = (
     "petition_id",
     "seq",
     "action",
@@ -78,13 +113,42 @@ HASHED_FIELDS = (
     "agency_id",
     "due_at",
     "data",
+    "hash_format",
+    "reason_digest",
+    "reason_salt",
     "prev_hash",
 )
 
 
+def commit_reason(reason: str) -> tuple[str, str]:
+    """A salted commitment to a reason: (digest, salt); ("", "") for no reason."""
+    if not reason:
+        return "", ""
+    salt = secrets.token_hex(16)
+    return reason_commitment(salt, reason), salt
+
+
+def reason_commitment(salt: str, reason: str) -> str:
+    return hashlib.sha256(f"{salt}\n{reason}".encode()).hexdigest()
+
+
 def chain_hash(values: dict) -> str:
-    """SHA-256 over an entry's content (HASHED_FIELDS) and the previous entry's hash."""
-    content = {
+    """SHA-256 over an entry's content and the previous entry's hash, in its format.
+
+    Format 1 covers the reason itself; format 2 covers its commitment and names the
+    format, so an entry cannot pass for the other format.
+    """
+    if values.get("hash_format", 1) == 1:
+        return _sha256_json(_content_v1(values))
+    content = _content_v1(values)
+    del content["reason"]
+    content["reason_digest"] = values["reason_digest"]
+    content["format"] = 2
+    return _sha256_json(content)
+
+
+def _content_v1(values: dict) -> dict:
+    return {
         "petition": values["petition_id"],
         "seq": values["seq"],
         "action": values["action"],
@@ -99,6 +163,9 @@ def chain_hash(values: dict) -> str:
         "data": values["data"],
         "prev": values["prev_hash"],
     }
+
+
+def _sha256_json(content: dict) -> str:
     payload = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
