@@ -5,6 +5,7 @@ Every value has a safe development default except where production must decide
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from config.database import database_settings
@@ -56,6 +57,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "django_q",
     "notifications",
     "workflow",
@@ -66,13 +72,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "workflow.staff_login.middleware.SecondFactorMiddleware",
+    "config.security.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,10 +109,6 @@ TEMPLATES = [
 DATABASES = {"default": database_settings(os.environ.get("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 
@@ -201,3 +209,76 @@ NOTIFICATION_MAX_ATTEMPTS = envint("NOTIFICATION_MAX_ATTEMPTS", 10)
 NOTIFICATION_RETRY_BASE_SECONDS = envint("NOTIFICATION_RETRY_BASE_SECONDS", 60)
 NOTIFICATION_RETRY_MAX_SECONDS = envint("NOTIFICATION_RETRY_MAX_SECONDS", 3600)
 NOTIFICATION_LEASE_SECONDS = envint("NOTIFICATION_LEASE_SECONDS", 120)
+
+# --- Security: staff sign-in, HTTPS, response headers (README "Security") -----------
+# The boundaries' settings, kept together in this block.
+
+# Staff passwords: 12 characters or more, unlike the login's own name and e-mail, not
+# a common password, not digits only (Django's validators).
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation."
+        "UserAttributeSimilarityValidator"
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": envint("STAFF_PASSWORD_MIN_LENGTH", 12)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses every password while the login or the address is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout (django-axes): STAFF_LOGIN_FAILURE_LIMIT wrong passwords for one login, or
+# from one address, lock that login, or that address, for STAFF_LOGIN_LOCKOUT_MINUTES.
+# An admin lifts a lockout early (admin: Axes › Access attempts, delete). The address
+# is the one the rate limits use (FEEDBACK_CLIENT_IP_HEADER behind a proxy), so that
+# a proxy's own address does not lock everyone out at once.
+AXES_FAILURE_LIMIT = envint("STAFF_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("STAFF_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "feedback.access.client_ip"
+AXES_LOCKOUT_CALLABLE = "workflow.staff_login.lockout.locked_out"
+# Two-factor login (django-otp, workflow/staff_login): a TOTP app, and single-use
+# recovery codes. Required for admins, supervisors, coordinators and auditors;
+# handlers may enrol.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "PAKN")
+STAFF_RECOVERY_CODES = 10
+# A staff session ends after this many hours (and when the browser closes).
+SESSION_COOKIE_AGE = envint("SESSION_HOURS", 12) * 3600
+
+# HTTPS: on by default when DEBUG is off. HTTPS=false turns it off, for a test server
+# that speaks plain HTTP. Behind a proxy that ends TLS, name the request.META key of
+# the header it sets to "https" (SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO);
+# only a proxy that overwrites that header on every request may be trusted with it.
+HTTPS = envbool("HTTPS", "false" if DEBUG else "true")
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and envbool("HSTS_INCLUDE_SUBDOMAINS", "true")
+SECURE_HSTS_PRELOAD = HTTPS and envbool("HSTS_PRELOAD", "true")
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (os.environ["SECURE_PROXY_SSL_HEADER"], "https")
+# Probes of the load balancer speak plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^health", r"^readyz$"]
+CSRF_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp) on every response: scripts and styles only
+# from our own static files, no inline code, no framing, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}

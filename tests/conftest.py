@@ -91,6 +91,18 @@ def auditor(db):
 
 
 @pytest.fixture
+def staff_client(client):
+    """Sign a staff member in, both factors settled: `staff_client(handler_a)` or
+    `staff_client(user)` returns the test client (tests.support.signin)."""
+    from tests.support.signin import signed_in
+
+    def sign_in(who):
+        return signed_in(client, getattr(who, "user", who))
+
+    return sign_in
+
+
+@pytest.fixture
 def citizen():
     return Actor.submitter()
 

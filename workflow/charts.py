@@ -26,8 +26,7 @@ def percent(value: float | None) -> str:
 def _open_svg(chart_id: str, width: int, height: int, title: str, desc: str) -> list:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {width} {height}" width="100%" '
-        f'style="max-width:{width}px" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',

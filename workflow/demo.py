@@ -4,6 +4,7 @@ Petitions are created through the real services, with the clock moved back so th
 the demo has history spread over the past months.
 """
 
+import base64
 import random
 from datetime import timedelta
 
@@ -11,13 +12,20 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from workflow import services, sweeps
 from workflow.access import Actor
 from workflow.areas.models import Commune, Province
 from workflow.models import Agency, Category, Membership, Role, RoutingRule, SlaTarget
+from workflow.staff_login.devices import TOTP_NAME
+from workflow.staff_login.policy import second_factor
 
 DEMO_PASSWORD = "demo-pakn-2026"
+# Every demo login that must sign in with two factors shares this authenticator key
+# (README "Demo logins"; `manage.py demo_totp` prints its current code while DEBUG
+# is on). Base32, as authenticator apps take it.
+DEMO_TOTP_SECRET = "OBQWW3RNMRSW23ZNORXXI4BNGIYDENRB"
 # The seed article's six provinces, under their names since 1 July 2025: Bắc Kạn
 # merged into Thái Nguyên and Hà Giang into Tuyên Quang.
 PROVINCES = {
@@ -160,6 +168,7 @@ def seed_reference_data():
         return user
 
     lang_son_land = Agency.objects.get(code="so-nnmt-lang-son")
+    # Logins are created first, their authenticator paired once they all exist.
     login("admin", "Quản trị", "", None, is_staff=True, is_superuser=True)
     login("coordinator", "Điều phối", "Viên", Role.COORDINATOR)
     login("handler", "Nguyễn", "Cán Bộ", Role.HANDLER, lang_son_land)
@@ -170,6 +179,22 @@ def seed_reference_data():
         # Departments and provincial committees each get a handler and a supervisor.
         login(f"h-{dept.code}", "Cán bộ", dept.code, Role.HANDLER, dept)
         login(f"s-{dept.code}", "Lãnh đạo", dept.code, Role.SUPERVISOR, dept)
+    pair_demo_authenticators()
+
+
+def demo_totp_key() -> str:
+    """The demo authenticator key as django-otp stores it (hex)."""
+    return base64.b32decode(DEMO_TOTP_SECRET).hex()
+
+
+def pair_demo_authenticators():
+    """Give each demo login that must use a second factor the demo key."""
+    for user in get_user_model().objects.all():
+        facts = second_factor(user.pk)
+        if facts.is_required and not facts.has_device:
+            TOTPDevice.objects.create(
+                user=user, name=TOTP_NAME, key=demo_totp_key(), confirmed=True
+            )
 
 
 def communes_by_province(per_province=40) -> dict:

@@ -7,8 +7,12 @@ Fixtures for any role's test:
   `page.shot(name)` saving test-artifacts/screenshots/<test>/<NN-name>.png.
 - `shot`: the same helper on its own.
 - `login(page, username, password="pw")`: logs a staff user in through the real
-  login form (create users in the test, e.g. with tests.factories.staff).
+  login form and, where the login asks for it, the second step: a code computed
+  from the device's key as an authenticator app would (a login that must enrol
+  first reads the key off the enrolment page). Create users in the test, e.g.
+  with tests.factories.staff.
 - `media_root`: attachments go to a temporary folder.
+A console message about the Content-Security-Policy fails the test that caused it.
 
 live_server makes the tests transactional: the database is flushed after each test,
 and tests/conftest.py's autouse fixture loads the administrative units again.
@@ -91,8 +95,20 @@ def page(browser, live_server, request):
         return path
 
     page.shot = shot
+    # The Content-Security-Policy forbids inline code: a page that still has some
+    # makes Chromium report a violation on the console, which fails the test.
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert violations == [], f"CSP violations on {request.node.name}: {violations}"
 
 
 @pytest.fixture
@@ -112,6 +128,40 @@ def login():
             page.locator("form[action$='/accounts/login/'] button[type=submit]").click()
         if "/accounts/login/" in page.url:
             raise AssertionError(f"login of {username!r} failed")
+        if "/accounts/two-factor/setup/" in page.url:
+            _enrol(page)
+        elif "/accounts/two-factor/" in page.url:
+            _verify(page, username)
         return page
 
     return login
+
+
+def _submit_code(page, code):
+    page.fill("#id_code", code)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+
+
+def _enrol(page):
+    """Pair an 'app' from the key the page shows, confirm, and go on."""
+    from base64 import b32decode
+
+    from django_otp.oath import TOTP
+
+    secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+    _submit_code(page, f"{TOTP(b32decode(secret)).token():06d}")
+    page.locator("#recovery-codes").wait_for()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Tiếp tục").click()
+
+
+def _verify(page, username):
+    from django.contrib.auth import get_user_model
+
+    from tests.support.signin import current_code, totp_device
+
+    user = get_user_model().objects.get(username=username)
+    _submit_code(page, current_code(totp_device(user)))
+    if "/accounts/two-factor/" in page.url:
+        raise AssertionError(f"second factor of {username!r} refused")

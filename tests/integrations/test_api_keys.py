@@ -90,10 +90,9 @@ def test_a_key_switched_off_elsewhere_stops_working_within_the_keys_memory(db):
 
 
 @pytest.fixture
-def admin_client_logged_in(client, db):
+def admin_client_logged_in(staff_client, db):
     admin = get_user_model().objects.create_superuser("root", "root@x.vn", "pw")
-    client.force_login(admin)
-    return client
+    return staff_client(admin)
 
 
 def test_an_admin_creates_a_key_and_sees_it_once(admin_client_logged_in):
@@ -133,9 +132,9 @@ def test_an_admin_deactivates_keys_and_cannot_delete_them(admin_client_logged_in
     assert response.status_code == 403
 
 
-def test_the_key_admin_is_closed_to_staff_without_the_permission(client, db):
+def test_the_key_admin_is_closed_to_staff_without_the_permission(staff_client, db):
     user = get_user_model().objects.create_user("clerk", password="pw", is_staff=True)
-    client.force_login(user)
+    client = staff_client(user)
 
     assert client.get("/admin/integrations/apikey/").status_code == 403
 

@@ -38,8 +38,10 @@ def superuser(db):
     return get_user_model().objects.create_superuser("root", "root@x.example", "pw")
 
 
-def test_admin_lists_failed_deliveries_with_their_error(client, superuser, failed_row):
-    client.force_login(superuser)
+def test_admin_lists_failed_deliveries_with_their_error(
+    staff_client, superuser, failed_row
+):
+    client = staff_client(superuser)
 
     page = client.get(CHANGELIST, {"status__exact": "failed"})
 
@@ -50,8 +52,8 @@ def test_admin_lists_failed_deliveries_with_their_error(client, superuser, faile
     assert failed_row.status == "failed"
 
 
-def test_admin_filters_by_status_channel_and_event(client, superuser, failed_row):
-    client.force_login(superuser)
+def test_admin_filters_by_status_channel_and_event(staff_client, superuser, failed_row):
+    client = staff_client(superuser)
 
     page = client.get(CHANGELIST, {"channel__exact": "sms", "event": "received"})
 
@@ -60,9 +62,9 @@ def test_admin_filters_by_status_channel_and_event(client, superuser, failed_row
 
 
 def test_retry_action_puts_the_row_back_and_delivers_it(
-    client, superuser, failed_row, django_capture_on_commit_callbacks
+    staff_client, superuser, failed_row, django_capture_on_commit_callbacks
 ):
-    client.force_login(superuser)
+    client = staff_client(superuser)
 
     with django_capture_on_commit_callbacks(execute=True):
         page = client.post(
@@ -78,11 +80,11 @@ def test_retry_action_puts_the_row_back_and_delivers_it(
     assert [m.to for m in mail.outbox] == [["an@example.vn"]]
 
 
-def test_retry_leaves_rows_that_did_not_fail_alone(client, superuser, submit):
+def test_retry_leaves_rows_that_did_not_fail_alone(staff_client, superuser, submit):
     petition = submit(email="an@example.vn")
     row = Notification.objects.get(petition_id=petition.pk)
     services.deliver(notification_id=row.pk, now=timezone.now())
-    client.force_login(superuser)
+    client = staff_client(superuser)
 
     client.post(CHANGELIST, {"action": "retry", "_selected_action": [row.pk]})
 
@@ -90,8 +92,10 @@ def test_retry_leaves_rows_that_did_not_fail_alone(client, superuser, submit):
     assert len(mail.outbox) == 1
 
 
-def test_rows_cannot_be_edited_or_added_in_the_admin(client, superuser, failed_row):
-    client.force_login(superuser)
+def test_rows_cannot_be_edited_or_added_in_the_admin(
+    staff_client, superuser, failed_row
+):
+    client = staff_client(superuser)
     url = reverse("admin:notifications_notification_change", args=[failed_row.pk])
 
     assert client.post(url, {"status": "sent"}).status_code == 403
@@ -107,21 +111,21 @@ def test_anonymous_visitors_are_sent_to_the_login(client, failed_row):
     assert "/admin/login/" in page["Location"]
 
 
-def test_staff_without_permission_see_nothing(client, failed_row):
+def test_staff_without_permission_see_nothing(staff_client, failed_row):
     clerk = get_user_model().objects.create_user("clerk", password="pw", is_staff=True)
-    client.force_login(clerk)
+    client = staff_client(clerk)
 
     assert client.get(CHANGELIST).status_code == 403
     detail = reverse("admin:notifications_notification_change", args=[failed_row.pk])
     assert client.get(detail).status_code == 403
 
 
-def test_staff_who_may_only_view_cannot_retry(client, failed_row):
+def test_staff_who_may_only_view_cannot_retry(staff_client, failed_row):
     viewer = get_user_model().objects.create_user(
         "viewer", password="pw", is_staff=True
     )
     viewer.user_permissions.add(Permission.objects.get(codename="view_notification"))
-    client.force_login(viewer)
+    client = staff_client(viewer)
 
     assert client.get(CHANGELIST).status_code == 200
     client.post(CHANGELIST, {"action": "retry", "_selected_action": [failed_row.pk]})

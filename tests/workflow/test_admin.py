@@ -6,10 +6,9 @@ from django.urls import reverse
 
 
 @pytest.fixture
-def admin_client(client, db):
+def admin_client(staff_client, db):
     user = get_user_model().objects.create_superuser("root", "root@x.vn", "pw")
-    client.force_login(user)
-    return client
+    return staff_client(user)
 
 
 @pytest.mark.parametrize(

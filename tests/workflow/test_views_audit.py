@@ -20,15 +20,6 @@ AUDIT_URLS = [
 
 
 @pytest.fixture
-def as_user(client):
-    def login(actor):
-        client.force_login(actor.user)
-        return client
-
-    return login
-
-
-@pytest.fixture
 def march(submit, routed_to_a, handler_a):
     """One petition answered on time, one answered after its deadline was breached."""
     with time_machine.travel(MONDAY, tick=False):
@@ -50,40 +41,44 @@ def test_anonymous_visitor_is_sent_to_login(client, path):
 
 @pytest.mark.parametrize("path", AUDIT_URLS)
 @pytest.mark.parametrize("name", ["handler_a", "supervisor_a", "coordinator"])
-def test_staff_who_are_not_auditors_get_404(request, db, as_user, name, path):
-    assert as_user(request.getfixturevalue(name)).get(path).status_code == 404
+def test_staff_who_are_not_auditors_get_404(request, db, staff_client, name, path):
+    assert staff_client(request.getfixturevalue(name)).get(path).status_code == 404
 
 
-def test_handler_cannot_open_the_audit_history_of_a_case(march, handler_a, as_user):
+def test_handler_cannot_open_the_audit_history_of_a_case(
+    march, handler_a, staff_client
+):
     quick, _late = march
-    response = as_user(handler_a).get(f"/audit/petitions/{quick.tracking_code}/")
+    response = staff_client(handler_a).get(f"/audit/petitions/{quick.tracking_code}/")
     assert response.status_code == 404
 
 
-def test_report_shows_the_on_time_rate_like_the_seed_article(march, auditor, as_user):
-    page = as_user(auditor).get("/audit/", MARCH).content.decode()
+def test_report_shows_the_on_time_rate_like_the_seed_article(
+    march, auditor, staff_client
+):
+    page = staff_client(auditor).get("/audit/", MARCH).content.decode()
     assert "Agency so-tnmt-lang-son" in page
     assert "50,00\u00a0%" in page  # one of two answered on time
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in page
     assert 'role="img"' in page and "<desc" in page
 
 
-def test_report_in_english_uses_a_decimal_point(march, auditor, as_user):
-    client = as_user(auditor)
+def test_report_in_english_uses_a_decimal_point(march, auditor, staff_client):
+    client = staff_client(auditor)
     client.cookies["django_language"] = "en"
     page = client.get("/audit/", MARCH, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "50.00\u00a0%" in page
 
 
-def test_report_defaults_to_the_last_90_days(march, auditor, as_user):
+def test_report_defaults_to_the_last_90_days(march, auditor, staff_client):
     with time_machine.travel(MONDAY + timedelta(days=30), tick=False):
-        page = as_user(auditor).get("/audit/").content.decode()
+        page = staff_client(auditor).get("/audit/").content.decode()
     # 1 April 2026 and 90 days before it.
     assert "01/01/2026" in page and "01/04/2026" in page
 
 
-def test_an_impossible_period_is_explained(auditor, as_user):
-    response = as_user(auditor).get(
+def test_an_impossible_period_is_explained(auditor, staff_client):
+    response = staff_client(auditor).get(
         "/audit/", {"start_on": "2026-04-01", "end_on": "2026-03-01"}
     )
     assert "Ngày bắt đầu phải trước ngày kết thúc." in response.content.decode()
@@ -95,8 +90,8 @@ def read_csv(response):
     return list(csv.reader(io.StringIO(body[1:])))
 
 
-def test_csv_is_utf8_with_bom_and_names_the_period(march, auditor, as_user):
-    response = as_user(auditor).get("/audit/report-agency.csv", MARCH)
+def test_csv_is_utf8_with_bom_and_names_the_period(march, auditor, staff_client):
+    response = staff_client(auditor).get("/audit/report-agency.csv", MARCH)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert (
         'filename="pakn-agency-2026-03-01_2026-03-31.csv"'
@@ -108,29 +103,29 @@ def test_csv_is_utf8_with_bom_and_names_the_period(march, auditor, as_user):
     assert total[0] == "Tổng cộng"
 
 
-def test_trend_csv_lists_every_week(march, auditor, as_user):
-    rows = read_csv(as_user(auditor).get("/audit/report-trend.csv", MARCH))
+def test_trend_csv_lists_every_week(march, auditor, staff_client):
+    rows = read_csv(staff_client(auditor).get("/audit/report-trend.csv", MARCH))
     assert rows[1][0] == "2026-W09" and len(rows) == 7
     assert sum(int(r[2]) for r in rows[1:]) == 1
 
 
-def test_drill_down_lists_the_petitions_and_exports_them(march, auditor, as_user):
+def test_drill_down_lists_the_petitions_and_exports_them(march, auditor, staff_client):
     quick, late = march
     query = {**MARCH, "measure": "on_time", "agency": str(quick.agency_id)}
-    client = as_user(auditor)
+    client = staff_client(auditor)
     page = client.get("/audit/petitions/", query).content.decode()
     assert quick.tracking_code in page and late.tracking_code not in page
     rows = read_csv(client.get("/audit/petitions/", {**query, "format": "csv"}))
     assert [r[0] for r in rows[1:]] == [quick.tracking_code]
 
 
-def test_drill_down_with_a_bad_query_is_404(auditor, as_user):
-    assert as_user(auditor).get("/audit/petitions/?measure=x").status_code == 404
+def test_drill_down_with_a_bad_query_is_404(auditor, staff_client):
+    assert staff_client(auditor).get("/audit/petitions/?measure=x").status_code == 404
 
 
-def test_case_history_shows_that_the_chain_is_intact(march, auditor, as_user):
+def test_case_history_shows_that_the_chain_is_intact(march, auditor, staff_client):
     _quick, late = march
-    page = as_user(auditor).get(f"/audit/petitions/{late.tracking_code}/")
+    page = staff_client(auditor).get(f"/audit/petitions/{late.tracking_code}/")
     text = page.content.decode()
     assert "Toàn vẹn" in text
     assert "Quá hạn" in text  # the breach the sweep recorded is in the history

@@ -21,15 +21,6 @@ def refetch(petition):
 
 
 @pytest.fixture
-def as_user(client):
-    def login(actor):
-        client.force_login(actor.user)
-        return client
-
-    return login
-
-
-@pytest.fixture
 def assigned(submit, routed_to_a):
     return submit()
 
@@ -48,25 +39,25 @@ def test_anonymous_visitor_is_sent_to_login(client, assigned):
 
 
 def test_handler_of_another_agency_gets_404_never_the_case(
-    assigned, handler_b, as_user
+    assigned, handler_b, staff_client
 ):
-    client = as_user(handler_b)
+    client = staff_client(handler_b)
     assert client.get(url(assigned)).status_code == 404
     response = client.post(url(assigned, "accept"), {"accept-version": 1})
     assert response.status_code == 404
     assert refetch(assigned).state == State.ASSIGNED
 
 
-def test_unknown_code_and_unknown_action_are_404(assigned, handler_a, as_user):
-    client = as_user(handler_a)
+def test_unknown_code_and_unknown_action_are_404(assigned, handler_a, staff_client):
+    client = staff_client(handler_a)
     assert client.get("/work/petitions/NOSUCHCODE/").status_code == 404
     assert client.post(url(assigned, "explode"), {}).status_code == 404
 
 
 def test_case_page_shows_content_deadlines_history_and_allowed_forms(
-    assigned, handler_a, as_user
+    assigned, handler_a, staff_client
 ):
-    page = as_user(handler_a).get(url(assigned)).content.decode()
+    page = staff_client(handler_a).get(url(assigned)).content.decode()
     assert assigned.title in page and assigned.content in page
     assert "Lịch sử xử lý" in page  # the history table's caption
     assert "Đồng hồ thời hạn" in page  # the clocks table
@@ -78,9 +69,9 @@ def test_case_page_shows_content_deadlines_history_and_allowed_forms(
 
 
 def test_accept_redirects_back_to_the_case_after_the_change(
-    assigned, handler_a, as_user
+    assigned, handler_a, staff_client
 ):
-    response = as_user(handler_a).post(
+    response = staff_client(handler_a).post(
         url(assigned, "accept"), {"accept-version": assigned.version}
     )
     assert response.status_code == 302 and response["Location"] == url(assigned)
@@ -88,10 +79,10 @@ def test_accept_redirects_back_to_the_case_after_the_change(
     assert petition.state == State.IN_PROGRESS and petition.handler == handler_a.user
 
 
-def test_a_stale_page_is_refused_and_changes_nothing(assigned, handler_a, as_user):
+def test_a_stale_page_is_refused_and_changes_nothing(assigned, handler_a, staff_client):
     stale = assigned.version
     services.claim_petition(petition_id=assigned.pk, actor=handler_a)
-    response = as_user(handler_a).post(
+    response = staff_client(handler_a).post(
         url(assigned, "transfer"),
         {
             "transfer-version": stale,
@@ -109,9 +100,9 @@ def test_a_stale_page_is_refused_and_changes_nothing(assigned, handler_a, as_use
 
 
 def test_missing_reason_is_a_field_error_and_nothing_changes(
-    assigned, handler_a, as_user
+    assigned, handler_a, staff_client
 ):
-    response = as_user(handler_a).post(
+    response = staff_client(handler_a).post(
         url(assigned, "return_to_triage"),
         {"return_to_triage-version": assigned.version, "return_to_triage-reason": ""},
     )
@@ -121,9 +112,9 @@ def test_missing_reason_is_a_field_error_and_nothing_changes(
 
 
 def test_action_the_role_may_not_take_is_refused_with_the_reason(
-    assigned, handler_a, as_user
+    assigned, handler_a, staff_client
 ):
-    response = as_user(handler_a).post(
+    response = staff_client(handler_a).post(
         url(assigned, "reject"),
         {"reject-version": assigned.version, "reject-reason": "Ngoài phạm vi"},
     )
@@ -132,8 +123,10 @@ def test_action_the_role_may_not_take_is_refused_with_the_reason(
     assert refetch(assigned).state == State.ASSIGNED
 
 
-def test_handler_asks_a_question_then_answers(in_progress, handler_a, citizen, as_user):
-    client = as_user(handler_a)
+def test_handler_asks_a_question_then_answers(
+    in_progress, handler_a, citizen, staff_client
+):
+    client = staff_client(handler_a)
     client.post(
         url(in_progress, "request_info"),
         {
@@ -159,20 +152,20 @@ def test_handler_asks_a_question_then_answers(in_progress, handler_a, citizen, a
 
 
 def test_answer_form_offers_the_categorys_templates(
-    in_progress, handler_a, land, as_user
+    in_progress, handler_a, land, staff_client
 ):
     AnswerTemplate.objects.create(
         category=land, title="Đã chuyển địa phương", body="Kính gửi ông/bà…"
     )
-    page = as_user(handler_a).get(url(in_progress)).content.decode()
+    page = staff_client(handler_a).get(url(in_progress)).content.decode()
     assert "Đã chuyển địa phương" in page
     # The bodies travel as JSON for the few lines of script that fill the answer.
     assert 'id="answer-templates"' in page
     assert json.dumps("Kính gửi ông/bà…") in page
 
 
-def test_supervisor_rejects_with_where_to_turn(assigned, supervisor_a, as_user):
-    as_user(supervisor_a).post(
+def test_supervisor_rejects_with_where_to_turn(assigned, supervisor_a, staff_client):
+    staff_client(supervisor_a).post(
         url(assigned, "reject"),
         {
             "reject-version": assigned.version,
@@ -185,17 +178,21 @@ def test_supervisor_rejects_with_where_to_turn(assigned, supervisor_a, as_user):
     assert petition.redirect_hint == "Gửi theo Luật Khiếu nại"
 
 
-def test_coordinator_triages_from_the_case_page(submit, coordinator, agency_a, as_user):
+def test_coordinator_triages_from_the_case_page(
+    submit, coordinator, agency_a, staff_client
+):
     waiting = submit()
-    as_user(coordinator).post(
+    staff_client(coordinator).post(
         url(waiting, "triage"),
         {"triage-version": waiting.version, "triage-agency": agency_a.pk},
     )
     assert refetch(waiting).agency == agency_a
 
 
-def test_merge_into_an_unknown_code_says_so_on_the_field(assigned, handler_a, as_user):
-    response = as_user(handler_a).post(
+def test_merge_into_an_unknown_code_says_so_on_the_field(
+    assigned, handler_a, staff_client
+):
+    response = staff_client(handler_a).post(
         url(assigned, "merge"),
         {
             "merge-version": assigned.version,
@@ -208,9 +205,9 @@ def test_merge_into_an_unknown_code_says_so_on_the_field(assigned, handler_a, as
 
 
 def test_extension_is_requested_by_the_handler_and_approved_by_the_supervisor(
-    in_progress, handler_a, supervisor_a, as_user
+    in_progress, handler_a, supervisor_a, staff_client
 ):
-    as_user(handler_a).post(
+    staff_client(handler_a).post(
         url(in_progress, "request_extension"),
         {
             "request_extension-version": refetch(in_progress).version,
@@ -219,9 +216,9 @@ def test_extension_is_requested_by_the_handler_and_approved_by_the_supervisor(
         },
     )
     assert Extension.objects.get(petition=in_progress).status == "pending"
-    page = as_user(supervisor_a).get(url(in_progress)).content.decode()
+    page = staff_client(supervisor_a).get(url(in_progress)).content.decode()
     assert f'action="{url(in_progress, "decide_extension")}"' in page
-    as_user(supervisor_a).post(
+    staff_client(supervisor_a).post(
         url(in_progress, "decide_extension"),
         {
             "decide_extension-version": refetch(in_progress).version,
@@ -232,15 +229,15 @@ def test_extension_is_requested_by_the_handler_and_approved_by_the_supervisor(
 
 
 def test_history_shows_actor_reason_and_local_time(
-    assigned, handler_a, coordinator, as_user
+    assigned, handler_a, coordinator, staff_client
 ):
     services.return_to_triage(
         petition_id=assigned.pk, actor=handler_a, reason="Không thuộc thẩm quyền"
     )
     entry = HistoryEntry.objects.filter(petition=assigned).order_by("-seq").first()
     # The agency let it go: its handler no longer sees it; the coordinator does.
-    assert as_user(handler_a).get(url(assigned)).status_code == 404
-    page = as_user(coordinator).get(url(assigned)).content.decode()
+    assert staff_client(handler_a).get(url(assigned)).status_code == 404
+    page = staff_client(coordinator).get(url(assigned)).content.decode()
     assert "Không thuộc thẩm quyền" in page and entry.actor_label in page
     assert entry.at.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M") in page
 
@@ -269,23 +266,23 @@ def with_attachment(routed_to_a, land, settings, tmp_path):
 
 
 def test_staff_download_the_attachment_of_a_case_they_may_see(
-    with_attachment, handler_a, handler_b, as_user
+    with_attachment, handler_a, handler_b, staff_client
 ):
     [attachment] = with_attachment.attachments.all()
     link = url(with_attachment) + f"attachments/{attachment.pk}/"
-    page = as_user(handler_a).get(url(with_attachment)).content.decode()
+    page = staff_client(handler_a).get(url(with_attachment)).content.decode()
     assert link in page
-    response = as_user(handler_a).get(link)
+    response = staff_client(handler_a).get(link)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert 'filename="ban-ve.pdf"' in response["Content-Disposition"]
     # Another agency's handler learns nothing, not even that the file exists.
-    assert as_user(handler_b).get(link).status_code == 404
+    assert staff_client(handler_b).get(link).status_code == 404
 
 
 def test_an_attachment_of_another_case_is_not_served_through_this_one(
-    with_attachment, assigned, handler_a, as_user
+    with_attachment, assigned, handler_a, staff_client
 ):
     [attachment] = with_attachment.attachments.all()
     link = url(assigned) + f"attachments/{attachment.pk}/"
-    assert as_user(handler_a).get(link).status_code == 404
+    assert staff_client(handler_a).get(link).status_code == 404

@@ -14,15 +14,6 @@ DASHBOARD = "/work/dashboard/"
 
 
 @pytest.fixture
-def as_user(client):
-    def login(actor):
-        client.force_login(actor.user)
-        return client
-
-    return login
-
-
-@pytest.fixture
 def late_at_a(submit, routed_to_a, handler_a):
     with time_machine.travel(MONDAY, tick=False):
         petition = submit(title="Chậm tiếp nhận")
@@ -37,14 +28,16 @@ def test_anonymous_visitor_is_sent_to_login(client):
 
 
 @pytest.mark.parametrize("name", ["handler_a", "auditor", "coordinator"])
-def test_other_roles_get_404(request, db, name, as_user):
-    assert as_user(request.getfixturevalue(name)).get(DASHBOARD).status_code == 404
+def test_other_roles_get_404(request, db, name, staff_client):
+    assert staff_client(request.getfixturevalue(name)).get(DASHBOARD).status_code == 404
 
 
-def test_supervisor_sees_load_overdue_and_escalations(late_at_a, supervisor_a, as_user):
+def test_supervisor_sees_load_overdue_and_escalations(
+    late_at_a, supervisor_a, staff_client
+):
     petition, late = late_at_a
     with time_machine.travel(late, tick=False):
-        response = as_user(supervisor_a).get(DASHBOARD)
+        response = staff_client(supervisor_a).get(DASHBOARD)
     page = response.content.decode()
     assert response.status_code == 200
     assert "Handler_A" in page  # the handler's load row
@@ -52,19 +45,21 @@ def test_supervisor_sees_load_overdue_and_escalations(late_at_a, supervisor_a, a
     assert "<caption" in page
 
 
-def test_supervisor_of_another_agency_sees_none_of_it(late_at_a, agency_b, as_user):
+def test_supervisor_of_another_agency_sees_none_of_it(
+    late_at_a, agency_b, staff_client
+):
     petition, late = late_at_a
     other = Actor.staff(factories.staff("supervisor_b", "supervisor", agency_b))
-    page = as_user(other).get(DASHBOARD).content.decode()
+    page = staff_client(other).get(DASHBOARD).content.decode()
     assert petition.tracking_code not in page and "Handler_A" not in page
 
 
 def test_staff_home_sends_each_role_to_its_page(
-    supervisor_a, handler_a, auditor, as_user
+    supervisor_a, handler_a, auditor, staff_client
 ):
-    assert as_user(supervisor_a).get("/work/")["Location"] == DASHBOARD
-    assert as_user(handler_a).get("/work/")["Location"] == "/work/queue/"
-    assert as_user(auditor).get("/work/")["Location"] == "/audit/"
+    assert staff_client(supervisor_a).get("/work/")["Location"] == DASHBOARD
+    assert staff_client(handler_a).get("/work/")["Location"] == "/work/queue/"
+    assert staff_client(auditor).get("/work/")["Location"] == "/audit/"
 
 
 def test_login_page_lands_staff_on_their_home(client, handler_a):
