@@ -185,6 +185,10 @@ FEEDBACK_ATTACHMENTS_TOTAL_MAX_BYTES = envint(
     "FEEDBACK_ATTACHMENTS_TOTAL_MAX_BYTES", 15 * 1024 * 1024
 )
 
+# Staff intake (docs/staff.md): the hotline printed on receipt slips ("1022" in many
+# provinces); empty prints none.
+PAKN_HOTLINE = os.environ.get("PAKN_HOTLINE", "")
+
 # --- Machine interfaces (feedback.integrations: intake API, Open311) --------------
 # The Open311 jurisdiction this server answers for: a client's non-empty
 # jurisdiction_id must equal it. The contact and key service shown by discovery.

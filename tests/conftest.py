@@ -141,3 +141,30 @@ def submit(submission):
 @pytest.fixture
 def routed_to_a(agency_a, land):
     return factories.rule(agency_a, category=land)
+
+
+@pytest.fixture
+def reception(db):
+    return Actor.staff(factories.staff("reception", Role.RECEPTION))
+
+
+@pytest.fixture
+def enter(land):
+    """Staff intake through the real service: a letter with a postal address only,
+    unless overridden. Returns the Submission (with its secret)."""
+
+    def enter(actor, **overrides):
+        fields = dict(
+            channel="post",
+            submitter_kind="citizen",
+            submitter_name="Hoàng Thị Mai",
+            postal_address="Thôn Bản Chắt, xã Tân Văn, tỉnh Lạng Sơn",
+            title="Đề nghị sửa cầu treo",
+            content="Cầu treo qua suối bị gãy ván, học sinh đi lại nguy hiểm.",
+            category=land.code,
+            province=factories.LANG_SON,
+        )
+        fields.update(overrides)
+        return services.receive_petition(actor=actor, **fields)
+
+    return enter

@@ -18,6 +18,7 @@ from workflow import services, sweeps
 from workflow.access import Actor
 from workflow.areas.models import Commune, Province
 from workflow.models import Agency, Category, Membership, Role, RoutingRule, SlaTarget
+from workflow.models.petitions import STAFF_CHANNELS
 from workflow.staff_login.devices import TOTP_NAME
 from workflow.staff_login.policy import second_factor
 
@@ -175,6 +176,9 @@ def seed_reference_data():
     login("handler2", "Trần", "Xử Lý", Role.HANDLER, lang_son_land)
     login("supervisor", "Lê", "Lãnh Đạo", Role.SUPERVISOR, lang_son_land)
     login("auditor", "Phạm", "Thanh Tra", Role.AUDITOR)
+    login("reception", "Vũ", "Tiếp Nhận", Role.RECEPTION)
+    Membership.objects.filter(user__username="supervisor").update(title="Phó Giám đốc")
+    Agency.objects.filter(pk=lang_son_land.pk).update(document_symbol="SNNMT-VP")
     for dept in Agency.objects.filter(level="province").exclude(pk=lang_son_land.pk):
         # Departments and provincial committees each get a handler and a supervisor.
         login(f"h-{dept.code}", "Cán bộ", dept.code, Role.HANDLER, dept)
@@ -215,6 +219,7 @@ def seed_petitions(count=300, seed=2026):
     categories = list(Category.objects.values_list("code", flat=True))
     provinces = communes_by_province()
     coordinator = Actor.staff(get_user_model().objects.get(username="coordinator"))
+    reception = Actor.staff(get_user_model().objects.get(username="reception"))
     citizen = Actor.submitter()
     start = timezone.now() - timedelta(days=120)
     for i in range(count):
@@ -222,8 +227,8 @@ def seed_petitions(count=300, seed=2026):
         at = start + timedelta(minutes=rng.randrange(0, 118 * 24 * 60))
         with time_machine.travel(at, tick=False):
             business = rng.random() < 0.25
-            petition = services.submit_petition(
-                channel=rng.choice(["web", "portal", "portal", "open311"]),
+            channel = rng.choice(CHANNELS)
+            fields = dict(
                 channel_ref=f"DEMO-{i:05d}",
                 submitter_kind="business" if business else "citizen",
                 submitter_name=("Công ty TNHH " if business else "")
@@ -237,10 +242,35 @@ def seed_petitions(count=300, seed=2026):
                 province=province,
                 commune=rng.choice(provinces[province]),
                 publish_consent=rng.random() < 0.6,
-            ).petition
+            )
+            if channel in STAFF_CHANNELS:
+                petition = _enter(reception, channel, fields, rng, at).petition
+            else:
+                petition = services.submit_petition(channel=channel, **fields).petition
         _walk(petition, rng, at, coordinator, citizen)
     # What the every-minute sweep would have recorded over those months.
     sweeps.sweep(now=timezone.now())
+
+
+# Most petitions come online; the rest through the counter, the hotline and the post.
+CHANNELS = ["web", "portal", "portal", "open311", "web", "portal", "counter"]
+CHANNELS += ["phone", "post"]
+
+
+def _enter(reception, channel, fields, rng, at):
+    """A petition entered by the reception desk; a letter is dated from its arrival
+    (a working day or two earlier) and answered by post."""
+    received_at = None
+    if channel == "post":
+        fields = {**fields, "email": "", "phone": ""}
+        fields["postal_address"] = f"Số {rng.randrange(1, 200)}, thôn Nà Pàn"
+        received_at = at - timedelta(hours=rng.choice([2, 20, 26]))
+    elif channel == "phone":
+        fields = {**fields, "email": "", "phone": f"09{rng.randrange(10**7, 10**8)}"}
+    fields.pop("channel_ref")
+    return services.receive_petition(
+        actor=reception, channel=channel, received_at=received_at, **fields
+    )
 
 
 PLANS = {

@@ -160,15 +160,66 @@ def clean_email(value) -> str:
     return value
 
 
-def require_contact(*, email: str, phone: str) -> None:
-    """The agency must be able to tell the submitter the outcome (Decree 20/2008)."""
-    if not email and not phone:
+CONTACT_REQUIRED_BY_STAFF = _(
+    "Nhập thư điện tử, số điện thoại hoặc địa chỉ bưu chính để trả lời người gửi."
+)
+
+
+def require_contact(
+    *, email: str, phone: str, postal_address: str = "", by_staff: bool = False
+) -> None:
+    """The agency must be able to tell the submitter the outcome (Decree 20/2008).
+
+    Online, by e-mail or SMS; a petition entered by staff (a letter, a visit to the
+    counter) may give a postal address alone, and is then answered by letter.
+    """
+    if email or phone or (by_staff and postal_address):
+        return
+    if by_staff:
         raise InvalidInput(
-            "Give an email address or a phone number.",
+            "Give an email address, a phone number or a postal address.",
             field="email",
             code="contact_required",
-            text=CONTACT_REQUIRED,
+            text=CONTACT_REQUIRED_BY_STAFF,
         )
+    raise InvalidInput(
+        "Give an email address or a phone number.",
+        field="email",
+        code="contact_required",
+        text=CONTACT_REQUIRED,
+    )
+
+
+# --- postal address (staff intake only) -----------------------------------------
+
+POSTAL_ADDRESS_MAX_LENGTH = 500
+POSTAL_ADDRESS_TOO_LONG = _("Địa chỉ bưu chính dài quá 500 ký tự.")
+
+
+def clean_postal_address(value, *, by_staff: bool) -> str:
+    """The postal address as stored (one line, spaces collapsed), "" when none.
+
+    Only staff take one: online doors answer by e-mail or SMS, and an address typed
+    into a public form would be a letter posted to whoever it names.
+    """
+    value = " ".join((value or "").split())
+    if not value:
+        return ""
+    if not by_staff:
+        raise InvalidInput(
+            "A postal address is taken only by staff intake.",
+            field="postal_address",
+            code="postal_address_not_taken",
+        )
+    if "\x00" in value or len(value) > POSTAL_ADDRESS_MAX_LENGTH:
+        raise InvalidInput(
+            f"A postal address has at most {POSTAL_ADDRESS_MAX_LENGTH} characters "
+            "and no NUL.",
+            field="postal_address",
+            code="postal_address_format",
+            text=POSTAL_ADDRESS_TOO_LONG,
+        )
+    return value
 
 
 # --- attachments (the web form's files; the limits are settings) ---------------------

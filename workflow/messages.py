@@ -103,6 +103,11 @@ def petition_received(petition, *, now, secret=None):
     _to("received", petition, recipients, now=now)
 
 
+def secret_reissued(petition, *, now):
+    """The submitter hears that a new secret was issued (the old one is void)."""
+    _to("secret_reissued", petition, submitter_recipients(petition), now=now)
+
+
 def petition_assigned(petition, *, now):
     _to(
         "assigned",

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from workflow.errors import NotAllowedNow, NotPermitted
 from workflow.models import Role, State
-from workflow.models.agencies import _subtree_ids
+from workflow.models.agencies import SEE_ALL_ROLES, _subtree_ids
 
 # Who may act, relative to the petition's agency (an admin may do everything).
 HANDLER = "handler"  # a handler or supervisor of the agency
@@ -42,6 +42,8 @@ RULES: dict[str, dict[str, str]] = {
     "decide_extension": dict.fromkeys(AGENCY_OPEN, SUPERVISOR),
     # Not offered as a form: the submitter closes; a supervisor may too.
     "close": {State.ANSWERED: SUPERVISOR},
+    # An answer letter waiting to be posted (workflow.services.letters).
+    "record_posting": {State.ANSWERED: HANDLER, State.CLOSED: HANDLER},
 }
 
 # The order in which the case page offers them: the usual next step first.
@@ -61,6 +63,7 @@ ACTION_LABELS = {
     "merge": _("Gộp vào phản ánh khác"),
     "reject": _("Không tiếp nhận"),
     "expire": _("Đóng do không bổ sung thông tin"),
+    "record_posting": _("Ghi nhận đã gửi thư trả lời"),
 }
 ACTIONS = tuple(ACTION_LABELS)
 
@@ -79,6 +82,9 @@ HISTORY_LABELS = {
     "approve_extension": _("Duyệt gia hạn"),
     "refuse_extension": _("Không duyệt gia hạn"),
     "breach": _("Quá hạn"),
+    "post_answer": _("Đã gửi thư trả lời qua bưu chính"),
+    "send_receipt": _("Gửi mã tra cứu cho người gửi"),
+    "reissue_secret": _("Cấp lại mã bí mật"),
 }
 
 
@@ -94,6 +100,7 @@ class StaffRoles:
     # Agencies whose petitions the actor sees (None: all): their own agencies and,
     # for supervisors, every agency below.
     visible: frozenset[int] | None = None
+    is_reception: bool = False
 
     @classmethod
     def of(cls, actor) -> "StaffRoles":
@@ -114,9 +121,11 @@ class StaffRoles:
             supervising=frozenset(supervising),
             visible=(
                 None
-                if actor.is_admin or any(a is None for _, a in actor.memberships)
+                if actor.is_admin
+                or any(actor.has_global_role(r) for r in SEE_ALL_ROLES)
                 else frozenset(handling)
             ),
+            is_reception=actor.has_global_role(Role.RECEPTION),
         )
 
     def holds(self, who: str, agency_id: int | None) -> bool:
@@ -142,6 +151,12 @@ class StaffRoles:
     def reads_reports(self) -> bool:
         return self.is_admin or self.is_auditor
 
+    @property
+    def enters_petitions(self) -> bool:
+        """Staff intake (counter, phone, letter, e-mail, fax): everyone who works
+        petitions and the reception desk; auditors only read."""
+        return self.works_queue or self.is_reception
+
 
 def is_allowed(roles: StaffRoles, petition, action: str) -> bool:
     """Whether the holder of `roles` may take `action` on `petition` now."""
@@ -152,6 +167,8 @@ def is_allowed(roles: StaffRoles, petition, action: str) -> bool:
         return petition.handler_id is None
     if action == "request_extension":
         return _extension(petition) is None
+    if action == "record_posting":
+        return petition.letters.filter(posted_on__isnull=True).exists()
     if action == "decide_extension":
         extension = _extension(petition)
         return extension is not None and extension.status == extension.Status.PENDING
@@ -183,6 +200,15 @@ def require(actor, petition, action: str) -> None:
         raise NotPermitted(f"Only {WHO[who]} may take the action {action!r} now.")
 
 
+def require_intake(actor) -> None:
+    """Refuse staff intake to anyone who may not enter petitions."""
+    if not StaffRoles.of(actor).enters_petitions:
+        raise NotPermitted(
+            "Only handlers, supervisors, coordinators and reception staff may "
+            "enter petitions."
+        )
+
+
 def allowed_actions(roles: StaffRoles, petition) -> list[str]:
     """The actions offered on the case page, in ACTIONS order."""
     return [action for action in ACTIONS if is_allowed(roles, petition, action)]
@@ -205,4 +231,6 @@ def landing_page(actor) -> str:
         return "workflow:queue"
     if Role.AUDITOR in roles:
         return "workflow:report"
+    if Role.RECEPTION in roles:
+        return "feedback:staff_intake"
     return "feedback:home"

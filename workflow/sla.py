@@ -86,18 +86,29 @@ def on_steps(petition, *, actions, now):
         save_ledgers([ledger])
 
 
-def plan_steps(petition, *, actions, now, ref=None):
-    """The clock changes of these steps, laid out in memory (save_ledgers writes)."""
-    operations = [op for action in actions for op in _operations(petition, action)]
-    if not operations:
+def plan_steps(petition, *, actions, now, ref=None, times=None):
+    """The clock changes of these steps, laid out in memory (save_ledgers writes).
+
+    `times` is the moment of each step when they differ from `now`: a petition
+    entered by staff was received before it was entered, and its clocks start then.
+    """
+    times = times or [now] * len(actions)
+    steps = [
+        (at, op)
+        for action, at in zip(actions, times, strict=True)
+        for op in _operations(petition, action)
+    ]
+    if not steps:
         return None
     # A petition being received has no clocks yet: no need to look.
     ledger = _Ledger(petition, now, None, empty="submit" in actions, ref=ref)
-    for operation, kind in operations:
+    for at, (operation, kind) in steps:
+        ledger.now = at
         if operation == START:
             ledger.start(kind)
         else:
             ledger.append(kind, operation)
+    ledger.now = now
     refresh_petition(petition, ledger.running())
     return ledger
 

@@ -84,7 +84,7 @@ def test_business_needs_a_valid_tax_code(submit):
         ({"email": "", "phone": ""}, "email", "email address or a phone"),
         ({"title": " "}, "title", "title is required"),
         ({"content": ""}, "content", "content is required"),
-        ({"channel": "fax"}, "channel", "Unknown channel"),
+        ({"channel": "pigeon"}, "channel", "Unknown channel"),
         ({"submitter_kind": "alien"}, "submitter_kind", "citizen or business"),
         ({"priority": "asap"}, "priority", "Unknown priority"),
         ({"email": "not-an-address"}, "email", "not an email address"),

@@ -7,6 +7,8 @@ from workflow.models.agencies import (
     SlaTarget,
 )
 from workflow.models.history import HistoryEntry
+from workflow.models.intake import IntakePolicy
+from workflow.models.letters import AnswerLetter
 from workflow.models.petitions import Channel, Petition, Priority, State, SubmitterKind
 from workflow.models.routing import RoutingRule
 from workflow.models.sla import (
@@ -19,7 +21,9 @@ from workflow.models.sla import (
 )
 
 __all__ = [
+    "AnswerLetter",
     "AnswerTemplate",
+    "IntakePolicy",
     "Calendar",
     "CalendarException",
     "Clock",

@@ -30,6 +30,10 @@ class Agency(models.Model):
     # Some agencies have a supervisor check every answer before it goes out.
     requires_answer_review = models.BooleanField(default=False)
     email = models.EmailField(blank=True)
+    # The agency's symbol in the numbers of its letters ("15/SNNMT-VP"); letters
+    # of an agency without one are numbered "15/PAKN".
+    document_symbol = models.CharField(max_length=30, blank=True)
+    postal_address = models.CharField(max_length=300, blank=True)
     is_active = models.BooleanField(default=True)
     # None: the national calendar.
     calendar = models.ForeignKey(
@@ -139,10 +143,15 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Lãnh đạo đơn vị")
     COORDINATOR = "coordinator", _("Cán bộ điều phối")
     AUDITOR = "auditor", _("Thanh tra, kiểm soát")
+    # Counter, hotline and mail-room staff: enter petitions for every agency and
+    # print their receipts, but see no agency's cases.
+    RECEPTION = "reception", _("Cán bộ tiếp nhận")
 
 
-# Roles that work for one agency; the others see every agency.
+# Roles that work for one agency; the others are not bound to one.
 AGENCY_ROLES = (Role.HANDLER, Role.SUPERVISOR)
+# Global roles that see every agency's petitions.
+SEE_ALL_ROLES = (Role.COORDINATOR, Role.AUDITOR)
 
 
 class Membership(models.Model):
@@ -153,6 +162,9 @@ class Membership(models.Model):
     agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="members"
     )
+    # The position printed under a signature ("Phó Giám đốc"); the role's name
+    # when empty.
+    title = models.CharField(max_length=200, blank=True)
 
     class Meta:
         constraints = [

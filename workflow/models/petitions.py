@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from workflow.areas.models import Commune, Province
@@ -58,6 +59,26 @@ class Channel(models.TextChoices):
     WEB = "web", _("Cổng thông tin (biểu mẫu)")
     PORTAL = "portal", _("Cổng Dịch vụ công quốc gia")
     OPEN311 = "open311", _("Open311")
+    # Entered by staff (Decision 31/2021/QĐ-TTg art. 43: petitions received in
+    # writing, by phone, fax or e-mail are entered into the system).
+    COUNTER = "counter", _("Trực tiếp tại bộ phận tiếp nhận")
+    PHONE = "phone", _("Điện thoại, đường dây nóng")
+    POST = "post", _("Thư, đường bưu chính")
+    EMAIL = "email", _("Thư điện tử")
+    FAX = "fax", _("Fax")
+    OTHER = "other", pgettext_lazy("channel", "Khác")
+
+
+# Channels through which staff enter a petition on the submitter's behalf: only
+# these may carry a receipt moment in the past and a postal address alone.
+STAFF_CHANNELS = (
+    Channel.COUNTER,
+    Channel.PHONE,
+    Channel.POST,
+    Channel.EMAIL,
+    Channel.FAX,
+    Channel.OTHER,
+)
 
 
 class SubmitterKind(models.TextChoices):
@@ -93,6 +114,9 @@ class Petition(FSMModelMixin, models.Model):
     tax_code = models.CharField(max_length=14, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=20, blank=True)
+    # As the submitter wrote it; with neither e-mail nor phone the answer goes out
+    # as a letter (workflow.letters).
+    postal_address = models.CharField(max_length=500, blank=True)
     language = models.CharField(max_length=5, default="vi")
     publish_consent = models.BooleanField(default=False)
 
@@ -146,7 +170,19 @@ class Petition(FSMModelMixin, models.Model):
     # Number of history entries: the next entry's seq, without a query.
     history_length = models.PositiveIntegerField(default=0)
 
+    # The real receipt moment, from which the SLA counts; for staff intake the one
+    # the clerk states, which may be earlier than the entry (workflow.receipts).
     received_at = models.DateTimeField()
+    # Staff intake only: when and by whom the petition was entered. An entry whose
+    # receipt moment is earlier is back-dated, and auditors see it as such.
+    entered_at = models.DateTimeField(null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="petitions_entered",
+    )
     # Copied from the clocks by workflow.sla so that lists sort and badge cheaply:
     # the case (answer) deadline, the earliest running deadline and its warning time,
     # and the first breach ever recorded (never cleared).
@@ -192,6 +228,13 @@ class Petition(FSMModelMixin, models.Model):
                 condition=Q(publish_consent=True) | Q(channel="open311"),
                 name="petition_open311_list_idx",
             ),
+            # workflow.receipts.backdated_entries: staff entries by entry moment
+            # (a small share of all petitions; the lag is compared on these rows).
+            models.Index(
+                fields=["entered_at"],
+                condition=Q(entered_at__isnull=False),
+                name="petition_entered_idx",
+            ),
             # workflow.sweeps.expire_unanswered: petitions waiting for a reply too long.
             models.Index(
                 fields=["info_due_at"],
@@ -210,8 +253,17 @@ class Petition(FSMModelMixin, models.Model):
                 condition=~Q(submitter_kind="business") | ~Q(tax_code=""),
                 name="business_has_tax_code",
             ),
+            # Someone must be able to answer the submitter: by e-mail or phone, or,
+            # for a petition entered by staff, by post.
             models.CheckConstraint(
-                condition=~Q(email="") | ~Q(phone=""), name="submitter_can_be_reached"
+                condition=~Q(email="")
+                | ~Q(phone="")
+                | (~Q(postal_address="") & Q(channel__in=STAFF_CHANNELS)),
+                name="submitter_can_be_reached",
+            ),
+            models.CheckConstraint(
+                condition=Q(entered_at__isnull=True) | Q(channel__in=STAFF_CHANNELS),
+                name="only_staff_channels_are_entered",
             ),
         ]
 
@@ -224,6 +276,11 @@ class Petition(FSMModelMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def is_answered_by_post(self) -> bool:
+        """The answer goes out as a letter: a postal address and no e-mail."""
+        return bool(self.postal_address) and not self.email
 
     # --- transitions: state and own fields only -------------------------------
 

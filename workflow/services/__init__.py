@@ -13,10 +13,14 @@ from workflow.services.extensions import (
 )
 from workflow.services.intake import (
     INTAKE_FIELDS,
+    MAIL_SERVER,
+    STATED_BY_STAFF,
     Submission,
+    receive_petition,
     submit_petition,
     submit_petitions,
 )
+from workflow.services.letters import record_posting
 from workflow.services.lifecycle import (
     accept_petition,
     answer_petition,
@@ -37,11 +41,14 @@ from workflow.services.lifecycle import (
     triage_petition,
     withdraw_petition,
 )
+from workflow.services.receipts import reissue_secret, send_receipt_by_sms
 from workflow.services.steps import Step
 
 __all__ = [
     "INTAKE_FIELDS",
+    "MAIL_SERVER",
     "MAX_EXTENSION_DAYS",
+    "STATED_BY_STAFF",
     "Step",
     "Submission",
     "accept_petition",
@@ -54,13 +61,17 @@ __all__ = [
     "expire_petition",
     "merge_petition",
     "provide_information",
+    "receive_petition",
+    "record_posting",
     "record_rating",
     "reject_petition",
+    "reissue_secret",
     "reopen_petition",
     "request_extension",
     "request_information",
     "return_answer",
     "return_to_triage",
+    "send_receipt_by_sms",
     "submit_petition",
     "submit_petitions",
     "transfer_petition",

@@ -1,6 +1,7 @@
 """Intake: a petition from any channel is validated, routed and put on its clocks."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -8,13 +9,18 @@ from django.utils import timezone
 from config.bulk import allocate_ids, insert_rows
 from notifications.services import batched
 from workflow import intake_rules as rules
-from workflow import messages, sla
+from workflow import messages, permissions, receipts, sla
 from workflow.access import Actor
 from workflow.areas.models import Commune, Province
 from workflow.errors import DuplicateSubmission, InvalidInput, WorkflowError
 from workflow.history import insert_entries, next_values
 from workflow.models import Category, Channel, Petition, Priority, State, SubmitterKind
-from workflow.models.petitions import hash_secret, new_secret, new_tracking_code
+from workflow.models.petitions import (
+    STAFF_CHANNELS,
+    hash_secret,
+    new_secret,
+    new_tracking_code,
+)
 from workflow.reference import held_reference
 from workflow.routing import route_petition
 from workflow.services.steps import Step
@@ -25,6 +31,55 @@ class Submission:
     petition: Petition
     # Shown once to the submitter; only its hash is stored.
     secret: str
+
+
+# Where a staff entry's receipt moment comes from: stated by the clerk (within the
+# admin's limit), or the moment the agency's mail server received the e-mail.
+STATED_BY_STAFF = "staff"
+MAIL_SERVER = "mail_server"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A petition entered by staff: who, and the receipt moment (None: now)."""
+
+    actor: Actor
+    received_at: datetime | None = None
+    source: str = STATED_BY_STAFF
+
+
+def receive_petition(
+    *, actor, channel, received_at=None, receipt_source=STATED_BY_STAFF, **fields
+) -> Submission:
+    """Staff enter a petition received at the counter, by phone, letter, fax or e-mail.
+
+    Decision 31/2021/QĐ-TTg art. 43: petitions received outside the system are
+    entered into it. The SLA counts from `received_at`, the real receipt moment
+    (None: now); a moment stated by staff may lie back as far as the admin allows
+    (workflow.receipts), and the entry is then back-dated, for auditors to see. A
+    postal address alone is enough to be answered (by letter). Routing, clocks and
+    notifications are those of every other channel.
+    """
+    permissions.require_intake(actor)
+    if channel not in STAFF_CHANNELS:
+        raise InvalidInput(
+            f"Channel {channel!r} is not entered by staff.", field="channel"
+        )
+    if received_at is not None:
+        now = timezone.now()
+        if receipt_source == STATED_BY_STAFF:
+            receipts.check_receipt_moment(
+                received_at,
+                now=now,
+                days=receipts.max_backdate_working_days(),
+                calendar=sla.calendar_for(None),
+            )
+        elif received_at > now:
+            raise InvalidInput(
+                "The receipt moment cannot be in the future.", field="received_at"
+            )
+    entry = Entry(actor=actor, received_at=received_at, source=receipt_source)
+    return submit_petition(channel=channel, entry=entry, **fields)
 
 
 def submit_petition(**fields) -> Submission:
@@ -85,11 +140,15 @@ def _receive_all(drafts, *, ref, now) -> list:
     for r, pk in zip(received, ids, strict=True):
         r.petition.pk = pk
         actions = [s.action for s in r.steps]
-        r.ledger = sla.plan_steps(r.petition, actions=actions, now=now, ref=ref)
+        # The clocks start at the receipt moment; routing happens now.
+        times = [r.petition.received_at, *[now] * (len(actions) - 1)]
+        r.ledger = sla.plan_steps(
+            r.petition, actions=actions, now=now, ref=ref, times=times
+        )
         r.entries = [
             next_values(
                 r.petition,
-                actor=system,
+                actor=r.entry.actor if r.entry and step.action == "submit" else system,
                 action=step.action,
                 from_state=step.from_state,
                 to_state=step.to_state,
@@ -117,15 +176,23 @@ class _Receipt:
     petition: Petition
     secret: str
     steps: list
+    entry: Entry | None = None
     ledger: object = None
     entries: list = ()
 
 
 def _prepare_receipt(
-    ref, now, *, channel, publish_consent=False, channel_ref=None, **fields
+    ref, now, *, channel, publish_consent=False, channel_ref=None, entry=None, **fields
 ):
-    """A validated, routed petition in memory, its secret and its history steps."""
-    fields = _validated_intake(ref, channel=channel, **_with_defaults(fields))
+    """A validated, routed petition in memory, its secret, history steps and entry."""
+    if (channel in STAFF_CHANNELS) != (entry is not None):
+        # A machine door cannot claim a counter, nor staff enter as the portal.
+        raise InvalidInput(
+            f"Channel {channel!r} is not open to this door.", field="channel"
+        )
+    fields = _validated_intake(
+        ref, channel=channel, by_staff=entry is not None, **_with_defaults(fields)
+    )
     if channel_ref is not None:
         channel_ref = str(channel_ref).strip() or None
     secret = new_secret()
@@ -139,8 +206,14 @@ def _prepare_receipt(
         version=2,
         **fields,
     )
+    submit_data = None
+    if entry is not None:
+        petition.received_at = entry.received_at or now
+        petition.entered_at = now
+        petition.entered_by = entry.actor.user
+        submit_data = _entry_data(petition, entry)
     # Receipt and routing are two steps of the history, written together.
-    steps = [Step("submit", State.RECEIVED, to_state=State.RECEIVED)]
+    steps = [Step("submit", State.RECEIVED, to_state=State.RECEIVED, data=submit_data)]
     agency = route_petition(
         category=petition.category,
         province=petition.province,
@@ -150,7 +223,19 @@ def _prepare_receipt(
     if agency is not None:
         petition.triage(agency=agency)
         steps.append(Step("triage", State.RECEIVED, data={"rule": "routing"}))
-    return petition, secret, steps
+    return petition, secret, steps, entry
+
+
+def _entry_data(petition, entry) -> dict:
+    """What the history keeps of a staff entry: the receipt moment claimed, when it
+    was entered, and whether that makes it back-dated (workflow.receipts)."""
+    return {
+        "channel": petition.channel,
+        "received_at": petition.received_at.astimezone(UTC).isoformat(),
+        "entered_at": petition.entered_at.astimezone(UTC).isoformat(),
+        "backdated": receipts.is_backdated(petition.received_at, petition.entered_at),
+        "receipt_source": entry.source,
+    }
 
 
 def _with_defaults(fields):
@@ -163,6 +248,7 @@ def _with_defaults(fields):
         "commune": None,
         "email": "",
         "phone": "",
+        "postal_address": "",
         "tax_code": "",
         "priority": Priority.NORMAL,
         "language": "vi",
@@ -180,6 +266,7 @@ INTAKE_FIELDS = {
     "commune",
     "email",
     "phone",
+    "postal_address",
     "tax_code",
     "priority",
     "language",
@@ -233,6 +320,7 @@ def _validated_intake(
     ref,
     *,
     channel,
+    by_staff,
     submitter_kind,
     submitter_name,
     title,
@@ -242,6 +330,7 @@ def _validated_intake(
     commune,
     email,
     phone,
+    postal_address,
     tax_code,
     priority,
     language,
@@ -255,7 +344,10 @@ def _validated_intake(
         )
     tax_code = rules.clean_tax_code(tax_code, submitter_kind=submitter_kind)
     email, phone = rules.clean_email(email), rules.clean_phone(phone)
-    rules.require_contact(email=email, phone=phone)
+    postal_address = rules.clean_postal_address(postal_address, by_staff=by_staff)
+    rules.require_contact(
+        email=email, phone=phone, postal_address=postal_address, by_staff=by_staff
+    )
     for name, value in (
         ("submitter_name", submitter_name),
         ("title", title),
@@ -300,6 +392,7 @@ def _validated_intake(
         "tax_code": tax_code,
         "email": email,
         "phone": phone,
+        "postal_address": postal_address,
         "title": title.strip(),
         "content": content.strip(),
         "category": category_obj,

@@ -14,6 +14,7 @@ from workflow.errors import InvalidInput, NotAllowedNow, PetitionChanged
 from workflow.intake_rules import DISPUTE_WINDOW_DAYS
 from workflow.models import Petition, State
 from workflow.models.petitions import OPEN_STATES
+from workflow.services.letters import issue_answer_letter
 from workflow.services.steps import (
     active_agency,
     finish_step,
@@ -262,12 +263,27 @@ def answer_petition(*, petition_id, actor, text, expected_version=None):
         now=now,
         needs_review=petition.agency.requires_answer_review,
     )
+    data = _answer_goes_out(petition, actor=actor, now=now)
     finish_step(
-        petition, actor=actor, action="answer", from_state=State.IN_PROGRESS, now=now
+        petition,
+        actor=actor,
+        action="answer",
+        from_state=State.IN_PROGRESS,
+        now=now,
+        data=data,
     )
     if petition.state == State.ANSWERED:
         messages.petition_answered(petition, now=now)
     return petition
+
+
+def _answer_goes_out(petition, *, actor, now) -> dict | None:
+    """An answer reaching the submitter by post is an official letter, issued now;
+    the history entry of the step names it."""
+    if petition.state != State.ANSWERED:
+        return None
+    letter = issue_answer_letter(petition, actor=actor, now=now)
+    return {"letter": letter.reference} if letter is not None else None
 
 
 @transaction.atomic
@@ -283,6 +299,7 @@ def approve_answer(*, petition_id, actor, expected_version=None):
         action="approve_answer",
         from_state=State.ANSWER_REVIEW,
         now=now,
+        data=_answer_goes_out(petition, actor=actor, now=now),
     )
     messages.petition_answered(petition, now=now)
     return petition

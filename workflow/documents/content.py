@@ -1,0 +1,142 @@
+"""What the printed documents say: the receipt slip and the answer letter.
+
+Each document's content is one small frozen object built here from the petition
+(and the letter row), so that the print page, the PDF and whoever signs the PDF
+(workflow.documents is reused for signed answers) read the same facts.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.urls import reverse
+
+from workflow import sla
+from workflow.deadlines import VIETNAM, due_on
+from workflow.intake_rules import DISPUTE_WINDOW_DAYS
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A case deadline as people read it: the last day, and the hour where a
+    calendar ends its days before midnight."""
+
+    last_day: date
+    ends_at: str | None = None  # "17:00"; None: at the end of the day (24:00)
+
+
+def deadline_of(petition) -> Deadline | None:
+    """The case deadline as a last day ("hết ngày 05/01/2027"), not the midnight
+    that follows it (Civil Code art. 148: a day ends at 24:00)."""
+    if petition.due_at is None:
+        return None
+    calendar = sla.calendar_for(petition.agency)
+    last_day = due_on(petition.due_at, calendar)
+    ends_at = None
+    if calendar.end_of_day is not None:
+        ends_at = calendar.end_of_day.strftime("%H:%M")
+    return Deadline(last_day=last_day, ends_at=ends_at)
+
+
+def tracking_url() -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("feedback:track")
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The receipt slip (giấy biên nhận) handed or read to the submitter."""
+
+    tracking_code: str
+    # Known only while the petition is being entered (only its hash is stored);
+    # a later reprint says how to get a new one instead.
+    secret: str | None
+    submitter_name: str
+    title: str
+    channel_label: str
+    received_at: datetime
+    entered_at: datetime | None
+    entered_by: str
+    agency_name: str | None
+    deadline: Deadline | None
+    tracking_url: str
+    hotline: str
+    language: str
+
+
+def receipt_of(petition, *, secret=None) -> Receipt:
+    user = petition.entered_by
+    return Receipt(
+        tracking_code=petition.tracking_code,
+        secret=secret,
+        submitter_name=petition.submitter_name,
+        title=petition.title,
+        channel_label=str(petition.get_channel_display()),
+        received_at=petition.received_at.astimezone(VIETNAM),
+        entered_at=petition.entered_at.astimezone(VIETNAM)
+        if petition.entered_at
+        else None,
+        entered_by=(user.get_full_name() or user.get_username()) if user else "",
+        agency_name=petition.agency.name if petition.agency_id else None,
+        deadline=deadline_of(petition),
+        tracking_url=tracking_url(),
+        hotline=settings.PAKN_HOTLINE,
+        language=petition.language,
+    )
+
+
+@dataclass(frozen=True)
+class Letter:
+    """An official answer letter: agency, reference number, date, answer, signer.
+
+    Built from the AnswerLetter row, whose content was frozen when the answer went
+    out; reprinting it gives the same letter.
+    """
+
+    agency_name: str
+    parent_agency_name: str | None
+    agency_address: str
+    reference: str
+    place: str
+    issued_on: date
+    recipient_name: str
+    recipient_address: str
+    tracking_code: str
+    petition_title: str
+    received_on: date
+    answer_paragraphs: tuple[str, ...]
+    signer_name: str
+    signer_title: str
+    tracking_url: str
+    dispute_days: int
+
+
+def letter_of(letter) -> Letter:
+    petition, agency = letter.petition, letter.agency
+    province = agency.province or petition.province
+    return Letter(
+        agency_name=agency.name,
+        parent_agency_name=agency.parent.name if agency.parent_id else None,
+        agency_address=agency.postal_address,
+        reference=letter.reference,
+        place=_place(province.name),
+        issued_on=letter.issued_at.astimezone(VIETNAM).date(),
+        recipient_name=letter.recipient_name,
+        recipient_address=letter.recipient_address,
+        tracking_code=petition.tracking_code,
+        petition_title=petition.title,
+        received_on=petition.received_at.astimezone(VIETNAM).date(),
+        answer_paragraphs=tuple(
+            p.strip()
+            for p in letter.answer.replace("\r\n", "\n").split("\n\n")
+            if p.strip()
+        ),
+        signer_name=letter.signer_name,
+        signer_title=letter.signer_title,
+        tracking_url=tracking_url(),
+        dispute_days=DISPUTE_WINDOW_DAYS,
+    )
+
+
+def _place(province_name: str) -> str:
+    # "Thành phố Hà Nội, ngày …" reads "Hà Nội, ngày …" on a letter.
+    return province_name.removeprefix("Thành phố ").removeprefix("Tỉnh ")

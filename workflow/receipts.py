@@ -1,0 +1,103 @@
+"""The receipt moment of a petition entered by staff, and back-dating.
+
+The SLA counts from the moment the agency received the petition (Decree
+20/2008/NĐ-CP as amended; Civil Code art. 147), not from the moment a clerk typed
+it in: a letter that reached the mail room on Monday and is entered on Wednesday
+was received on Monday. So staff state the receipt moment, within a limit the admin
+sets (IntakePolicy), and an entry whose receipt moment is earlier than the entry is
+*back-dated*: the petition keeps who entered it and when (`entered_by`,
+`entered_at`), its history entry records the claim, and auditors list every such
+entry (`backdated_entries`), so that back-dating cannot hide a late entry.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import ExpressionWrapper, F, Q
+from django.db.models.fields import DurationField
+
+from workflow.deadlines import VIETNAM, WorkingCalendar
+from workflow.errors import InvalidInput
+from workflow.models.intake import DEFAULT_MAX_BACKDATE_WORKING_DAYS, IntakePolicy
+
+# The receipt moment is stated to the minute: an entry within the minute it names
+# is not back-dated.
+TOLERANCE = timedelta(minutes=1)
+
+
+def max_backdate_working_days() -> int:
+    """The admin's limit (IntakePolicy), or the default while none is set."""
+    policy = IntakePolicy.objects.filter(pk=1).first()
+    if policy is None:
+        return DEFAULT_MAX_BACKDATE_WORKING_DAYS
+    return policy.max_backdate_working_days
+
+
+def earliest_receipt(now: datetime, days: int, calendar: WorkingCalendar) -> datetime:
+    """The earliest receipt moment an entry made at `now` may state.
+
+    The start (00:00 local) of the working day `days` working days before the day
+    of entry; 0 means the day of entry itself. Days off in between do not count, so
+    a letter that arrived on Friday may be entered on Monday with a limit of 1.
+    """
+    day: date = now.astimezone(VIETNAM).date()
+    for _ in range(days):
+        day -= timedelta(days=1)
+        while not calendar.is_working_day(day):
+            day -= timedelta(days=1)
+    return datetime.combine(day, time.min, tzinfo=VIETNAM)
+
+
+def check_receipt_moment(
+    received_at: datetime, *, now: datetime, days: int, calendar: WorkingCalendar
+) -> None:
+    """Refuse a receipt moment in the future or earlier than the admin allows."""
+    if received_at.tzinfo is None:
+        raise InvalidInput("The receipt moment needs a time zone.", field="received_at")
+    if received_at > now:
+        raise InvalidInput(
+            "The receipt moment cannot be in the future.", field="received_at"
+        )
+    earliest = earliest_receipt(now, days, calendar)
+    if received_at < earliest:
+        local = earliest.astimezone(VIETNAM)
+        raise InvalidInput(
+            f"The receipt moment may be at most {days} working days back "
+            f"(from {local:%d/%m/%Y %H:%M}); ask an administrator about older ones.",
+            field="received_at",
+        )
+
+
+def is_backdated(received_at: datetime, entered_at: datetime | None) -> bool:
+    """Whether a staff entry states a receipt moment earlier than its entry."""
+    return entered_at is not None and entered_at - received_at >= TOLERANCE
+
+
+def backdated_q() -> Q:
+    """Petitions entered by staff with a receipt moment earlier than the entry
+    (the same rule as is_backdated, for queries)."""
+    return Q(entered_at__isnull=False, lag__gte=TOLERANCE)
+
+
+def with_lag(petitions):
+    """Annotate `lag`: how long after the stated receipt the entry was made."""
+    return petitions.annotate(
+        lag=ExpressionWrapper(
+            F("entered_at") - F("received_at"), output_field=DurationField()
+        )
+    )
+
+
+def backdated_entries(petitions, *, start=None, end=None, channel=""):
+    """Back-dated staff entries, the longest delay first (unevaluated).
+
+    `start` and `end` bound the entry moment (an auditor looks at what was entered
+    in a period); `channel` narrows to one channel.
+    """
+    rows = with_lag(petitions.filter(entered_at__isnull=False)).filter(backdated_q())
+    if start is not None:
+        rows = rows.filter(entered_at__gte=start)
+    if end is not None:
+        rows = rows.filter(entered_at__lt=end)
+    if channel:
+        rows = rows.filter(channel=channel)
+    return rows.order_by("-lag", "pk")

@@ -1,0 +1,136 @@
+"""Answers on paper: the letter issued when an answer goes out, and its posting.
+
+A submitter who gave a postal address and no e-mail is answered by an official
+letter (workflow.documents renders it); the outbox has no address to try for them.
+Staff print and post it, then record the posting, which the history keeps.
+"""
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from workflow import permissions
+from workflow.deadlines import VIETNAM
+from workflow.errors import InvalidInput, NotAllowedNow
+from workflow.models import AnswerLetter, Membership, Role
+from workflow.services.steps import finish_step, lock_petition, required_text
+
+# Namespace of the advisory lock that numbers an agency's letters one at a time.
+LETTER_NUMBER_LOCK = 0x50414B4E
+DEFAULT_SYMBOL = "PAKN"
+MAX_TRACKING_NUMBER = 40
+
+
+def issue_answer_letter(petition, *, actor, now) -> AnswerLetter | None:
+    """The official letter of an answer going out now, for a submitter answered by
+    post (None for the others).
+
+    Called by the answer services inside their transaction, the petition locked.
+    The number is the agency's next of the year (Decree 30/2020/NĐ-CP art. 15:
+    numbering restarts each 1 January); the signer is the staff member who lets
+    the answer go out.
+    """
+    if not petition.is_answered_by_post:
+        return None
+    agency = petition.agency
+    year = now.astimezone(VIETNAM).year
+    with connection.cursor() as cursor:
+        # Two answers of one agency at once would otherwise draw the same number.
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)",
+            [LETTER_NUMBER_LOCK, agency.pk % 2**31],
+        )
+    last = AnswerLetter.objects.filter(agency=agency, year=year).aggregate(
+        last=Max("number")
+    )["last"]
+    number = (last or 0) + 1
+    signer_name, signer_title = _signer(actor, agency)
+    return AnswerLetter.objects.create(
+        petition=petition,
+        cycle=AnswerLetter.objects.filter(petition=petition).count() + 1,
+        agency=agency,
+        year=year,
+        number=number,
+        reference=f"{number}/{agency.document_symbol or DEFAULT_SYMBOL}",
+        issued_at=now,
+        signer=actor.user,
+        signer_name=signer_name,
+        signer_title=signer_title,
+        recipient_name=petition.submitter_name,
+        recipient_address=petition.postal_address,
+        answer=petition.answer,
+    )
+
+
+def _signer(actor, agency) -> tuple[str, str]:
+    user = actor.user
+    if user is None:
+        return "", ""
+    name = user.get_full_name() or user.get_username()
+    memberships = Membership.objects.filter(user=user).select_related("agency")
+    # The position held at this agency, then at a parent (a supervisor above it).
+    ranked = sorted(memberships, key=lambda m: (m.agency_id != agency.pk, m.pk))
+    for membership in ranked:
+        if membership.role in (Role.HANDLER, Role.SUPERVISOR):
+            return name, membership.title or str(membership.get_role_display())
+    return name, ""
+
+
+def unposted_letter(petition) -> AnswerLetter | None:
+    return (
+        AnswerLetter.objects.filter(petition=petition, posted_on__isnull=True)
+        .order_by("-cycle")
+        .first()
+    )
+
+
+@transaction.atomic
+def record_posting(
+    *, petition_id, actor, posted_on, postal_tracking_number, expected_version=None
+):
+    """Record that the answer letter was posted: the day and the postal tracking
+    number, in the petition's history (the proof that the answer went out)."""
+    petition = lock_petition(petition_id, expected_version)
+    permissions.require(actor, petition, "record_posting")
+    letter = unposted_letter(petition)
+    if letter is None:
+        raise NotAllowedNow(
+            f"No answer letter of {petition.tracking_code} waits to be posted."
+        )
+    tracking_number = required_text(
+        postal_tracking_number, what="postal_tracking_number"
+    )
+    if len(tracking_number) > MAX_TRACKING_NUMBER or "\x00" in tracking_number:
+        raise InvalidInput(
+            f"A postal tracking number has at most {MAX_TRACKING_NUMBER} characters.",
+            field="postal_tracking_number",
+        )
+    now = timezone.now()
+    issued_on = letter.issued_at.astimezone(VIETNAM).date()
+    if posted_on > now.astimezone(VIETNAM).date():
+        raise InvalidInput(
+            "The posting day cannot be in the future.", field="posted_on"
+        )
+    if posted_on < issued_on:
+        raise InvalidInput(
+            f"The letter was issued on {issued_on:%d/%m/%Y}; it cannot have been "
+            "posted before.",
+            field="posted_on",
+        )
+    letter.posted_on = posted_on
+    letter.postal_tracking_number = tracking_number
+    letter.posted_by = actor.user
+    letter.save(update_fields=["posted_on", "postal_tracking_number", "posted_by"])
+    finish_step(
+        petition,
+        actor=actor,
+        action="post_answer",
+        from_state=petition.state,
+        now=now,
+        data={
+            "letter": letter.reference,
+            "posted_on": posted_on.isoformat(),
+            "postal_tracking_number": tracking_number,
+        },
+    )
+    return petition

@@ -1,0 +1,86 @@
+"""The receipt of a petition entered by staff: its code and secret, told again.
+
+The secret exists in clear only while the petition is being entered (only its hash
+is stored). A phone caller hears it read out, or gets it by SMS through
+send_receipt_by_sms, which checks it against the hash first; a submitter who lost
+it gets a new one from reissue_secret. Neither puts the secret in the history.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.services import Recipient, queue_notifications
+from workflow import messages, permissions
+from workflow.errors import InvalidInput, NotPermitted
+from workflow.models.petitions import hash_secret, new_secret
+from workflow.services.steps import finish_step, lock_petition
+
+
+def _require_receipt_desk(actor, petition):
+    """Who may tell a petition's receipt again: staff who may enter petitions and
+    either see the petition or entered it themselves."""
+    roles = permissions.StaffRoles.of(actor)
+    sees = roles.visible is None or petition.agency_id in roles.visible
+    entered = actor.user is not None and petition.entered_by_id == actor.user.pk
+    if not (roles.enters_petitions and (sees or entered)):
+        raise NotPermitted("Only the receiving staff may send this petition's receipt.")
+
+
+@transaction.atomic
+def send_receipt_by_sms(*, petition_id, actor, secret):
+    """Text the tracking code and secret to the phone the submitter gave.
+
+    The secret must be the petition's (it is checked against the stored hash):
+    a typing error is refused instead of sending a code that opens nothing. The
+    outbox forgets it once sent (notifications.services.ONCE_ONLY_KEYS).
+    """
+    petition = lock_petition(petition_id, None)
+    _require_receipt_desk(actor, petition)
+    if not petition.phone:
+        raise InvalidInput("The submitter gave no phone number.", field="phone")
+    if not petition.has_secret(secret):
+        raise InvalidInput("This is not the petition's secret.", field="secret")
+    now = timezone.now()
+    queue_notifications(
+        event="receipt",
+        petition_id=petition.pk,
+        recipients=[
+            Recipient(messages.SMS, address=petition.phone, language=petition.language)
+        ],
+        now=now,
+        context={"tracking_code": petition.tracking_code, "secret": secret.upper()},
+    )
+    finish_step(
+        petition,
+        actor=actor,
+        action="send_receipt",
+        from_state=petition.state,
+        now=now,
+        data={"channel": messages.SMS},
+    )
+    return petition
+
+
+@transaction.atomic
+def reissue_secret(*, petition_id, actor, expected_version=None) -> tuple:
+    """A new secret for a submitter who lost theirs; the old one stops working.
+
+    The receiving staff check the submitter's identity papers first (docs/staff.md).
+    Returns (petition, new secret); the submitter is told by e-mail or SMS, if they
+    gave one, so that a secret changed behind their back does not go unnoticed.
+    """
+    petition = lock_petition(petition_id, expected_version)
+    _require_receipt_desk(actor, petition)
+    secret = new_secret()
+    petition.secret_hash = hash_secret(secret)
+    now = timezone.now()
+    finish_step(
+        petition,
+        actor=actor,
+        action="reissue_secret",
+        from_state=petition.state,
+        now=now,
+        extra_fields=["secret_hash"],
+    )
+    messages.secret_reissued(petition, now=now)
+    return petition, secret
