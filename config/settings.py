@@ -286,3 +286,16 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# --- Audit proof (workflow.proof; docs/audit.md) -----------------------------------
+# The Ed25519 key that signs the daily checkpoint, kept outside the database: the
+# PEM text (from a secret store) or a PEM file. Neither: a development key is made
+# under var/keys/ (`manage.py check --deploy` refuses that).
+AUDIT_CHECKPOINT_KEY = os.environ.get("AUDIT_CHECKPOINT_KEY", "")
+AUDIT_CHECKPOINT_KEY_FILE = os.environ.get("AUDIT_CHECKPOINT_KEY_FILE", "")
+# Public keys (hex) of earlier signing keys whose checkpoints remain trusted.
+AUDIT_CHECKPOINT_TRUSTED_KEYS = envlist("AUDIT_CHECKPOINT_TRUSTED_KEYS", "")
+# Who receives a copy of each checkpoint by e-mail (inspectorate, press, archive).
+AUDIT_CHECKPOINT_RECIPIENTS = envlist("AUDIT_CHECKPOINT_RECIPIENTS", "")
+# The daily checkpoint's local time (Asia/Ho_Chi_Minh), HH:MM.
+AUDIT_CHECKPOINT_TIME = os.environ.get("AUDIT_CHECKPOINT_TIME", "00:15")

@@ -168,3 +168,23 @@ def enter(land):
         return services.receive_petition(actor=actor, **fields)
 
     return enter
+
+
+@pytest.fixture
+def checkpoint_key(settings, tmp_path):
+    """A checkpoint signing key of the test's own, in a file (the production way)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    path = tmp_path / "checkpoint-key.pem"
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    settings.AUDIT_CHECKPOINT_KEY_FILE = str(path)
+    settings.AUDIT_CHECKPOINT_KEY = ""
+    return key

@@ -7,16 +7,23 @@ class WorkflowConfig(AppConfig):
     verbose_name = "Xử lý phản ánh, kiến nghị"
 
     def ready(self):
-        from workflow import signals  # noqa: F401  (connects the receivers)
+        from workflow import checks, signals  # noqa: F401  (receivers, checks)
 
         post_migrate.connect(_ensure_sweep_schedule, sender=self)
 
 
 def _ensure_sweep_schedule(sender, apps=None, **kwargs):
     """After every migrate, and the flush of a transactional test, the every-minute
-    SLA sweep is scheduled (an admin who deleted it gets it back)."""
+    SLA sweep and the daily checkpoint are scheduled (an admin who deleted one gets
+    it back)."""
     from django.apps import apps as global_apps
+    from django.conf import settings
+    from django.utils import timezone
 
-    from workflow.schedules import ensure_sweep_schedule
+    from workflow.schedules import ensure_checkpoint_schedule, ensure_sweep_schedule
 
-    ensure_sweep_schedule((apps or global_apps).get_model("django_q", "Schedule"))
+    schedule_model = (apps or global_apps).get_model("django_q", "Schedule")
+    ensure_sweep_schedule(schedule_model)
+    ensure_checkpoint_schedule(
+        schedule_model, now=timezone.now(), at=settings.AUDIT_CHECKPOINT_TIME
+    )

@@ -88,7 +88,7 @@ def _content_problem(entry, erased, sealed) -> str | None:
         if not entry.reason and sealed.get(entry.seq) == entry.seal():
             return None
         return "content altered"
-    if entry.hash_format != 2:
+    if entry.hash_format not in (2, 3):
         return f"unknown hash format {entry.hash_format}"
     if entry.compute_hash() != entry.hash:
         return "content altered"

@@ -10,6 +10,7 @@ from workflow.models.history import (
     GENESIS_HASH,
     chain_hash,
     commit_reason,
+    new_part_salt,
 )
 
 
@@ -31,8 +32,9 @@ def next_values(
     `history_head` / `history_length` in the same transaction, so two writers can
     never extend one chain from the same head.
 
-    The reason goes into the hash only as a salted commitment (format 2), so that
-    erasing it under the retention rules leaves the chain intact.
+    The reason goes into the hash only as a salted commitment (formats 2 and 3), so
+    that erasing it under the retention rules leaves the chain intact; each other
+    part behind a salt of its own (format 3), so that a proof can withhold it.
     """
     reason_digest, reason_salt = commit_reason(reason)
     values = {
@@ -51,7 +53,10 @@ def next_values(
         "hash_format": CURRENT_FORMAT,
         "reason_digest": reason_digest,
         "reason_salt": reason_salt,
+        "part_salt": new_part_salt(),
         "prev_hash": petition.history_head or GENESIS_HASH,
+        # Hashed, not a column: a format-3 entry line names the petition's code.
+        "tracking_code": petition.tracking_code,
     }
     values["hash"] = chain_hash(values)
     petition.history_length = values["seq"]

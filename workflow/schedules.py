@@ -1,6 +1,11 @@
 """The django-q2 schedules the system needs, created idempotently."""
 
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 SWEEP_SLA = "workflow.sweep_sla"
+CHECKPOINT = "workflow.take_checkpoint"
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def ensure_sweep_schedule(schedule_model) -> None:
@@ -11,6 +16,24 @@ def ensure_sweep_schedule(schedule_model) -> None:
             "func": "workflow.tasks.sweep_sla",
             "schedule_type": "I",  # every `minutes` minutes
             "minutes": 1,
+            "repeats": -1,
+        },
+    )
+
+
+def ensure_checkpoint_schedule(schedule_model, *, now, at: str) -> None:
+    """Every day at `at` (HH:MM, Vietnam's time): the signed checkpoint."""
+    hour, minute = (int(part) for part in at.split(":"))
+    local = now.astimezone(LOCAL)
+    next_run = datetime.combine(local.date(), time(hour, minute), tzinfo=LOCAL)
+    if next_run <= local:
+        next_run += timedelta(days=1)
+    schedule_model.objects.update_or_create(
+        name=CHECKPOINT,
+        defaults={
+            "func": "workflow.tasks.take_checkpoint",
+            "schedule_type": "D",  # daily, from next_run
+            "next_run": next_run,
             "repeats": -1,
         },
     )

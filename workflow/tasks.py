@@ -14,6 +14,13 @@ def sweep_sla() -> dict:
     return dict(done)
 
 
+def take_checkpoint() -> int:
+    """Every day at AUDIT_CHECKPOINT_TIME: seal all history heads (its number)."""
+    from workflow.proof.checkpoints import take_checkpoint
+
+    return take_checkpoint(now=timezone.now()).number
+
+
 def recompute_clocks(*, calendar_id=None, category_id=None) -> int:
     """After an admin changed a calendar or a category's targets."""
     return recompute.recompute_open_clocks(

@@ -66,7 +66,7 @@ def test_the_first_format_hashes_exactly_as_before():
 
 def test_new_entries_hash_a_salted_commitment_not_the_text(questioned):
     entry = HistoryEntry.objects.get(petition=questioned, action="provide_info")
-    assert entry.hash_format == 2
+    assert entry.hash_format == 3  # format 3 keeps format 2's commitment
     assert entry.reason == CITIZEN_TEXT
     assert entry.reason_digest == reason_commitment(entry.reason_salt, CITIZEN_TEXT)
     # The text is not in what the chain hashes: changing it leaves the hash as is.

@@ -6,6 +6,7 @@ from workflow.models.agencies import (
     Role,
     SlaTarget,
 )
+from workflow.models.checkpoints import Checkpoint, CheckpointChunk
 from workflow.models.history import HistoryEntry
 from workflow.models.intake import IntakePolicy
 from workflow.models.letters import AnswerLetter
@@ -32,6 +33,8 @@ __all__ = [
     "SlaAlert",
     "Agency",
     "Category",
+    "Checkpoint",
+    "CheckpointChunk",
     "Channel",
     "HistoryEntry",
     "Membership",

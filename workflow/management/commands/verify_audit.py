@@ -1,11 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from workflow.audit import verify_history
-from workflow.models import HistoryEntry
+from workflow.models import Checkpoint, HistoryEntry
 
 
 class Command(BaseCommand):
-    help = "Prove that no petition history entry was altered or removed (hash chains)."
+    help = (
+        "Prove that no petition history entry was altered or removed (hash chains); "
+        "with --checkpoints, that today's history extends every signed checkpoint."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -14,8 +17,21 @@ class Command(BaseCommand):
             default=None,
             help="Tracking code to check (repeatable); all when absent.",
         )
+        parser.add_argument(
+            "--checkpoints",
+            action="store_true",
+            help="Also check every checkpoint: signature, root, and that each "
+            "petition's history still hashes to the head it sealed.",
+        )
+        parser.add_argument(
+            "--public-key",
+            action="append",
+            default=None,
+            help="Trust checkpoints signed by this Ed25519 public key (hex) only, "
+            "e.g. the one printed in the checkpoint e-mails (repeatable).",
+        )
 
-    def handle(self, *args, petition, **options):
+    def handle(self, *args, petition, checkpoints, public_key, **options):
         ids = None
         if petition:
             from workflow.models import Petition
@@ -29,14 +45,33 @@ class Command(BaseCommand):
                 raise CommandError(
                     "Unknown tracking code among: " + ", ".join(petition)
                 )
+            if checkpoints:
+                raise CommandError("--checkpoints checks all petitions.")
         breaks = list(verify_history(ids))
         for found in breaks:
             self.stderr.write(f"ALTERED: {found}")
-        if breaks:
-            raise CommandError(f"{len(breaks)} petition history chain(s) broken.")
+        problems = [f"{len(breaks)} petition history chain(s) broken"] if breaks else []
+        if checkpoints and (found := self._checkpoints(public_key)):
+            problems.append(f"{len(found)} checkpoint problem(s)")
+        if problems:
+            raise CommandError("; ".join(problems) + ".")
         count = (
             HistoryEntry.objects.count()
             if ids is None
             else HistoryEntry.objects.filter(petition_id__in=ids).count()
         )
         self.stdout.write(f"OK: {count} history entries verified, no alteration found.")
+        if checkpoints:
+            self.stdout.write(
+                f"OK: today's history extends all {Checkpoint.objects.count()} "
+                "checkpoint(s)."
+            )
+
+    def _checkpoints(self, public_keys):
+        from workflow.proof.verification import verify_checkpoints
+
+        trusted = {k.strip().lower() for k in public_keys} if public_keys else None
+        found = list(verify_checkpoints(trusted))
+        for problem in found:
+            self.stderr.write(f"CHECKPOINT: {problem}")
+        return found
