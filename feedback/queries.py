@@ -101,16 +101,40 @@ class CaseView:
         )
 
 
+# Steps whose data the timeline reads (TimelineItem's label values and text).
+TIMELINE_SHOWS_DATA = {"reject", "merge", "approve_extension", "rate"}
+
+
+def shown_to_submitter(entry) -> bool:
+    """Whether the submitter sees this history entry (the timeline, the proof file)."""
+    if entry.action not in TIMELINE_LABELS:
+        return False
+    # A draft waiting for a supervisor's review is not an answer yet.
+    return not (entry.action == "answer" and entry.to_state == State.ANSWER_REVIEW)
+
+
+def parts_shown_to_submitter(entry) -> set[str]:
+    """The parts of an entry (workflow.models.history.PARTS) the submitter may read:
+    the step of each entry the timeline lists, and its reason and data where the
+    timeline shows them. The actor (a staff member's name) never."""
+    if not shown_to_submitter(entry):
+        return set()
+    parts = {"step"}
+    if entry.action in TIMELINE_SHOWS_REASON:
+        parts.add("reason")
+    if entry.action in TIMELINE_SHOWS_DATA:
+        parts.add("data")
+    return parts
+
+
 def citizen_timeline(petition) -> list[TimelineItem]:
     entries = (
         HistoryEntry.objects.filter(petition=petition, action__in=list(TIMELINE_LABELS))
-        # A draft waiting for a supervisor's review is not an answer yet.
-        .exclude(action="answer", to_state=State.ANSWER_REVIEW)
         .select_related("agency")
         .order_by("seq")
     )
     items = []
-    for entry in entries:
+    for entry in filter(shown_to_submitter, entries):
         values = {
             "agency": entry.agency.name if entry.agency else "",
             "into": entry.data.get("into", ""),

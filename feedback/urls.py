@@ -14,6 +14,7 @@ urlpatterns = [
         views.attachment,
         name="attachment",
     ),
+    path("track/<str:code>/proof.json", views.proof, name="proof"),
     path("track/<str:code>/<slug:action>/", views.case_action, name="case_action"),
     path("answers/", views.answers, name="answers"),
 ]

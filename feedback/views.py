@@ -19,6 +19,7 @@ from feedback.access import (
     remember_petition,
 )
 from feedback.models import Attachment
+from feedback.proof import ProofUnavailable, proof_file
 from workflow import services as workflow
 from workflow.access import Actor
 from workflow.errors import DuplicateSubmission, InvalidInput, WorkflowError
@@ -251,6 +252,25 @@ def attachment(request, code, pk):
         filename=item.original_name,
         content_type=item.content_type,
     )
+
+
+@never_cache
+def proof(request, code):
+    """The proof file: this petition's history and its path to a checkpoint."""
+    petition = petition_for_submitter(request, code)
+    try:
+        body = proof_file(petition, now=timezone.now())
+    except ProofUnavailable:
+        messages.error(
+            request,
+            _("Lịch sử của phản ánh này được ghi trước khi có bằng chứng tải về."),
+        )
+        return redirect("feedback:case", code=code)
+    response = JsonResponse(
+        body, json_dumps_params={"ensure_ascii": False, "indent": 1}
+    )
+    response["Content-Disposition"] = f'attachment; filename="pakn-proof-{code}.json"'
+    return response
 
 
 # --- published answers ----------------------------------------------------------------

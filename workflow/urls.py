@@ -1,6 +1,7 @@
 from django.urls import path
 
 from workflow import views
+from workflow.proof import views as proof_views
 
 app_name = "workflow"
 urlpatterns = [
@@ -19,5 +20,13 @@ urlpatterns = [
     path("audit/", views.report, name="report"),
     path("audit/report-<slug:table>.csv", views.report_csv, name="report_csv"),
     path("audit/petitions/", views.drill_down, name="drill_down"),
+    # Public: the published checkpoints and the proof checker (docs/audit.md).
+    path("audit/checkpoints/", proof_views.checkpoints, name="checkpoints"),
+    path(
+        "audit/checkpoints/<int:number>/",
+        proof_views.checkpoint,
+        name="checkpoint",
+    ),
+    path("audit/verify/", proof_views.verify_proof, name="verify_proof"),
     path("audit/petitions/<str:tracking_code>/", views.audit_case, name="audit_case"),
 ]

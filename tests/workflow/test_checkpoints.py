@@ -330,3 +330,42 @@ def test_checkpoints_are_append_only(petitions):
     with pytest.raises((InternalError, ProgrammingError), match="append-only"):
         with transaction.atomic():
             Checkpoint.objects.update(root="0" * 64)
+
+
+# --- publication --------------------------------------------------------------------
+
+
+def test_checkpoints_are_published_as_json_without_login(petitions, client):
+    first = take_checkpoint(now=NOW)
+    second = take_checkpoint(now=NOW)
+    listing = client.get("/audit/checkpoints/")
+    assert listing.status_code == 200
+    assert "public" in listing["Cache-Control"]
+    body = listing.json()
+    assert [c["number"] for c in body["checkpoints"]] == [2, 1]
+    assert body["next"] is None
+    published = body["checkpoints"][1]
+    assert published["statement"] == first.statement
+    assert published["signature"] == first.signature
+    one = client.get(f"/audit/checkpoints/{second.number}/").json()
+    assert one["root"] == second.root
+    assert one["url"].endswith("/audit/checkpoints/2/")
+
+
+def test_checkpoint_list_pages_back_from_the_newest(petitions, client):
+    for _ in range(3):
+        take_checkpoint(now=NOW)
+    body = client.get("/audit/checkpoints/?limit=2").json()
+    assert [c["number"] for c in body["checkpoints"]] == [3, 2]
+    assert body["next"].endswith("/audit/checkpoints/?before=2&limit=2")
+    older = client.get(body["next"]).json()
+    assert [c["number"] for c in older["checkpoints"]] == [1]
+
+
+def test_unknown_checkpoint_and_bad_page_get_clear_errors(petitions, client):
+    take_checkpoint(now=NOW)
+    assert client.get("/audit/checkpoints/9/").status_code == 404
+    bad = client.get("/audit/checkpoints/?before=abc")
+    assert bad.status_code == 400
+    assert "checkpoint number" in bad.json()["error"]
+    assert client.get("/audit/checkpoints/?limit=1000").status_code == 400

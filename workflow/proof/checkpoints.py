@@ -200,7 +200,7 @@ def _compact(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-# --- a petition's path to a checkpoint ------------------------------------------------
+# --- a petition's path to a checkpoint ------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -251,3 +251,30 @@ def proof_path(petition_id: int) -> ProofPath | None:
         head=head.hex(),
         steps=[(side, h.hex()) for side, h in steps],
     )
+
+
+# --- publication ------------------------------------------------------------------
+
+
+def published_page(*, before=None, limit) -> tuple[list[Checkpoint], bool]:
+    """Checkpoints newest first (below `before`), and whether more follow."""
+    rows = Checkpoint.objects.defer("chunk_roots").order_by("-number")
+    if before is not None:
+        rows = rows.filter(number__lt=before)
+    rows = list(rows[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def published(checkpoint, *, url) -> dict:
+    """What anyone may read of a checkpoint: enough to check its signature."""
+    return {
+        "number": checkpoint.number,
+        "taken_at": checkpoint.taken_at.isoformat(),
+        "petitions": checkpoint.petitions,
+        "entries": checkpoint.entries,
+        "root": checkpoint.root,
+        "statement": checkpoint.statement,
+        "signature": checkpoint.signature,
+        "public_key": checkpoint.public_key,
+        "url": url,
+    }

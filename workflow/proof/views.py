@@ -1,0 +1,61 @@
+"""Public proof pages: the published checkpoints (JSON) and the proof checker."""
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET
+
+from workflow.proof.checkpoints import published, published_page
+
+CHECKPOINTS_PER_PAGE = 100
+
+
+@require_GET
+def checkpoints(request):
+    before = request.GET.get("before", "")
+    limit = request.GET.get("limit", str(CHECKPOINTS_PER_PAGE))
+    if before and not before.isdigit():
+        return JsonResponse({"error": "before must be a checkpoint number"}, status=400)
+    if not limit.isdigit() or not 1 <= int(limit) <= CHECKPOINTS_PER_PAGE:
+        return JsonResponse(
+            {"error": f"limit must be 1 to {CHECKPOINTS_PER_PAGE}"}, status=400
+        )
+    rows, more = published_page(
+        before=int(before) if before else None, limit=int(limit)
+    )
+    body = {
+        "checkpoints": [published(c, url=_url(request, c)) for c in rows],
+        "next": (
+            f"{request.build_absolute_uri(reverse('workflow:checkpoints'))}"
+            f"?before={rows[-1].number}&limit={limit}"
+            if more
+            else None
+        ),
+    }
+    return _public(JsonResponse(body, json_dumps_params={"ensure_ascii": False}))
+
+
+@require_GET
+def checkpoint(request, number):
+    rows, _more = published_page(before=number + 1, limit=1)
+    if not rows or rows[0].number != number:
+        raise Http404("No such checkpoint")
+    body = published(rows[0], url=_url(request, rows[0]))
+    return _public(JsonResponse(body, json_dumps_params={"ensure_ascii": False}))
+
+
+@require_GET
+def verify_proof(request):
+    return render(request, "workflow/verify_proof.html")
+
+
+def _url(request, checkpoint):
+    return request.build_absolute_uri(
+        reverse("workflow:checkpoint", args=[checkpoint.number])
+    )
+
+
+def _public(response):
+    patch_cache_control(response, public=True, max_age=300)
+    return response
