@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from workflow import demo
+from workflow.proof.checkpoints import take_checkpoint
 
 
 class Command(BaseCommand):
@@ -24,6 +26,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             demo.seed_reference_data()
             demo.seed_petitions(count=petitions)
+        # A first checkpoint, so that the demo's tracking pages offer sealed proofs.
+        checkpoint = take_checkpoint(now=timezone.now())
+        self.stdout.write(f"Checkpoint #{checkpoint.number} taken.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: {petitions} petitions. "
