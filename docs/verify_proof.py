@@ -28,7 +28,7 @@ import hashlib
 import json
 import sys
 
-ENTRY_PREFIX = "pakn-history-v2"
+ENTRY_PREFIX = "pakn-history-v3"
 PARTS = ("step", "actor", "reason", "data")
 GENESIS = "0" * 64
 
@@ -44,6 +44,18 @@ def sha256_hex(text: str) -> str:
 def entry_hash(petition_id, tracking_code, seq, prev, digests) -> str:
     lines = [ENTRY_PREFIX, str(petition_id), tracking_code, str(seq), prev]
     return sha256_hex("\n".join(lines + [digests[part] for part in PARTS]))
+
+
+def read_part(seq: int, part: str, text: str):
+    """A shown part's content. The reason's text is its salt and the reason on
+    two lines; the others' the JSON array [salt, part name, content]."""
+    if part == "reason":
+        _salt, _, reason = text.partition("\n")
+        return reason
+    _salt, name, content = json.loads(text)
+    if name != part:
+        raise Invalid(f"entry #{seq}: its {part} is labelled {name!r}")
+    return content
 
 
 def leaf_hash(petition_id: int, count: int, head_hex: str) -> bytes:
@@ -100,10 +112,7 @@ def verify(proof: dict, pinned_key: str | None = None) -> list[str]:
         for part, text in entry.get("shown", {}).items():
             if part not in PARTS or sha256_hex(text) != digests[part]:
                 raise Invalid(f"entry #{seq}: its {part} was altered")
-            salt, name, content = json.loads(text)
-            if name != part:
-                raise Invalid(f"entry #{seq}: its {part} is labelled {name!r}")
-            shown[part] = content
+            shown[part] = read_part(seq, part, text)
         computed = entry_hash(petition_id, code, seq, prev, digests)
         if entry.get("hash") not in (None, computed):
             raise Invalid(f"entry #{seq}: its hash does not match its content")

@@ -19,7 +19,7 @@ FORMAT = "pakn-proof-v1"
 
 
 class ProofUnavailable(Exception):
-    """History written before entries of format 2 cannot be shown in part."""
+    """History written before entries of format 3 cannot be shown in part."""
 
 
 def proof_file(petition, *, now) -> dict:
@@ -28,22 +28,25 @@ def proof_file(petition, *, now) -> dict:
         .select_related("petition")
         .order_by("seq")
     )
-    if any(not entry.salt for entry in entries):
+    if any(entry.hash_format != 3 for entry in entries):
         raise ProofUnavailable(
-            f"Petition {petition.tracking_code} has history entries of format 1."
+            f"Petition {petition.tracking_code} has history entries written "
+            "before format 3."
         )
     shown_agencies = set()
     items = []
     for entry in entries:
-        texts = disclosures(entry.hashed_values())
-        parts = parts_shown_to_submitter(entry)
+        values = entry.hashed_values()
+        texts = disclosures(values)
+        # An erased reason has no text any more, only its digest.
+        parts = parts_shown_to_submitter(entry) & set(texts)
         if "step" in parts and entry.agency_id:
             shown_agencies.add(entry.agency_id)
         items.append(
             {
                 "seq": entry.seq,
                 "hash": entry.hash,
-                "digests": part_digests(texts),
+                "digests": part_digests(values),
                 "shown": {part: texts[part] for part in sorted(parts)},
             }
         )

@@ -5,7 +5,7 @@
 "use strict";
 
 (function () {
-  const ENTRY_PREFIX = "pakn-history-v2";
+  const ENTRY_PREFIX = "pakn-history-v3";
   const PARTS = ["step", "actor", "reason", "data"];
   const GENESIS = "0".repeat(64);
   const vi = document.documentElement.lang !== "en";
@@ -68,6 +68,15 @@
     return out;
   }
 
+  // A shown part's content: the reason's text is its salt and the reason on two
+  // lines, the others' the JSON array [salt, part name, content].
+  function readPart(seq, part, partText) {
+    if (part === "reason") return partText.slice(partText.indexOf("\n") + 1);
+    const [, name, content] = JSON.parse(partText);
+    if (name !== part) throw new Invalid(`entry #${seq}: its ${part} is labelled ${name}`);
+    return content;
+  }
+
   async function leafHash(petitionId, count, headHex) {
     const record = new Uint8Array(44);
     const view = new DataView(record.buffer);
@@ -114,9 +123,7 @@
         if (!PARTS.includes(part) || (await sha256Hex(partText)) !== entry.digests[part]) {
           throw new Invalid(`entry #${seq}: its ${part} was altered`);
         }
-        const [, name, content] = JSON.parse(partText);
-        if (name !== part) throw new Invalid(`entry #${seq}: its ${part} is labelled ${name}`);
-        shown[part] = content;
+        shown[part] = readPart(seq, part, partText);
       }
       const line = [ENTRY_PREFIX, String(petitionId), code, String(seq), prev, ...PARTS.map((p) => entry.digests[p])];
       const computed = await sha256Hex(line.join("\n"));

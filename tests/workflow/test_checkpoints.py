@@ -369,3 +369,27 @@ def test_unknown_checkpoint_and_bad_page_get_clear_errors(petitions, client):
     assert bad.status_code == 400
     assert "checkpoint number" in bad.json()["error"]
     assert client.get("/audit/checkpoints/?limit=1000").status_code == 400
+
+
+def test_erasing_text_under_the_retention_rules_keeps_the_checkpoints(
+    submit, routed_to_a, handler_a, checkpoint_key, capsys
+):
+    from django.db import transaction
+    from django.utils import timezone
+
+    from workflow.access import Actor
+    from workflow.history import erase_texts
+
+    petition = submit()
+    services.accept_petition(petition_id=petition.pk, actor=handler_a)
+    services.request_information(
+        petition_id=petition.pk, actor=handler_a, question="Xin gửi số CCCD?"
+    )
+    take_checkpoint(now=NOW)
+    with transaction.atomic():
+        locked = Petition.objects.select_for_update().get(pk=petition.pk)
+        erase_texts(locked, actor=Actor.system(), at=timezone.now())
+        locked.save(update_fields=["history_head", "history_length"])
+    # The reason's commitment stays in the hash: the sealed head still matches.
+    call_command("verify_audit", "--checkpoints")
+    assert "extends all 1 checkpoint(s)" in capsys.readouterr().out
