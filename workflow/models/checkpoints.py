@@ -4,7 +4,7 @@ A checkpoint's statement (the exact text signed) names the Merkle root of all
 heads (workflow.proof.merkle); copies go out by e-mail and are public at
 /audit/checkpoints/, so that a history rewritten later, even by the database's
 owner, no longer matches what was published. Both tables are append-only like
-the history (trigger in migration 0014).
+the history (trigger in migration 0015).
 """
 
 from django.db import models

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workflow", "0012_history_hash_format")]
+    dependencies = [("workflow", "0013_staff_intake_and_letters")]
     operations = [
         migrations.AddField(
             model_name="historyentry",

@@ -22,5 +22,5 @@ def remove_schedule(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workflow", "0014_checkpoints")]
+    dependencies = [("workflow", "0015_checkpoints")]
     operations = [migrations.RunPython(create_schedule, remove_schedule)]

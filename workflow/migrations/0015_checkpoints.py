@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0013_history_part_salt'),
+        ('workflow', '0014_history_part_salt'),
     ]
 
     operations = [
