@@ -13,7 +13,7 @@ from feedback.masking import mask_personal_data
 from feedback.models import Attachment, Rating
 from workflow.areas.models import Commune
 from workflow.intake_rules import DISPUTE_WINDOW_DAYS
-from workflow.models import HistoryEntry, Petition, State
+from workflow.models import Action, HistoryEntry, Petition, State
 from workflow.models.petitions import OPEN_STATES
 from workflow.sla import sla_status
 
@@ -23,32 +23,32 @@ from workflow.sla import sla_status
 # assign, an answer sent back for rework, a draft waiting for review) are not listed,
 # and neither is any step added later until it is given a label here.
 TIMELINE_LABELS = {
-    "submit": _("Đã tiếp nhận phản ánh"),
-    "triage": _("Đã chuyển đến cơ quan xử lý: %(agency)s"),
-    "accept": _("Cơ quan xử lý đã nhận giải quyết"),
-    "transfer": _("Đã chuyển sang cơ quan có thẩm quyền: %(agency)s"),
-    "return_to_triage": _("Đã chuyển lại để xác định cơ quan xử lý"),
-    "request_info": _("Cơ quan xử lý đề nghị bổ sung thông tin"),
-    "provide_info": _("Đã bổ sung thông tin"),
-    "expire": _("Đã đóng vì không nhận được thông tin bổ sung"),
-    "answer": _("Đã có trả lời"),
-    "approve_answer": _("Đã có trả lời"),
-    "reopen": _("Đề nghị xem xét lại câu trả lời"),
-    "close": _("Đã đóng"),
-    "reject": _("Không tiếp nhận"),
-    "withdraw": _("Đã rút phản ánh"),
-    "merge": _("Đã gộp vào phản ánh %(into)s"),
-    "approve_extension": _("Thời hạn giải quyết được gia hạn thêm %(days)s ngày"),
-    "rate": _("Đánh giá mức độ hài lòng: %(score)s/5"),
+    Action.SUBMIT: _("Đã tiếp nhận phản ánh"),
+    Action.TRIAGE: _("Đã chuyển đến cơ quan xử lý: %(agency)s"),
+    Action.ACCEPT: _("Cơ quan xử lý đã nhận giải quyết"),
+    Action.TRANSFER: _("Đã chuyển sang cơ quan có thẩm quyền: %(agency)s"),
+    Action.RETURN_TO_TRIAGE: _("Đã chuyển lại để xác định cơ quan xử lý"),
+    Action.REQUEST_INFO: _("Cơ quan xử lý đề nghị bổ sung thông tin"),
+    Action.PROVIDE_INFO: _("Đã bổ sung thông tin"),
+    Action.EXPIRE: _("Đã đóng vì không nhận được thông tin bổ sung"),
+    Action.ANSWER: _("Đã có trả lời"),
+    Action.APPROVE_ANSWER: _("Đã có trả lời"),
+    Action.REOPEN: _("Đề nghị xem xét lại câu trả lời"),
+    Action.CLOSE: _("Đã đóng"),
+    Action.REJECT: _("Không tiếp nhận"),
+    Action.WITHDRAW: _("Đã rút phản ánh"),
+    Action.MERGE: _("Đã gộp vào phản ánh %(into)s"),
+    Action.APPROVE_EXTENSION: _("Thời hạn giải quyết được gia hạn thêm %(days)s ngày"),
+    Action.RATE: _("Đánh giá mức độ hài lòng: %(score)s/5"),
 }
 # Steps whose reason is the submitter's own words or addressed to the submitter.
 TIMELINE_SHOWS_REASON = {
-    "request_info",
-    "provide_info",
-    "reopen",
-    "reject",
-    "withdraw",
-    "rate",
+    Action.REQUEST_INFO,
+    Action.PROVIDE_INFO,
+    Action.REOPEN,
+    Action.REJECT,
+    Action.WITHDRAW,
+    Action.RATE,
 }
 
 
@@ -102,7 +102,12 @@ class CaseView:
 
 
 # Steps whose data the timeline reads (TimelineItem's label values and text).
-TIMELINE_SHOWS_DATA = {"reject", "merge", "approve_extension", "rate"}
+TIMELINE_SHOWS_DATA = {
+    Action.REJECT,
+    Action.MERGE,
+    Action.APPROVE_EXTENSION,
+    Action.RATE,
+}
 
 
 def shown_to_submitter(entry) -> bool:
@@ -110,7 +115,7 @@ def shown_to_submitter(entry) -> bool:
     if entry.action not in TIMELINE_LABELS:
         return False
     # A draft waiting for a supervisor's review is not an answer yet.
-    return not (entry.action == "answer" and entry.to_state == State.ANSWER_REVIEW)
+    return not (entry.action == Action.ANSWER and entry.to_state == State.ANSWER_REVIEW)
 
 
 def parts_shown_to_submitter(entry) -> set[str]:
@@ -142,7 +147,7 @@ def citizen_timeline(petition) -> list[TimelineItem]:
             "days": entry.data.get("days", ""),
         }
         text = entry.reason if entry.action in TIMELINE_SHOWS_REASON else ""
-        if entry.action == "reject" and entry.data.get("redirect_hint"):
+        if entry.action == Action.REJECT and entry.data.get("redirect_hint"):
             text = f"{text}\n{entry.data['redirect_hint']}".strip()
         items.append(
             TimelineItem(
@@ -160,7 +165,7 @@ def open_question(petition) -> str:
     if petition.state != State.AWAITING_INFO:
         return ""
     entry = (
-        HistoryEntry.objects.filter(petition=petition, action="request_info")
+        HistoryEntry.objects.filter(petition=petition, action=Action.REQUEST_INFO)
         .order_by("-seq")
         .only("reason")
         .first()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from workflow import queries, services
 from workflow.areas.models import Province
 from workflow.errors import WorkflowError
-from workflow.models import Agency, Category, Petition
+from workflow.models import Action, Agency, Category, Petition
 from workflow.models.petitions import OPEN_STATES
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
@@ -150,7 +150,7 @@ class BulkAssignForm(forms.Form):
 class ActionForm(forms.Form):
     """Base: carries the version the page showed; `perform` calls one service."""
 
-    action = ""
+    action: Action
     service_name = ""
     submit_label = _("Thực hiện")
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -195,7 +195,7 @@ def _reason_field(label=None):
 
 
 class TriageForm(ActionForm):
-    action, service_name = "triage", "triage_petition"
+    action, service_name = Action.TRIAGE, "triage_petition"
     submit_label = _("Chuyển đơn vị")
     agency = forms.ModelChoiceField(label=_("Đơn vị xử lý"), queryset=None)
     reason = forms.CharField(
@@ -216,12 +216,12 @@ class TriageForm(ActionForm):
 
 
 class ClaimForm(ActionForm):
-    action, service_name = "claim", "claim_petition"
+    action, service_name = Action.CLAIM, "claim_petition"
     submit_label = _("Nhận xử lý")
 
 
 class AssignForm(ActionForm):
-    action, service_name = "assign", "assign_handler"
+    action, service_name = Action.ASSIGN, "assign_handler"
     submit_label = _("Phân công")
     handler = forms.ModelChoiceField(label=_("Cán bộ xử lý"), queryset=None)
 
@@ -235,12 +235,12 @@ class AssignForm(ActionForm):
 
 
 class AcceptForm(ActionForm):
-    action, service_name = "accept", "accept_petition"
+    action, service_name = Action.ACCEPT, "accept_petition"
     submit_label = _("Tiếp nhận xử lý")
 
 
 class RequestInfoForm(ActionForm):
-    action, service_name = "request_info", "request_information"
+    action, service_name = Action.REQUEST_INFO, "request_information"
     submit_label = _("Gửi câu hỏi")
     question = forms.CharField(
         label=_("Câu hỏi cho người gửi"), widget=TEXTAREA, max_length=5000
@@ -251,7 +251,7 @@ class RequestInfoForm(ActionForm):
 
 
 class AnswerForm(ActionForm):
-    action, service_name = "answer", "answer_petition"
+    action, service_name = Action.ANSWER, "answer_petition"
     submit_label = _("Gửi trả lời")
     template = forms.ChoiceField(label=_("Mẫu trả lời"), required=False, choices=())
     answer = forms.CharField(
@@ -279,7 +279,7 @@ class AnswerForm(ActionForm):
 
 
 class TransferForm(ActionForm):
-    action, service_name = "transfer", "transfer_petition"
+    action, service_name = Action.TRANSFER, "transfer_petition"
     submit_label = _("Chuyển đơn vị")
     agency = forms.ModelChoiceField(label=_("Chuyển đến đơn vị"), queryset=None)
     reason = _reason_field()
@@ -296,7 +296,7 @@ class TransferForm(ActionForm):
 
 
 class ReturnToTriageForm(ActionForm):
-    action, service_name = "return_to_triage", "return_to_triage"
+    action, service_name = Action.RETURN_TO_TRIAGE, "return_to_triage"
     submit_label = _("Trả về điều phối")
     reason = _reason_field()
 
@@ -305,7 +305,7 @@ class ReturnToTriageForm(ActionForm):
 
 
 class MergeForm(ActionForm):
-    action, service_name = "merge", "merge_petition"
+    action, service_name = Action.MERGE, "merge_petition"
     submit_label = _("Gộp")
     into = forms.CharField(label=_("Gộp vào phản ánh có mã"), max_length=20)
     reason = _reason_field()
@@ -318,7 +318,7 @@ class MergeForm(ActionForm):
 
 
 class RejectForm(ActionForm):
-    action, service_name = "reject", "reject_petition"
+    action, service_name = Action.REJECT, "reject_petition"
     submit_label = _("Không tiếp nhận")
     reason = _reason_field(_("Lý do không tiếp nhận"))
     redirect_hint = forms.CharField(
@@ -336,12 +336,12 @@ class RejectForm(ActionForm):
 
 
 class ApproveAnswerForm(ActionForm):
-    action, service_name = "approve_answer", "approve_answer"
+    action, service_name = Action.APPROVE_ANSWER, "approve_answer"
     submit_label = _("Duyệt và gửi trả lời")
 
 
 class ReturnAnswerForm(ActionForm):
-    action, service_name = "return_answer", "return_answer"
+    action, service_name = Action.RETURN_ANSWER, "return_answer"
     submit_label = _("Trả lại để sửa")
     reason = _reason_field(_("Cần sửa gì"))
 
@@ -350,12 +350,12 @@ class ReturnAnswerForm(ActionForm):
 
 
 class ExpireForm(ActionForm):
-    action, service_name = "expire", "expire_petition"
+    action, service_name = Action.EXPIRE, "expire_petition"
     submit_label = _("Đóng phản ánh")
 
 
 class RequestExtensionForm(ActionForm):
-    action, service_name = "request_extension", "request_extension"
+    action, service_name = Action.REQUEST_EXTENSION, "request_extension"
     submit_label = _("Gửi đề nghị gia hạn")
     days = forms.IntegerField(label=_("Số ngày gia hạn"), min_value=1, max_value=60)
     reason = _reason_field()
@@ -368,7 +368,7 @@ class RequestExtensionForm(ActionForm):
 
 
 class DecideExtensionForm(ActionForm):
-    action, service_name = "decide_extension", "decide_extension"
+    action, service_name = Action.DECIDE_EXTENSION, "decide_extension"
     submit_label = _("Quyết định")
     decision = forms.ChoiceField(
         label=_("Quyết định"),

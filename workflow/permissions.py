@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from workflow.errors import NotAllowedNow, NotPermitted
-from workflow.models import Role, State
+from workflow.models import Action, Role, State
 from workflow.models.agencies import SEE_ALL_ROLES, _subtree_ids
 
 # Who may act, relative to the petition's agency (an admin may do everything).
@@ -23,69 +23,60 @@ WORKING = (State.ASSIGNED, State.IN_PROGRESS, State.AWAITING_INFO)
 AGENCY_OPEN = (*WORKING, State.ANSWER_REVIEW)
 
 # action → {state: who}. The services check every staff action against this table
-# (require()), and screens offer only what it allows (allowed_actions()).
-RULES: dict[str, dict[str, str]] = {
-    "triage": {State.RECEIVED: COORDINATOR},
-    "claim": dict.fromkeys(WORKING, HANDLER),
-    "assign": dict.fromkeys(WORKING, SUPERVISOR),
-    "accept": {State.ASSIGNED: HANDLER},
-    "request_info": {State.IN_PROGRESS: HANDLER},
-    "answer": {State.IN_PROGRESS: HANDLER},
-    "transfer": {State.ASSIGNED: HANDLER, State.IN_PROGRESS: HANDLER},
-    "return_to_triage": {State.ASSIGNED: HANDLER},
-    "merge": {State.RECEIVED: COORDINATOR, **dict.fromkeys(AGENCY_OPEN, HANDLER)},
-    "reject": {State.RECEIVED: COORDINATOR, State.ASSIGNED: SUPERVISOR},
-    "approve_answer": {State.ANSWER_REVIEW: SUPERVISOR},
-    "return_answer": {State.ANSWER_REVIEW: SUPERVISOR},
-    "expire": {State.AWAITING_INFO: SUPERVISOR},
-    "request_extension": dict.fromkeys(AGENCY_OPEN, HANDLER),
-    "decide_extension": dict.fromkeys(AGENCY_OPEN, SUPERVISOR),
+# (require()), and screens offer only what it allows (allowed_actions()). Where an
+# action is a transition of Petition, its states are the transition's sources
+# (tests/workflow/test_permissions.py holds the two together).
+RULES: dict[Action, dict[State, str]] = {
+    Action.TRIAGE: {State.RECEIVED: COORDINATOR},
+    Action.CLAIM: dict.fromkeys(WORKING, HANDLER),
+    Action.ASSIGN: dict.fromkeys(WORKING, SUPERVISOR),
+    Action.ACCEPT: {State.ASSIGNED: HANDLER},
+    Action.REQUEST_INFO: {State.IN_PROGRESS: HANDLER},
+    Action.ANSWER: {State.IN_PROGRESS: HANDLER},
+    Action.TRANSFER: {State.ASSIGNED: HANDLER, State.IN_PROGRESS: HANDLER},
+    Action.RETURN_TO_TRIAGE: {State.ASSIGNED: HANDLER},
+    Action.MERGE: {State.RECEIVED: COORDINATOR, **dict.fromkeys(AGENCY_OPEN, HANDLER)},
+    Action.REJECT: {State.RECEIVED: COORDINATOR, State.ASSIGNED: SUPERVISOR},
+    Action.APPROVE_ANSWER: {State.ANSWER_REVIEW: SUPERVISOR},
+    Action.RETURN_ANSWER: {State.ANSWER_REVIEW: SUPERVISOR},
+    Action.EXPIRE: {State.AWAITING_INFO: SUPERVISOR},
+    Action.REQUEST_EXTENSION: dict.fromkeys(AGENCY_OPEN, HANDLER),
+    Action.DECIDE_EXTENSION: dict.fromkeys(AGENCY_OPEN, SUPERVISOR),
     # Not offered as a form: the submitter closes; a supervisor may too.
-    "close": {State.ANSWERED: SUPERVISOR},
+    Action.CLOSE: {State.ANSWERED: SUPERVISOR},
     # An answer letter waiting to be posted (workflow.services.letters).
-    "record_posting": {State.ANSWERED: HANDLER, State.CLOSED: HANDLER},
+    Action.RECORD_POSTING: {State.ANSWERED: HANDLER, State.CLOSED: HANDLER},
 }
+# What the submitter does, with the tracking code and secret (no staff role).
+SUBMITTER_ACTIONS = (
+    Action.PROVIDE_INFO,
+    Action.REOPEN,
+    Action.CLOSE,
+    Action.WITHDRAW,
+    Action.RATE,
+)
 
-# The order in which the case page offers them: the usual next step first.
+# How each staff action is offered on the case page, in the order the page offers
+# them: the usual next step first. (How a step reads in the history: Action.label.)
 ACTION_LABELS = {
-    "triage": _("Chuyển đơn vị xử lý"),
-    "claim": _("Nhận xử lý"),
-    "accept": pgettext_lazy("action", "Tiếp nhận"),
-    "request_info": _("Yêu cầu bổ sung thông tin"),
-    "answer": _("Trả lời"),
-    "approve_answer": _("Duyệt trả lời"),
-    "return_answer": _("Trả lại dự thảo trả lời"),
-    "request_extension": _("Đề nghị gia hạn"),
-    "decide_extension": _("Quyết định gia hạn"),
-    "assign": _("Phân công cán bộ"),
-    "transfer": _("Chuyển đơn vị khác"),
-    "return_to_triage": _("Trả về bộ phận điều phối"),
-    "merge": _("Gộp vào phản ánh khác"),
-    "reject": _("Không tiếp nhận"),
-    "expire": _("Đóng do không bổ sung thông tin"),
-    "record_posting": _("Ghi nhận đã gửi thư trả lời"),
+    Action.TRIAGE: _("Chuyển đơn vị xử lý"),
+    Action.CLAIM: _("Nhận xử lý"),
+    Action.ACCEPT: pgettext_lazy("action", "Tiếp nhận"),
+    Action.REQUEST_INFO: _("Yêu cầu bổ sung thông tin"),
+    Action.ANSWER: _("Trả lời"),
+    Action.APPROVE_ANSWER: _("Duyệt trả lời"),
+    Action.RETURN_ANSWER: _("Trả lại dự thảo trả lời"),
+    Action.REQUEST_EXTENSION: _("Đề nghị gia hạn"),
+    Action.DECIDE_EXTENSION: _("Quyết định gia hạn"),
+    Action.ASSIGN: _("Phân công cán bộ"),
+    Action.TRANSFER: _("Chuyển đơn vị khác"),
+    Action.RETURN_TO_TRIAGE: _("Trả về bộ phận điều phối"),
+    Action.MERGE: _("Gộp vào phản ánh khác"),
+    Action.REJECT: _("Không tiếp nhận"),
+    Action.EXPIRE: _("Đóng do không bổ sung thông tin"),
+    Action.RECORD_POSTING: _("Ghi nhận đã gửi thư trả lời"),
 }
 ACTIONS = tuple(ACTION_LABELS)
-
-# How each history entry's action reads in the history table.
-HISTORY_LABELS = {
-    **ACTION_LABELS,
-    "submit": _("Tiếp nhận phản ánh"),
-    "triage": _("Chuyển đơn vị xử lý"),
-    "accept": _("Đơn vị tiếp nhận xử lý"),
-    "claim": _("Cán bộ nhận xử lý"),
-    "provide_info": _("Người gửi bổ sung thông tin"),
-    "reopen": _("Người gửi không đồng ý, mở lại"),
-    "close": _("Đóng"),
-    "withdraw": _("Người gửi rút phản ánh"),
-    "rate": _("Người gửi đánh giá"),
-    "approve_extension": _("Duyệt gia hạn"),
-    "refuse_extension": _("Không duyệt gia hạn"),
-    "breach": _("Quá hạn"),
-    "post_answer": _("Đã gửi thư trả lời qua bưu chính"),
-    "send_receipt": _("Gửi mã tra cứu cho người gửi"),
-    "reissue_secret": _("Cấp lại mã bí mật"),
-}
 
 
 @dataclass(frozen=True)
@@ -158,18 +149,18 @@ class StaffRoles:
         return self.works_queue or self.is_reception
 
 
-def is_allowed(roles: StaffRoles, petition, action: str) -> bool:
+def is_allowed(roles: StaffRoles, petition, action: Action) -> bool:
     """Whether the holder of `roles` may take `action` on `petition` now."""
     who = RULES.get(action, {}).get(petition.state)
     if who is None or not roles.holds(who, petition.agency_id):
         return False
-    if action == "claim":
+    if action == Action.CLAIM:
         return petition.handler_id is None
-    if action == "request_extension":
+    if action == Action.REQUEST_EXTENSION:
         return _extension(petition) is None
-    if action == "record_posting":
+    if action == Action.RECORD_POSTING:
         return petition.letters.filter(posted_on__isnull=True).exists()
-    if action == "decide_extension":
+    if action == Action.DECIDE_EXTENSION:
         extension = _extension(petition)
         return extension is not None and extension.status == extension.Status.PENDING
     return True
@@ -183,7 +174,7 @@ WHO = {
 }
 
 
-def require(actor, petition, action: str) -> None:
+def require(actor, petition, action: Action) -> None:
     """Refuse `action` unless the petition's state allows it and the actor may take it.
 
     NotAllowedNow when the state does not allow the action at all; NotPermitted when
@@ -192,12 +183,12 @@ def require(actor, petition, action: str) -> None:
     who = RULES[action].get(petition.state)
     if who is None:
         raise NotAllowedNow(
-            f"Action {action!r} is not possible while petition "
+            f"Action '{action}' is not possible while petition "
             f"{petition.tracking_code} is {petition.get_state_display()} "
             f"({petition.state})."
         )
     if not StaffRoles.of(actor).holds(who, petition.agency_id):
-        raise NotPermitted(f"Only {WHO[who]} may take the action {action!r} now.")
+        raise NotPermitted(f"Only {WHO[who]} may take the action '{action}' now.")
 
 
 def require_intake(actor) -> None:
@@ -209,7 +200,7 @@ def require_intake(actor) -> None:
         )
 
 
-def allowed_actions(roles: StaffRoles, petition) -> list[str]:
+def allowed_actions(roles: StaffRoles, petition) -> list[Action]:
     """The actions offered on the case page, in ACTIONS order."""
     return [action for action in ACTIONS if is_allowed(roles, petition, action)]
 

@@ -19,6 +19,7 @@ from workflow.access import Actor
 from workflow.areas.models import Province
 from workflow.deadlines import VIETNAM, WorkingCalendar
 from workflow.models import (
+    Action,
     Agency,
     AnswerTemplate,
     Clock,
@@ -30,7 +31,7 @@ from workflow.models import (
     State,
 )
 from workflow.models.petitions import OPEN_STATES
-from workflow.permissions import HISTORY_LABELS, StaffRoles, is_allowed
+from workflow.permissions import StaffRoles, is_allowed
 
 # --- shared conditions ---
 
@@ -158,8 +159,8 @@ def queue_rows(petitions, roles: StaffRoles, *, now) -> list[QueueRow]:
         QueueRow(
             petition=petition,
             status=sla.sla_status(petition, now),
-            can_claim=is_allowed(roles, petition, "claim"),
-            can_assign=is_allowed(roles, petition, "assign"),
+            can_claim=is_allowed(roles, petition, Action.CLAIM),
+            can_assign=is_allowed(roles, petition, Action.ASSIGN),
         )
         for petition in petitions
     ]
@@ -240,7 +241,11 @@ def case_history(petition) -> list[HistoryEntry]:
         .order_by("seq")
     )
     for entry in entries:
-        entry.action_label = HISTORY_LABELS.get(entry.action, entry.action)
+        entry.action_label = (
+            Action(entry.action).label
+            if entry.action in Action.values
+            else entry.action
+        )
         if clock := entry.data.get("clock"):  # a breach names its clock
             kind = Clock.Kind(clock) if clock in Clock.Kind.values else None
             entry.action_label = (

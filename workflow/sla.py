@@ -37,7 +37,7 @@ from workflow.deadlines import (
 )
 from workflow.deadlines import ClockEvent as Event
 from workflow.models.agencies import SlaTarget
-from workflow.models.petitions import OPEN_STATES, Priority, State
+from workflow.models.petitions import OPEN_STATES, Action, Priority, State
 from workflow.models.sla import Clock
 from workflow.reference import reference
 
@@ -62,17 +62,25 @@ NATIONAL_CALENDAR = "Lịch làm việc quốc gia"
 # (action, state after the step) → clock operations, in order. One table so that
 # every rule about when clocks run lives here.
 STEPS = {
-    "submit": [(START, TRIAGE), (START, ANSWER)],
-    "triage": [(STOP, TRIAGE), (START, ACCEPT)],
-    "transfer": [(STOP, ACCEPT), (START, ACCEPT)],
-    "return_to_triage": [(STOP, ACCEPT), (START, TRIAGE)],
-    "accept": [(STOP, ACCEPT)],
-    "request_info": [(PAUSE, ANSWER)],
-    "provide_info": [(RESUME, ANSWER)],
-    "reopen": [(START, ANSWER)],
+    Action.SUBMIT: [(START, TRIAGE), (START, ANSWER)],
+    Action.TRIAGE: [(STOP, TRIAGE), (START, ACCEPT)],
+    Action.TRANSFER: [(STOP, ACCEPT), (START, ACCEPT)],
+    Action.RETURN_TO_TRIAGE: [(STOP, ACCEPT), (START, TRIAGE)],
+    Action.ACCEPT: [(STOP, ACCEPT)],
+    Action.REQUEST_INFO: [(PAUSE, ANSWER)],
+    Action.PROVIDE_INFO: [(RESUME, ANSWER)],
+    Action.REOPEN: [(START, ANSWER)],
 }
 # Steps after which the petition no longer waits for anyone: every clock stops.
-FINAL_ACTIONS = {"reject", "withdraw", "merge", "expire", "close"}
+FINAL_ACTIONS = {
+    Action.REJECT,
+    Action.WITHDRAW,
+    Action.MERGE,
+    Action.EXPIRE,
+    Action.CLOSE,
+}
+# Steps that stop every clock once the answer has gone out (not while in review).
+ANSWER_ACTIONS = {Action.ANSWER, Action.APPROVE_ANSWER}
 
 
 def on_steps(petition, *, actions, now):
@@ -101,7 +109,7 @@ def plan_steps(petition, *, actions, now, ref=None, times=None):
     if not steps:
         return None
     # A petition being received has no clocks yet: no need to look.
-    ledger = _Ledger(petition, now, None, empty="submit" in actions, ref=ref)
+    ledger = _Ledger(petition, now, None, empty=Action.SUBMIT in actions, ref=ref)
     for at, (operation, kind) in steps:
         ledger.now = at
         if operation == START:
@@ -132,7 +140,7 @@ def save_ledgers(ledgers):
 
 def _operations(petition, action):
     if action in FINAL_ACTIONS or (
-        action in ("answer", "approve_answer") and petition.state == State.ANSWERED
+        action in ANSWER_ACTIONS and petition.state == State.ANSWERED
     ):
         return [(STOP, kind) for kind in (TRIAGE, ACCEPT, ANSWER)]
     return STEPS.get(action, [])

@@ -23,7 +23,7 @@ from notifications.services import queue_batch
 from workflow.access import Actor
 from workflow.deadlines import WorkingCalendar
 from workflow.history import insert_entries, next_values
-from workflow.models import Membership, Role
+from workflow.models import Action, Membership, Role
 from workflow.models.sla import SlaAlert
 from workflow.sla import ANSWER, PROGRESS_EVERY, next_check, office_hours_after
 
@@ -237,7 +237,7 @@ def _write_breaches(breached, now):
             next_values(
                 petition,
                 actor=system,
-                action="breach",
+                action=Action.BREACH,
                 from_state=petition.state,
                 at=now,
                 due_at=petition.due_at,

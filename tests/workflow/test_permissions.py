@@ -6,8 +6,15 @@ from django.contrib.auth import get_user_model
 from tests import factories
 from workflow import services
 from workflow.access import Actor
-from workflow.models import Petition
-from workflow.permissions import StaffRoles, allowed_actions, landing_page
+from workflow.models import Action, Petition
+from workflow.models.petitions import OPEN_STATES
+from workflow.permissions import (
+    RULES,
+    SUBMITTER_ACTIONS,
+    StaffRoles,
+    allowed_actions,
+    landing_page,
+)
 
 
 def offered(actor, petition):
@@ -128,3 +135,39 @@ def test_roles_see_the_same_agencies_as_the_actor(
         expected = actor.visible_agency_ids()
         visible = StaffRoles.of(actor).visible
         assert (None if visible is None else sorted(visible)) == expected
+
+
+# --- the rules table and the lifecycle's transitions say the same ---
+
+# A transition carries its action's name, except `answer` (the answer's field has it).
+TRANSITION_NAMES = {Action.ANSWER: "answer_petition"}
+
+
+def transition_sources() -> dict[str, set[str]]:
+    """Each django-fsm transition of Petition, with the states it leaves from."""
+    sources: dict[str, set[str]] = {}
+    for transition in Petition._meta.get_field("state").get_all_transitions(Petition):
+        sources.setdefault(transition.name, set()).add(transition.source)
+    return sources
+
+
+def test_every_transition_is_an_action_of_staff_or_of_the_submitter():
+    actions = {TRANSITION_NAMES.get(action, action): action for action in Action}
+    for name in transition_sources():
+        assert name in actions, f"the transition {name} has no Action"
+        action = actions[name]
+        assert action in RULES or action in SUBMITTER_ACTIONS, action
+
+
+def test_each_staff_rule_allows_exactly_the_states_its_transition_leaves():
+    sources = transition_sources()
+    for action, states in RULES.items():
+        name = TRANSITION_NAMES.get(action, action)
+        if name in sources:
+            # Offered in a state the transition refuses, or not offered where it
+            # would work: the page and the lifecycle would disagree.
+            assert set(states) == sources[name], action
+        else:
+            # A step that moves no state (claim, assign, extensions) happens only
+            # while the petition is open.
+            assert set(states) <= set(OPEN_STATES), action

@@ -10,7 +10,14 @@ from workflow.models.checkpoints import Checkpoint, CheckpointChunk
 from workflow.models.history import HistoryEntry
 from workflow.models.intake import IntakePolicy
 from workflow.models.letters import AnswerLetter
-from workflow.models.petitions import Channel, Petition, Priority, State, SubmitterKind
+from workflow.models.petitions import (
+    Action,
+    Channel,
+    Petition,
+    Priority,
+    State,
+    SubmitterKind,
+)
 from workflow.models.routing import RoutingRule
 from workflow.models.sla import (
     Calendar,
@@ -22,6 +29,7 @@ from workflow.models.sla import (
 )
 
 __all__ = [
+    "Action",
     "AnswerLetter",
     "AnswerTemplate",
     "IntakePolicy",

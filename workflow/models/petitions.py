@@ -55,6 +55,39 @@ AGENCY_STATES = (
 )
 
 
+class Action(models.TextChoices):
+    """The steps of a petition's life: what services take, permissions allow, clocks
+    follow and the history records (HistoryEntry.action). The labels are how each
+    reads in the staff history table."""
+
+    SUBMIT = "submit", _("Tiếp nhận phản ánh")
+    TRIAGE = "triage", _("Chuyển đơn vị xử lý")
+    REJECT = "reject", _("Không tiếp nhận")
+    CLAIM = "claim", _("Cán bộ nhận xử lý")
+    ASSIGN = "assign", _("Phân công cán bộ")
+    ACCEPT = "accept", _("Đơn vị tiếp nhận xử lý")
+    TRANSFER = "transfer", _("Chuyển đơn vị khác")
+    RETURN_TO_TRIAGE = "return_to_triage", _("Trả về bộ phận điều phối")
+    REQUEST_INFO = "request_info", _("Yêu cầu bổ sung thông tin")
+    PROVIDE_INFO = "provide_info", _("Người gửi bổ sung thông tin")
+    EXPIRE = "expire", _("Đóng do không bổ sung thông tin")
+    ANSWER = "answer", _("Trả lời")
+    APPROVE_ANSWER = "approve_answer", _("Duyệt trả lời")
+    RETURN_ANSWER = "return_answer", _("Trả lại dự thảo trả lời")
+    REOPEN = "reopen", _("Người gửi không đồng ý, mở lại")
+    CLOSE = "close", _("Đóng")
+    WITHDRAW = "withdraw", _("Người gửi rút phản ánh")
+    MERGE = "merge", _("Gộp vào phản ánh khác")
+    RATE = "rate", _("Người gửi đánh giá")
+    REQUEST_EXTENSION = "request_extension", _("Đề nghị gia hạn")
+    # A staff action; the history records its outcome, one of the next two.
+    DECIDE_EXTENSION = "decide_extension", _("Quyết định gia hạn")
+    APPROVE_EXTENSION = "approve_extension", _("Duyệt gia hạn")
+    REFUSE_EXTENSION = "refuse_extension", _("Không duyệt gia hạn")
+    # Recorded by the sweep when a clock passes its due moment.
+    BREACH = "breach", _("Quá hạn")
+
+
 class Channel(models.TextChoices):
     WEB = "web", _("Cổng thông tin (biểu mẫu)")
     PORTAL = "portal", _("Cổng Dịch vụ công quốc gia")

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from workflow import messages, permissions, sla
 from workflow.errors import InvalidInput, NotAllowedNow
-from workflow.models import Extension
+from workflow.models import Action, Extension
 from workflow.services.steps import finish_step, lock_petition, required_text
 
 MAX_EXTENSION_DAYS = 30
@@ -19,7 +19,7 @@ def request_extension(*, petition_id, actor, days, reason, expected_version=None
     the new one, and a breach already recorded stays recorded.
     """
     petition = lock_petition(petition_id, expected_version)
-    permissions.require(actor, petition, "request_extension")
+    permissions.require(actor, petition, Action.REQUEST_EXTENSION)
     reason = required_text(reason)
     try:
         days = int(days)
@@ -42,8 +42,7 @@ def request_extension(*, petition_id, actor, days, reason, expected_version=None
     finish_step(
         petition,
         actor=actor,
-        action="request_extension",
-        from_state=petition.state,
+        action=Action.REQUEST_EXTENSION,
         now=now,
         reason=reason,
         data={"days": days},
@@ -56,7 +55,7 @@ def request_extension(*, petition_id, actor, days, reason, expected_version=None
 def decide_extension(*, petition_id, actor, approve, note="", expected_version=None):
     """A supervisor approves or refuses the pending extension request."""
     petition = lock_petition(petition_id, expected_version)
-    permissions.require(actor, petition, "decide_extension")
+    permissions.require(actor, petition, Action.DECIDE_EXTENSION)
     extension = Extension.objects.filter(
         petition=petition, status=Extension.Status.PENDING
     ).first()
@@ -76,8 +75,7 @@ def decide_extension(*, petition_id, actor, approve, note="", expected_version=N
     finish_step(
         petition,
         actor=actor,
-        action="approve_extension" if approve else "refuse_extension",
-        from_state=petition.state,
+        action=Action.APPROVE_EXTENSION if approve else Action.REFUSE_EXTENSION,
         now=now,
         reason=extension.decision_note,
         data={"days": extension.days},

@@ -14,7 +14,7 @@ from workflow.access import Actor
 from workflow.areas.models import Commune, Province
 from workflow.errors import DuplicateSubmission, InvalidInput, WorkflowError
 from workflow.history import insert_entries, next_values
-from workflow.models import Category, Channel, Petition, Priority, State, SubmitterKind
+from workflow.models import Action, Category, Channel, Petition, Priority, SubmitterKind
 from workflow.models.petitions import (
     STAFF_CHANNELS,
     hash_secret,
@@ -23,7 +23,7 @@ from workflow.models.petitions import (
 )
 from workflow.reference import held_reference
 from workflow.routing import route_petition
-from workflow.services.steps import Step
+from workflow.services.steps import Step, run_transition
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,11 @@ def _receive_all(drafts, *, ref, now) -> list:
         r.entries = [
             next_values(
                 r.petition,
-                actor=r.entry.actor if r.entry and step.action == "submit" else system,
+                actor=(
+                    r.entry.actor
+                    if r.entry and step.action == Action.SUBMIT
+                    else system
+                ),
                 action=step.action,
                 from_state=step.from_state,
                 to_state=step.to_state,
@@ -213,7 +217,9 @@ def _prepare_receipt(
         petition.entered_by = entry.actor.user
         submit_data = _entry_data(petition, entry)
     # Receipt and routing are two steps of the history, written together.
-    steps = [Step("submit", State.RECEIVED, to_state=State.RECEIVED, data=submit_data)]
+    steps = [
+        Step(Action.SUBMIT, petition.state, to_state=petition.state, data=submit_data)
+    ]
     agency = route_petition(
         category=petition.category,
         province=petition.province,
@@ -221,8 +227,8 @@ def _prepare_receipt(
         ref=ref,
     )
     if agency is not None:
-        petition.triage(agency=agency)
-        steps.append(Step("triage", State.RECEIVED, data={"rule": "routing"}))
+        from_state = run_transition(petition, petition.triage, agency=agency)
+        steps.append(Step(Action.TRIAGE, from_state, data={"rule": "routing"}))
     return petition, secret, steps, entry
 
 

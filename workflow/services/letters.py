@@ -12,7 +12,7 @@ from django.utils import timezone
 from workflow import permissions
 from workflow.deadlines import VIETNAM
 from workflow.errors import InvalidInput, NotAllowedNow
-from workflow.models import AnswerLetter, Membership, Role
+from workflow.models import Action, AnswerLetter, Membership, Role
 from workflow.services.steps import finish_step, lock_petition, required_text
 
 # Namespace of the advisory lock that numbers an agency's letters one at a time.
@@ -91,7 +91,7 @@ def record_posting(
     """Record that the answer letter was posted: the day and the postal tracking
     number, in the petition's history (the proof that the answer went out)."""
     petition = lock_petition(petition_id, expected_version)
-    permissions.require(actor, petition, "record_posting")
+    permissions.require(actor, petition, Action.RECORD_POSTING)
     letter = unposted_letter(petition)
     if letter is None:
         raise NotAllowedNow(
@@ -124,8 +124,7 @@ def record_posting(
     finish_step(
         petition,
         actor=actor,
-        action="post_answer",
-        from_state=petition.state,
+        action=Action.POST_ANSWER,
         now=now,
         data={
             "letter": letter.reference,

@@ -12,7 +12,7 @@ from workflow import messages, permissions, sla
 from workflow.access import Actor
 from workflow.errors import InvalidInput, NotAllowedNow, PetitionChanged
 from workflow.intake_rules import DISPUTE_WINDOW_DAYS
-from workflow.models import Petition, State
+from workflow.models import Action, Petition, State
 from workflow.models.petitions import OPEN_STATES
 from workflow.services.letters import issue_answer_letter
 from workflow.services.steps import (
@@ -29,15 +29,15 @@ from workflow.services.steps import (
 def triage_petition(*, petition_id, actor, agency_id, expected_version=None, reason=""):
     """A coordinator sends a petition waiting in the triage queue to an agency."""
     petition = lock_petition(petition_id, expected_version)
-    permissions.require(actor, petition, "triage")
+    permissions.require(actor, petition, Action.TRIAGE)
     agency = active_agency(agency_id)
     now = timezone.now()
-    run_transition(petition, petition.triage, agency=agency)
+    from_state = run_transition(petition, petition.triage, agency=agency)
     finish_step(
         petition,
         actor=actor,
-        action="triage",
-        from_state=State.RECEIVED,
+        action=Action.TRIAGE,
+        from_state=from_state,
         now=now,
         reason=reason,
     )
@@ -56,11 +56,10 @@ def reject_petition(
     their own procedures).
     """
     petition = lock_petition(petition_id, expected_version)
-    permissions.require(actor, petition, "reject")
+    permissions.require(actor, petition, Action.REJECT)
     reason = required_text(reason)
     now = timezone.now()
-    from_state = petition.state
-    run_transition(
+    from_state = run_transition(
         petition,
         petition.reject,
         reason=reason,
@@ -70,7 +69,7 @@ def reject_petition(
     finish_step(
         petition,
         actor=actor,
-        action="reject",
+        action=Action.REJECT,
         from_state=from_state,
         now=now,
         reason=reason,
@@ -84,7 +83,7 @@ def reject_petition(
 def claim_petition(*, petition_id, actor, expected_version=None):
     """A handler takes an unassigned petition of the agency's queue for themselves."""
     petition = lock_petition(petition_id, expected_version)
-    permissions.require(actor, petition, "claim")
+    permissions.require(actor, petition, Action.CLAIM)
     if petition.handler_id is not None:
         raise PetitionChanged(
             f"{petition.tracking_code} is already handled by {petition.handler}."
@@ -94,8 +93,7 @@ def claim_petition(*, petition_id, actor, expected_version=None):
     finish_step(
         petition,
         actor=actor,
-        action="claim",
-        from_state=petition.state,
+        action=Action.CLAIM,
         now=now,
         extra_fields=["handler"],
     )
@@ -106,7 +104,7 @@ def claim_petition(*, petition_id, actor, expected_version=None):
 def assign_handler(*, petition_id, actor, handler, expected_version=None):
     """A supervisor gives a petition to one of the agency's handlers."""
     petition = lock_petition(petition_id, expected_version)
-    permissions.require(actor, petition, "assign")
+    permissions.require(actor, petition, Action.ASSIGN)
     if petition.state not in (State.ASSIGNED, State.IN_PROGRESS, State.AWAITING_INFO):
         raise NotAllowedNow(
             f"A petition that is {petition.get_state_display()} "
@@ -122,8 +120,7 @@ def assign_handler(*, petition_id, actor, handler, expected_version=None):
     finish_step(
         petition,
         actor=actor,
-        action="assign",
-        from_state=petition.state,
+        action=Action.ASSIGN,
         now=now,
         extra_fields=["handler"],
         data={"handler": handler.pk},
@@ -135,11 +132,11 @@ def assign_handler(*, petition_id, actor, handler, expected_version=None):
 def accept_petition(*, petition_id, actor, expected_version=None):
     """The assigned agency accepts the petition for handling."""
     petition = lock_petition(petition_id, expected_version)
-    permissions.require(actor, petition, "accept")
+    permissions.require(actor, petition, Action.ACCEPT)
     now = timezone.now()
-    run_transition(petition, petition.accept, handler=actor.user)
+    from_state = run_transition(petition, petition.accept, handler=actor.user)
     finish_step(
-        petition, actor=actor, action="accept", from_state=State.ASSIGNED, now=now
+        petition, actor=actor, action=Action.ACCEPT, from_state=from_state, now=now
     )
     return petition
 
@@ -148,7 +145,7 @@ def accept_petition(*, petition_id, actor, expected_version=None):
 def transfer_petition(*, petition_id, actor, agency_id, reason, expected_version=None):
     """Pass a petition to the competent agency; the case deadline stays."""
     petition = lock_petition(petition_id, expected_version)
-    permissions.require(actor, petition, "transfer")
+    permissions.require(actor, petition, Action.TRANSFER)
     reason = required_text(reason)
     target = active_agency(agency_id)
     if target.pk == petition.agency_id:
@@ -156,12 +153,12 @@ def transfer_petition(*, petition_id, actor, agency_id, reason, expected_version
             "Choose another agency than the current one.", field="agency"
         )
     now = timezone.now()
-    from_state, from_agency = petition.state, petition.agency_id
-    run_transition(petition, petition.transfer, agency=target)
+    from_agency = petition.agency_id
+    from_state = run_transition(petition, petition.transfer, agency=target)
     finish_step(
         petition,
         actor=actor,
-        action="transfer",
+        action=Action.TRANSFER,
         from_state=from_state,
         now=now,
         reason=reason,
@@ -175,16 +172,16 @@ def transfer_petition(*, petition_id, actor, agency_id, reason, expected_version
 def return_to_triage(*, petition_id, actor, reason, expected_version=None):
     """An agency that is not competent, and knows none that is, sends it back."""
     petition = lock_petition(petition_id, expected_version)
-    permissions.require(actor, petition, "return_to_triage")
+    permissions.require(actor, petition, Action.RETURN_TO_TRIAGE)
     reason = required_text(reason)
     now = timezone.now()
     from_agency = petition.agency_id
-    run_transition(petition, petition.return_to_triage)
+    from_state = run_transition(petition, petition.return_to_triage)
     finish_step(
         petition,
         actor=actor,
-        action="return_to_triage",
-        from_state=State.ASSIGNED,
+        action=Action.RETURN_TO_TRIAGE,
+        from_state=from_state,
         now=now,
         reason=reason,
         data={"from_agency": from_agency},
@@ -196,17 +193,17 @@ def return_to_triage(*, petition_id, actor, reason, expected_version=None):
 def request_information(*, petition_id, actor, question, expected_version=None):
     """Ask the submitter for more information; the answer clock pauses meanwhile."""
     petition = lock_petition(petition_id, expected_version)
-    permissions.require(actor, petition, "request_info")
+    permissions.require(actor, petition, Action.REQUEST_INFO)
     question = required_text(question, what="question")
     now = timezone.now()
-    run_transition(
+    from_state = run_transition(
         petition, petition.request_info, reply_due_at=sla.reply_due_at(petition, now)
     )
     finish_step(
         petition,
         actor=actor,
-        action="request_info",
-        from_state=State.IN_PROGRESS,
+        action=Action.REQUEST_INFO,
+        from_state=from_state,
         now=now,
         reason=question,
     )
@@ -221,12 +218,12 @@ def provide_information(*, petition_id, actor, text, expected_version=None):
     require_submitter(actor)
     text = required_text(text, what="information")
     now = timezone.now()
-    run_transition(petition, petition.provide_info)
+    from_state = run_transition(petition, petition.provide_info)
     finish_step(
         petition,
         actor=actor,
-        action="provide_info",
-        from_state=State.AWAITING_INFO,
+        action=Action.PROVIDE_INFO,
+        from_state=from_state,
         now=now,
         reason=text,
     )
@@ -239,11 +236,11 @@ def expire_petition(*, petition_id, actor, expected_version=None):
     """Close a petition whose submitter never sent the information asked for."""
     petition = lock_petition(petition_id, expected_version)
     if not actor.is_system:
-        permissions.require(actor, petition, "expire")
+        permissions.require(actor, petition, Action.EXPIRE)
     now = timezone.now()
-    run_transition(petition, petition.expire, now=now)
+    from_state = run_transition(petition, petition.expire, now=now)
     finish_step(
-        petition, actor=actor, action="expire", from_state=State.AWAITING_INFO, now=now
+        petition, actor=actor, action=Action.EXPIRE, from_state=from_state, now=now
     )
     messages.petition_expired(petition, now=now)
     return petition
@@ -253,10 +250,10 @@ def expire_petition(*, petition_id, actor, expected_version=None):
 def answer_petition(*, petition_id, actor, text, expected_version=None):
     """Answer the submitter, or send the answer for review where the agency wants."""
     petition = lock_petition(petition_id, expected_version)
-    permissions.require(actor, petition, "answer")
+    permissions.require(actor, petition, Action.ANSWER)
     text = required_text(text, what="answer")
     now = timezone.now()
-    run_transition(
+    from_state = run_transition(
         petition,
         petition.answer_petition,
         text=text,
@@ -267,8 +264,8 @@ def answer_petition(*, petition_id, actor, text, expected_version=None):
     finish_step(
         petition,
         actor=actor,
-        action="answer",
-        from_state=State.IN_PROGRESS,
+        action=Action.ANSWER,
+        from_state=from_state,
         now=now,
         data=data,
     )
@@ -290,14 +287,14 @@ def _answer_goes_out(petition, *, actor, now) -> dict | None:
 def approve_answer(*, petition_id, actor, expected_version=None):
     """A supervisor lets a reviewed answer go out to the submitter."""
     petition = lock_petition(petition_id, expected_version)
-    permissions.require(actor, petition, "approve_answer")
+    permissions.require(actor, petition, Action.APPROVE_ANSWER)
     now = timezone.now()
-    run_transition(petition, petition.approve_answer, now=now)
+    from_state = run_transition(petition, petition.approve_answer, now=now)
     finish_step(
         petition,
         actor=actor,
-        action="approve_answer",
-        from_state=State.ANSWER_REVIEW,
+        action=Action.APPROVE_ANSWER,
+        from_state=from_state,
         now=now,
         data=_answer_goes_out(petition, actor=actor, now=now),
     )
@@ -309,15 +306,15 @@ def approve_answer(*, petition_id, actor, expected_version=None):
 def return_answer(*, petition_id, actor, reason, expected_version=None):
     """A supervisor sends a draft answer back to the handler for rework."""
     petition = lock_petition(petition_id, expected_version)
-    permissions.require(actor, petition, "return_answer")
+    permissions.require(actor, petition, Action.RETURN_ANSWER)
     reason = required_text(reason)
     now = timezone.now()
-    run_transition(petition, petition.return_answer)
+    from_state = run_transition(petition, petition.return_answer)
     finish_step(
         petition,
         actor=actor,
-        action="return_answer",
-        from_state=State.ANSWER_REVIEW,
+        action=Action.RETURN_ANSWER,
+        from_state=from_state,
         now=now,
         reason=reason,
     )
@@ -339,12 +336,11 @@ def reopen_petition(*, petition_id, actor, reason, expected_version=None):
             f"An answer can be disputed within {DISPUTE_WINDOW_DAYS} days; "
             "this one was given earlier."
         )
-    from_state = petition.state
-    run_transition(petition, petition.reopen)
+    from_state = run_transition(petition, petition.reopen)
     finish_step(
         petition,
         actor=actor,
-        action="reopen",
+        action=Action.REOPEN,
         from_state=from_state,
         now=now,
         reason=reason,
@@ -358,11 +354,11 @@ def close_petition(*, petition_id, actor, expected_version=None):
     """Close an answered petition (the submitter accepts it, or a supervisor)."""
     petition = lock_petition(petition_id, expected_version)
     if not (actor.is_submitter or actor.is_system):
-        permissions.require(actor, petition, "close")
+        permissions.require(actor, petition, Action.CLOSE)
     now = timezone.now()
-    run_transition(petition, petition.close, now=now)
+    from_state = run_transition(petition, petition.close, now=now)
     finish_step(
-        petition, actor=actor, action="close", from_state=State.ANSWERED, now=now
+        petition, actor=actor, action=Action.CLOSE, from_state=from_state, now=now
     )
     return petition
 
@@ -373,12 +369,11 @@ def withdraw_petition(*, petition_id, actor, reason="", expected_version=None):
     petition = lock_petition(petition_id, expected_version)
     require_submitter(actor)
     now = timezone.now()
-    from_state = petition.state
-    run_transition(petition, petition.withdraw, now=now)
+    from_state = run_transition(petition, petition.withdraw, now=now)
     finish_step(
         petition,
         actor=actor,
-        action="withdraw",
+        action=Action.WITHDRAW,
         from_state=from_state,
         now=now,
         reason=(reason or "").strip(),
@@ -392,7 +387,7 @@ def merge_petition(
 ):
     """Close a duplicate into the petition that carries on (same agency or triage)."""
     petition = lock_petition(petition_id, expected_version)
-    permissions.require(actor, petition, "merge")
+    permissions.require(actor, petition, Action.MERGE)
     reason = required_text(reason)
     target = Petition.objects.filter(tracking_code=into_tracking_code).first()
     if target is None or target.pk == petition.pk:
@@ -406,12 +401,11 @@ def merge_petition(
             field="into",
         )
     now = timezone.now()
-    from_state = petition.state
-    run_transition(petition, petition.merge, into=target, now=now)
+    from_state = run_transition(petition, petition.merge, into=target, now=now)
     finish_step(
         petition,
         actor=actor,
-        action="merge",
+        action=Action.MERGE,
         from_state=from_state,
         now=now,
         reason=reason,
@@ -438,8 +432,7 @@ def record_rating(*, petition_id, actor, score, comment=""):
     finish_step(
         petition,
         actor=actor,
-        action="rate",
-        from_state=petition.state,
+        action=Action.RATE,
         now=now,
         reason=(comment or "").strip(),
         data={"score": score},

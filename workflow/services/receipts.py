@@ -12,7 +12,7 @@ from django.utils import timezone
 from notifications.services import Recipient, queue_notifications
 from workflow import messages, permissions
 from workflow.errors import InvalidInput, NotPermitted
-from workflow.models.petitions import hash_secret, new_secret
+from workflow.models.petitions import Action, hash_secret, new_secret
 from workflow.services.steps import finish_step, lock_petition
 
 
@@ -53,8 +53,7 @@ def send_receipt_by_sms(*, petition_id, actor, secret):
     finish_step(
         petition,
         actor=actor,
-        action="send_receipt",
-        from_state=petition.state,
+        action=Action.SEND_RECEIPT,
         now=now,
         data={"channel": messages.SMS},
     )
@@ -77,8 +76,7 @@ def reissue_secret(*, petition_id, actor, expected_version=None) -> tuple:
     finish_step(
         petition,
         actor=actor,
-        action="reissue_secret",
-        from_state=petition.state,
+        action=Action.REISSUE_SECRET,
         now=now,
         extra_fields=["secret_hash"],
     )

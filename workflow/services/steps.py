@@ -11,7 +11,7 @@ from django_fsm import TransitionNotAllowed
 from workflow import messages, sla
 from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted, PetitionChanged
 from workflow.history import insert_entries, next_values
-from workflow.models import Agency, Petition
+from workflow.models import Action, Agency, Petition
 
 
 def lock_petition(petition_id, expected_version) -> Petition:
@@ -36,15 +36,22 @@ def lock_petition(petition_id, expected_version) -> Petition:
     return petition
 
 
-def run_transition(petition, transition, **kwargs):
+def run_transition(petition, transition, **arguments) -> str:
+    """Run a django-fsm transition of the locked petition; return the state it left,
+    which the step's history entry records (finish_step's `from_state`).
+
+    A transition its state does not allow is NotAllowedNow, and nothing changed.
+    """
+    from_state = petition.state
     try:
-        transition(**kwargs)
+        transition(**arguments)
     except TransitionNotAllowed:
         raise NotAllowedNow(
             f"Action {transition.__name__!r} is not possible while petition "
             f"{petition.tracking_code} is {petition.get_state_display()} "
             f"({petition.state})."
         ) from None
+    return from_state
 
 
 # Fields a transition may change; saving only these keeps concurrent writers of other
@@ -77,7 +84,7 @@ SAVED_FIELDS = [
 class Step:
     """One lifecycle step as the history records it."""
 
-    action: str
+    action: Action
     from_state: str
     reason: str = ""
     data: dict | None = None
@@ -85,12 +92,25 @@ class Step:
 
 
 def finish_step(
-    petition, *, actor, action, from_state, now, reason="", data=None, extra_fields=()
+    petition,
+    *,
+    actor,
+    action: Action,
+    now,
+    from_state=None,
+    reason="",
+    data=None,
+    extra_fields=(),
 ):
     """Run the clocks, append the history entry and save (the petition is locked).
 
-    The portal hears of each state change (intake answers it with the first state).
+    `from_state` is what run_transition returned: the state the step left. A step
+    without a transition (claim, assign, rate, extensions) leaves it out: the state
+    stays as it is. The portal hears of each state change (intake answers it with
+    the first state).
     """
+    if from_state is None:
+        from_state = petition.state
     sla.on_steps(petition, actions=[action], now=now)
     insert_entries(
         [
