@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import models
 
 from workflow.models.agencies import Agency
-from workflow.models.petitions import Petition, State
+from workflow.models.petitions import Action, Petition, State
 
 GENESIS_HASH = "0" * 64
 # Entries are written in this format now (see the module's docstring).
@@ -42,7 +42,7 @@ SALTED_PARTS = ("step", "actor", "data")
 ENTRY_PREFIX_V3 = "pakn-history-v3"
 # The entry that records an erasure of earlier entries' text: its data lists them
 # ("erased": seqs) and seals the format-1 ones ("sealed": {seq: seal}).
-ERASURE_ACTION = "anonymise"
+ERASURE_ACTION = Action.ANONYMISE
 
 
 class HistoryEntry(models.Model):

@@ -86,6 +86,8 @@ class Action(models.TextChoices):
     REFUSE_EXTENSION = "refuse_extension", _("Không duyệt gia hạn")
     # Recorded by the sweep when a clock passes its due moment.
     BREACH = "breach", _("Quá hạn")
+    # Records the erasure of earlier entries' texts (workflow.history.erase_texts).
+    ANONYMISE = "anonymise", _("Xoá nội dung cá nhân trong lịch sử")
 
 
 class Channel(models.TextChoices):
