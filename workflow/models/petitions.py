@@ -86,6 +86,12 @@ class Action(models.TextChoices):
     REFUSE_EXTENSION = "refuse_extension", _("Không duyệt gia hạn")
     # Recorded by the sweep when a clock passes its due moment.
     BREACH = "breach", _("Quá hạn")
+    # Answers on paper (workflow.services.letters): a staff action, and its record.
+    RECORD_POSTING = "record_posting", _("Ghi nhận đã gửi thư trả lời")
+    POST_ANSWER = "post_answer", _("Đã gửi thư trả lời qua bưu chính")
+    # The receipt of a petition entered by staff, told again (services.receipts).
+    SEND_RECEIPT = "send_receipt", _("Gửi mã tra cứu cho người gửi")
+    REISSUE_SECRET = "reissue_secret", _("Cấp lại mã bí mật")
     # Records the erasure of earlier entries' texts (workflow.history.erase_texts).
     ANONYMISE = "anonymise", _("Xoá nội dung cá nhân trong lịch sử")
 
