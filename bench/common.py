@@ -15,15 +15,15 @@ sys.path.insert(0, str(ROOT))
 
 def use_bench_database(name=None) -> str:
     """Point DATABASE_URL at the bench database (created if missing); return the URL."""
-    from config.database import _create_database_once, embedded_database_url
+    from config.database import create_database_once, start_embedded_server
 
     name = name or os.environ.get("BENCH_DATABASE", "pakn_bench")
-    base = os.environ.get("DATABASE_URL") or embedded_database_url()
+    base = os.environ.get("DATABASE_URL") or start_embedded_server()
     parts = urlparse(base)
     url = urlunparse(parts._replace(path=f"/{name}"))
     host = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p).get("host")
     if host:  # a Unix socket: the embedded server
-        _create_database_once(host, name)
+        create_database_once(host, name)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django

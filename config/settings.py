@@ -106,6 +106,8 @@ TEMPLATES = [
     },
 ]
 
+# Reading the settings never starts the embedded server: the entry points do
+# (config.database.start_database).
 DATABASES = {"default": database_settings(os.environ.get("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -2,5 +2,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from config.database import start_database
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+start_database()
 application = get_wsgi_application()

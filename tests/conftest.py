@@ -9,16 +9,17 @@ from workflow.models import Role
 
 
 def pytest_sessionstart(session):
-    """Drop the test databases of killed runs on the embedded server (each run
-    makes its own, `test_pakn_<pid>`, and only a finished run drops it)."""
-    from django.conf import settings
-
-    from config.database import EMBEDDED_DATA_DIR
+    """Start the embedded server (unless DATABASE_URL names one), and drop the
+    test databases of killed runs there (each run makes its own,
+    `test_pakn_<pid>`, and only a finished run drops it)."""
+    from config.database import start_database, uses_embedded_server
     from tests.support.databases import drop_databases_of_dead_runs
 
-    host = settings.DATABASES["default"]["HOST"]
-    if host == str(EMBEDDED_DATA_DIR):
-        drop_databases_of_dead_runs(host)
+    start_database()
+    if uses_embedded_server():
+        from django.conf import settings
+
+        drop_databases_of_dead_runs(settings.DATABASES["default"])
 
 
 @pytest.fixture(autouse=True)

@@ -9,14 +9,26 @@ from psycopg2 import sql
 TEST_DATABASE = re.compile(r"test_pakn_(\d+)")
 
 
-def drop_databases_of_dead_runs(host: str) -> list[str]:
+def admin_connection(db: dict):
+    """A connection to the `postgres` database of the server Django's `db` names,
+    as its user (the embedded server's superuser, or a role with CREATEDB)."""
+    return psycopg2.connect(
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+        user=db["USER"] or None,
+        password=db["PASSWORD"] or None,
+        dbname="postgres",
+    )
+
+
+def drop_databases_of_dead_runs(db: dict) -> list[str]:
     """Drop each `test_pakn_<pid>` whose run (process <pid>) is gone; their names.
 
     Only for a server whose runs are all on this machine (the embedded one): on a
     shared server another machine's pid says nothing here.
     """
     dropped = []
-    connection = psycopg2.connect(host=host, user="postgres", dbname="postgres")
+    connection = admin_connection(db)
     connection.autocommit = True  # DROP DATABASE cannot run in a transaction
     try:
         with connection.cursor() as cursor:
