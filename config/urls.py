@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config import health, metrics
+
+handler500 = "config.errors.server_error"
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("workflow.staff_login.urls")),

@@ -75,6 +75,12 @@ class Notification(models.Model):
                 condition=Q(status="sending"),
                 name="notification_sending_idx",
             ),
+            # notifications.queries.outbox_by_channel: failed rows for the metrics.
+            models.Index(
+                fields=["channel"],
+                condition=Q(status="failed"),
+                name="notification_failed_idx",
+            ),
         ]
 
     def __str__(self):

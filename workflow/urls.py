@@ -5,7 +5,6 @@ from workflow.proof import views as proof_views
 
 app_name = "workflow"
 urlpatterns = [
-    path("health", views.health, name="health"),
     path("work/", views.staff_home, name="home"),
     path("work/queue/", views.queue, name="queue"),
     path("work/queue/assign/", views.bulk_assign, name="bulk_assign"),

@@ -7,8 +7,7 @@ query, then renders or redirects. Rules live in workflow modules, not here.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,12 +39,6 @@ from workflow.permissions import (
 
 QUEUE_PAGE_SIZE = 50
 DRILL_DOWN_PAGE_SIZE = 100
-
-
-def health(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
 
 
 def _staff(request) -> tuple:

@@ -6,6 +6,7 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.utils import InternalError, ProgrammingError
 
+from tests.support.tampering import behind_the_triggers_back
 from workflow import services
 from workflow.audit import verify_history
 from workflow.models import HistoryEntry
@@ -17,14 +18,6 @@ def handled(submit, routed_to_a, handler_a):
     services.accept_petition(petition_id=petition.pk, actor=handler_a)
     services.answer_petition(petition_id=petition.pk, actor=handler_a, text="Đã xử lý")
     return petition
-
-
-def behind_the_triggers_back(sql, params):
-    """What a table owner could do: switch triggers off for one statement."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-        cursor.execute(sql, params)
-        cursor.execute("SET session_replication_role = DEFAULT")
 
 
 def test_update_of_history_is_refused_by_the_database(handled):

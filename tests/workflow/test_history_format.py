@@ -3,10 +3,11 @@
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.utils import InternalError, ProgrammingError
 from django.utils import timezone
 
+from tests.support.tampering import behind_the_triggers_back
 from workflow import services
 from workflow.access import Actor
 from workflow.audit import verify_history
@@ -76,12 +77,9 @@ def test_new_entries_hash_a_salted_commitment_not_the_text(questioned):
 
 def test_an_altered_reason_is_still_caught_by_its_commitment(questioned):
     entry = HistoryEntry.objects.get(petition=questioned, action="provide_info")
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-        cursor.execute(
-            "UPDATE workflow_historyentry SET reason = 'sửa' WHERE id = %s", [entry.pk]
-        )
-        cursor.execute("SET session_replication_role = DEFAULT")
+    behind_the_triggers_back(
+        "UPDATE workflow_historyentry SET reason = 'sửa' WHERE id = %s", [entry.pk]
+    )
     [found] = verify_history([questioned.pk])
     assert (found.seq, found.problem) == (entry.seq, "content altered")
 
@@ -182,26 +180,20 @@ def test_first_format_entries_verify_and_are_sealed_when_erased(old_chain):
 def test_a_sealed_first_format_entry_altered_later_breaks_the_chain(old_chain):
     erase(old_chain)
     sealed = HistoryEntry.objects.filter(petition=old_chain, hash_format=1).last()
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-        cursor.execute(
-            "UPDATE workflow_historyentry SET at = at + interval '1 day' WHERE id = %s",
-            [sealed.pk],
-        )
-        cursor.execute("SET session_replication_role = DEFAULT")
+    behind_the_triggers_back(
+        "UPDATE workflow_historyentry SET at = at + interval '1 day' WHERE id = %s",
+        [sealed.pk],
+    )
     [found] = verify_history([old_chain.pk])
     assert (found.seq, found.problem) == (sealed.seq, "content altered")
 
 
 def test_a_broken_chain_is_not_sealed_over(old_chain):
     entry = HistoryEntry.objects.filter(petition=old_chain, hash_format=1).last()
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-        cursor.execute(
-            "UPDATE workflow_historyentry SET reason = 'forged' WHERE id = %s",
-            [entry.pk],
-        )
-        cursor.execute("SET session_replication_role = DEFAULT")
+    behind_the_triggers_back(
+        "UPDATE workflow_historyentry SET reason = 'forged' WHERE id = %s",
+        [entry.pk],
+    )
     with pytest.raises(ChainBroken, match="content altered"):
         erase(old_chain)
     assert HistoryEntry.objects.get(pk=entry.pk).reason == "forged"

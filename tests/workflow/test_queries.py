@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from django.db import connection
 
 from tests import factories
+from tests.support.tampering import behind_the_triggers_back
 from workflow import queries, services, sweeps
 from workflow.deadlines import WorkingCalendar
 from workflow.models import Petition, State
@@ -317,14 +317,11 @@ def test_case_audit_reports_an_intact_chain_and_then_the_break(quarter):
     result = queries.case_audit(petition)
     assert result.is_intact is True
     assert [e.action for e in result.history][:2] == ["submit", "triage"]
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-        cursor.execute(
-            "UPDATE workflow_historyentry SET reason = 'sửa' WHERE petition_id = %s "
-            "AND seq = 2",
-            [petition.pk],
-        )
-        cursor.execute("SET session_replication_role = DEFAULT")
+    behind_the_triggers_back(
+        "UPDATE workflow_historyentry SET reason = 'sửa' WHERE petition_id = %s "
+        "AND seq = 2",
+        [petition.pk],
+    )
     result = queries.case_audit(petition)
     assert result.is_intact is False
     assert result.chain_break.seq == 2

@@ -1,0 +1,110 @@
+"""What a request gets when something fails: each door answers in its own format.
+
+While the database is unreachable every request that needs it gets 503 with
+Retry-After (the middleware below catches the error a view raises; `server_error`
+catches it anywhere else, and any other failure gets 500). The intake API answers
+JSON, Open311 its `errors` document in JSON or XML, and web pages a plain page of
+the site in the visitor's language, rendered without the database (no menu, no
+user), since that is what failed.
+"""
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+# How long a client is asked to wait: about what a supervised restart takes.
+RETRY_AFTER_SECONDS = 30
+API_PREFIX = "/api/"
+OPEN311_PREFIX = "/open311/"
+
+
+def is_database_unavailable(error: BaseException | None) -> bool:
+    """The database refused or lost the connection (or any transient failure of
+    its own, PostgreSQL's "operational" errors), as opposed to a bug of ours."""
+    return isinstance(error, (OperationalError, InterfaceError))
+
+
+class DatabaseUnavailableMiddleware:
+    """503 with Retry-After for a view that found the database unreachable.
+
+    A middleware sees the view's exception before Django turns it into a 500, in
+    DEBUG too (`make run`), where `server_error` is not used.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_database_unavailable(exception):
+            return None
+        logger.error("Database unavailable: %s", str(exception).strip())
+        return unavailable(request)
+
+
+def server_error(request):
+    """handler500: 503 if the failure was the database's, else 500."""
+    if is_database_unavailable(sys.exc_info()[1]):
+        return unavailable(request)
+    return failure_response(request, 500)
+
+
+def unavailable(request) -> HttpResponse:
+    response = failure_response(request, 503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def failure_response(request, status: int) -> HttpResponse:
+    """The answer of the door the request came in by."""
+    path = request.path
+    if path.startswith(API_PREFIX):
+        from feedback.integrations.api import error_response
+
+        code, message = MACHINE_MESSAGES[status]
+        return error_response(status, code, message)
+    if path.startswith(OPEN311_PREFIX):
+        from feedback.integrations.open311 import error
+
+        fmt = "xml" if path.endswith(".xml") else "json"
+        return error(fmt, status, MACHINE_MESSAGES[status][1])
+    return _page(request, status)
+
+
+MACHINE_MESSAGES = {
+    500: ("server_error", "The server failed to answer; the request was not saved."),
+    503: (
+        "unavailable",
+        "The service is temporarily unavailable; nothing was saved. "
+        f"Try again in {RETRY_AFTER_SECONDS} seconds.",
+    ),
+}
+
+
+def _page(request, status: int) -> HttpResponse:
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        context = {"status": status, "language": translation.get_language()}
+        if status == 503:
+            context["title"] = _("Hệ thống tạm thời gián đoạn")
+            context["message"] = _(
+                "Hệ thống đang tạm thời không truy cập được dữ liệu. Thông tin bạn "
+                "vừa gửi chưa được lưu. Vui lòng thử lại sau ít phút."
+            )
+        else:
+            context["title"] = _("Đã có lỗi xảy ra")
+            context["message"] = _(
+                "Hệ thống gặp lỗi khi xử lý yêu cầu của bạn. Thông tin bạn vừa gửi "
+                "chưa được lưu. Vui lòng thử lại sau."
+            )
+        body = render_to_string("errors/failure.html", context)
+    return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
