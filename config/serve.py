@@ -1,7 +1,10 @@
 """Run the web server and the django-q2 cluster side by side (`make run`).
 
 Ctrl-C (SIGINT) or SIGTERM stops both; if either exits on its own, the other is
-stopped too, so no orphan keeps the port or the queue.
+stopped too, so no orphan keeps the port or the queue. The embedded PostgreSQL
+(when DATABASE_URL is unset) is watched too: a server that died (kill -9, out of
+memory) is started again within seconds; meanwhile requests that need it get 503
+with Retry-After (config/errors.py), and the cluster retries on its own.
 """
 
 import signal
@@ -9,11 +12,17 @@ import subprocess
 import sys
 import time
 
+from config import database
+
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+DATABASE_CHECK_SECONDS = 1.0
 
 
 def serve(host: str, port: str) -> int:
     python = sys.executable
+    watch_database = database.uses_embedded_server()
+    if watch_database:
+        database.start_embedded_server()
     # Signals are taken synchronously below; children start with them unblocked.
     signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     start = {
@@ -25,9 +34,13 @@ def serve(host: str, port: str) -> int:
             [python, "manage.py", "runserver", "--noreload", f"{host}:{port}"], **start
         ),
     ]
+    checked = time.monotonic()
     while all(child.poll() is None for child in children):
         if signal.sigtimedwait(STOP_SIGNALS, 0.5) is not None:
             break
+        if watch_database and time.monotonic() - checked > DATABASE_CHECK_SECONDS:
+            restart_dead_database()
+            checked = time.monotonic()
     for child in children:
         if child.poll() is None:
             child.terminate()
@@ -38,6 +51,18 @@ def serve(host: str, port: str) -> int:
         except subprocess.TimeoutExpired:
             child.kill()
     return 0
+
+
+def restart_dead_database() -> None:
+    if database.is_embedded_server_running():
+        return
+    print("serve: the embedded PostgreSQL is not running; starting it", flush=True)
+    try:
+        database.start_embedded_server()
+    except Exception as error:  # noqa: BLE001 (tried again at the next check)
+        print(f"serve: PostgreSQL did not start: {error}", flush=True)
+    else:
+        print("serve: PostgreSQL is running again", flush=True)
 
 
 if __name__ == "__main__":
