@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('areas', '0002_load_units_2025'),
-        ('workflow', '0013_staff_intake_and_letters'),
+        ('workflow', '0016_checkpoint_schedule'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
