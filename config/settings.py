@@ -331,3 +331,11 @@ AUDIT_CHECKPOINT_TRUSTED_KEYS = envlist("AUDIT_CHECKPOINT_TRUSTED_KEYS", "")
 AUDIT_CHECKPOINT_RECIPIENTS = envlist("AUDIT_CHECKPOINT_RECIPIENTS", "")
 # The daily checkpoint's local time (Asia/Ho_Chi_Minh), HH:MM.
 AUDIT_CHECKPOINT_TIME = os.environ.get("AUDIT_CHECKPOINT_TIME", "00:15")
+# Answers signed as PDF (workflow.signing): the backend (a dotted path; a USB token
+# or a remote signing service in production) and the demo's key file: PKCS#12
+# (.p12/.pfx) or a PEM key with its PEM certificate. Without a key file the demo
+# makes a self-signed demonstration certificate under var/keys/.
+ANSWER_SIGNER = os.environ.get("ANSWER_SIGNER", "workflow.signing.KeyFileSigner")
+ANSWER_SIGNING_KEY_FILE = os.environ.get("ANSWER_SIGNING_KEY_FILE", "")
+ANSWER_SIGNING_CERT_FILE = os.environ.get("ANSWER_SIGNING_CERT_FILE", "")
+ANSWER_SIGNING_KEY_PASSWORD = os.environ.get("ANSWER_SIGNING_KEY_PASSWORD", "")

@@ -40,6 +40,7 @@ TIMELINE_LABELS = {
     Action.MERGE: _("Đã gộp vào phản ánh %(into)s"),
     Action.APPROVE_EXTENSION: _("Thời hạn giải quyết được gia hạn thêm %(days)s ngày"),
     Action.RATE: _("Đánh giá mức độ hài lòng: %(score)s/5"),
+    Action.SIGN_ANSWER: _("Đã ban hành văn bản trả lời số %(letter)s có chữ ký số"),
 }
 # Steps whose reason is the submitter's own words or addressed to the submitter.
 TIMELINE_SHOWS_REASON = {
@@ -86,6 +87,7 @@ class CaseView:
     can_close: bool = False
     can_withdraw: bool = False
     shows_answer: bool = False
+    has_signed_answer: bool = False
 
     @property
     def sla_label(self) -> str:
@@ -101,12 +103,15 @@ class CaseView:
         )
 
 
-# Steps whose data the timeline reads (TimelineItem's label values and text).
+# Steps whose data the timeline reads (TimelineItem's label values and text). A
+# signed answer's data (its letter number and the PDF's SHA-256) lets the proof
+# file tie the PDF the submitter holds to the sealed history.
 TIMELINE_SHOWS_DATA = {
     Action.REJECT,
     Action.MERGE,
     Action.APPROVE_EXTENSION,
     Action.RATE,
+    Action.SIGN_ANSWER,
 }
 
 
@@ -145,6 +150,7 @@ def citizen_timeline(petition) -> list[TimelineItem]:
             "into": entry.data.get("into", ""),
             "score": entry.data.get("score", ""),
             "days": entry.data.get("days", ""),
+            "letter": entry.data.get("letter", ""),
         }
         text = entry.reason if entry.action in TIMELINE_SHOWS_REASON else ""
         if entry.action == Action.REJECT and entry.data.get("redirect_hint"):
@@ -203,6 +209,7 @@ def case_for_submitter(petition, *, now) -> CaseView:
         can_close=petition.state == State.ANSWERED,
         can_withdraw=petition.state in OPEN_STATES,
         shows_answer=is_answered,
+        has_signed_answer=is_answered and petition.signed_answers.exists(),
     )
 
 

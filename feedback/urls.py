@@ -15,6 +15,7 @@ urlpatterns = [
         name="attachment",
     ),
     path("track/<str:code>/proof.json", views.proof, name="proof"),
+    path("track/<str:code>/answer.pdf", views.signed_answer, name="signed_answer"),
     path("track/<str:code>/<slug:action>/", views.case_action, name="case_action"),
     path("answers/", views.answers, name="answers"),
 ]

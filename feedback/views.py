@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.cache import patch_cache_control
@@ -252,6 +252,19 @@ def attachment(request, code, pk):
         filename=item.original_name,
         content_type=item.content_type,
     )
+
+
+@never_cache
+def signed_answer(request, code):
+    """The answer letter as the agency signed it (PAdES), byte for byte."""
+    petition = petition_for_submitter(request, code)
+    signed = workflow.signed_answer_of(petition)
+    if signed is None:
+        raise Http404("No signed answer")
+    response = HttpResponse(bytes(signed.pdf), content_type="application/pdf")
+    name = f"tra-loi-{code}-{signed.letter.reference.replace('/', '-')}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @never_cache

@@ -386,6 +386,11 @@ class DecideExtensionForm(ActionForm):
         }
 
 
+class SignAnswerForm(ActionForm):
+    action, service_name = Action.SIGN_ANSWER, "sign_answer"
+    submit_label = _("Ký số và ban hành văn bản trả lời")
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     form.action: form
     for form in (
@@ -404,6 +409,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         ExpireForm,
         RequestExtensionForm,
         DecideExtensionForm,
+        SignAnswerForm,
     )
 }
 

@@ -46,6 +46,8 @@ RULES: dict[Action, dict[State, str]] = {
     Action.CLOSE: {State.ANSWERED: SUPERVISOR},
     # An answer letter waiting to be posted (workflow.services.letters).
     Action.RECORD_POSTING: {State.ANSWERED: HANDLER, State.CLOSED: HANDLER},
+    # The answer as a PDF signed with the agency's certificate: its leadership signs.
+    Action.SIGN_ANSWER: {State.ANSWERED: SUPERVISOR, State.CLOSED: SUPERVISOR},
 }
 # What the submitter does, with the tracking code and secret (no staff role).
 SUBMITTER_ACTIONS = (
@@ -75,6 +77,7 @@ ACTION_LABELS = {
     Action.REJECT: _("Không tiếp nhận"),
     Action.EXPIRE: _("Đóng do không bổ sung thông tin"),
     Action.RECORD_POSTING: _("Ghi nhận đã gửi thư trả lời"),
+    Action.SIGN_ANSWER: _("Ký số văn bản trả lời"),
 }
 ACTIONS = tuple(ACTION_LABELS)
 
@@ -159,7 +162,16 @@ def is_allowed(roles: StaffRoles, petition, action: Action) -> bool:
     if action == Action.REQUEST_EXTENSION:
         return _extension(petition) is None
     if action == Action.RECORD_POSTING:
-        return petition.letters.filter(posted_on__isnull=True).exists()
+        # A letter issued to be signed (sign_answer) is not posted unless the
+        # petition is answered by post.
+        return (
+            petition.is_answered_by_post
+            and petition.letters.filter(posted_on__isnull=True).exists()
+        )
+    if action == Action.SIGN_ANSWER:
+        from workflow.services.signed_answers import answer_is_signed
+
+        return not answer_is_signed(petition)
     if action == Action.DECIDE_EXTENSION:
         extension = _extension(petition)
         return extension is not None and extension.status == extension.Status.PENDING

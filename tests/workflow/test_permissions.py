@@ -105,10 +105,13 @@ def test_an_extension_is_asked_once_and_decided_by_a_supervisor(
     assert "decide_extension" in offered(supervisor_a, in_progress)
 
 
-def test_closed_petitions_offer_nothing(in_progress, handler_a, supervisor_a):
+def test_answered_petitions_offer_only_the_signed_letter(
+    in_progress, handler_a, supervisor_a
+):
     services.answer_petition(petition_id=in_progress.pk, actor=handler_a, text="Xong")
     assert offered(handler_a, in_progress) == []
-    assert offered(supervisor_a, in_progress) == []
+    # The supervisor may still issue the answer as a signed PDF letter.
+    assert offered(supervisor_a, in_progress) == ["sign_answer"]
 
 
 def test_admin_is_offered_every_action_of_the_state(assigned):

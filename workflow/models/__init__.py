@@ -9,7 +9,7 @@ from workflow.models.agencies import (
 from workflow.models.checkpoints import Checkpoint, CheckpointChunk
 from workflow.models.history import HistoryEntry
 from workflow.models.intake import IntakePolicy
-from workflow.models.letters import AnswerLetter
+from workflow.models.letters import AnswerLetter, SignedAnswer
 from workflow.models.petitions import (
     Action,
     Channel,
@@ -32,6 +32,7 @@ __all__ = [
     "Action",
     "AnswerLetter",
     "AnswerTemplate",
+    "SignedAnswer",
     "IntakePolicy",
     "Calendar",
     "CalendarException",

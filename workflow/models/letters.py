@@ -66,3 +66,33 @@ class AnswerLetter(models.Model):
 
     def __str__(self):
         return f"{self.reference} ({self.petition_id})"
+
+
+class SignedAnswer(models.Model):
+    """An answer letter issued as a PDF signed with the agency's certificate (PAdES,
+    workflow.signing); the submitter downloads it from the tracking page."""
+
+    letter = models.OneToOneField(
+        AnswerLetter, on_delete=models.PROTECT, related_name="signed"
+    )
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="signed_answers"
+    )
+    pdf = models.BinaryField()
+    # SHA-256 of the PDF, also written to the history (and so to the checkpoints).
+    sha256 = models.CharField(max_length=64)
+    signed_at = models.DateTimeField()
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signer_name = models.CharField(max_length=200)
+    signer_title = models.CharField(max_length=200)
+    certificate_subject = models.CharField(max_length=500)
+    certificate_serial = models.CharField(max_length=64)
+    certificate_not_after = models.DateTimeField()
+
+    class Meta:
+        ordering = ["petition_id", "-signed_at"]
+
+    def __str__(self):
+        return f"{self.letter.reference} signed by {self.signer_name}"

@@ -90,6 +90,8 @@ class Action(models.TextChoices):
     # Answers on paper (workflow.services.letters): a staff action, and its record.
     RECORD_POSTING = "record_posting", _("Ghi nhận đã gửi thư trả lời")
     POST_ANSWER = "post_answer", _("Đã gửi thư trả lời qua bưu chính")
+    # The answer issued as a PDF signed with the agency's certificate.
+    SIGN_ANSWER = "sign_answer", _("Ký số văn bản trả lời")
     # The receipt of a petition entered by staff, told again (services.receipts).
     SEND_RECEIPT = "send_receipt", _("Gửi mã tra cứu cho người gửi")
     REISSUE_SECRET = "reissue_secret", _("Cấp lại mã bí mật")

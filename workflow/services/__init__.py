@@ -42,6 +42,7 @@ from workflow.services.lifecycle import (
     withdraw_petition,
 )
 from workflow.services.receipts import reissue_secret, send_receipt_by_sms
+from workflow.services.signed_answers import sign_answer, signed_answer_of
 from workflow.services.steps import Step
 
 __all__ = [
@@ -72,6 +73,8 @@ __all__ = [
     "return_answer",
     "return_to_triage",
     "send_receipt_by_sms",
+    "sign_answer",
+    "signed_answer_of",
     "submit_petition",
     "submit_petitions",
     "transfer_petition",

@@ -32,6 +32,12 @@ def issue_answer_letter(petition, *, actor, now) -> AnswerLetter | None:
     """
     if not petition.is_answered_by_post:
         return None
+    return issue_letter(petition, actor=actor, now=now)
+
+
+def issue_letter(petition, *, actor, now) -> AnswerLetter:
+    """The agency's next numbered letter for the petition's answer, signed by
+    `actor` (the petition locked, inside the caller's transaction)."""
     agency = petition.agency
     year = now.astimezone(VIETNAM).year
     with connection.cursor() as cursor:
@@ -44,7 +50,7 @@ def issue_answer_letter(petition, *, actor, now) -> AnswerLetter | None:
         last=Max("number")
     )["last"]
     number = (last or 0) + 1
-    signer_name, signer_title = _signer(actor, agency)
+    signer_name, signer_title = signer_of(actor, agency)
     return AnswerLetter.objects.create(
         petition=petition,
         cycle=AnswerLetter.objects.filter(petition=petition).count() + 1,
@@ -62,7 +68,7 @@ def issue_answer_letter(petition, *, actor, now) -> AnswerLetter | None:
     )
 
 
-def _signer(actor, agency) -> tuple[str, str]:
+def signer_of(actor, agency) -> tuple[str, str]:
     user = actor.user
     if user is None:
         return "", ""
