@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0016_checkpoint_schedule'),
+        ('workflow', '0017_monitoring_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
