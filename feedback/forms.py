@@ -17,6 +17,7 @@ from feedback.files import sniff_upload
 from feedback.services import Upload
 from workflow import intake_rules as rules
 from workflow.areas.models import Commune, Province
+from workflow.codes import parse_number
 from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted, PetitionChanged
 from workflow.models import Category, SubmitterKind
 
@@ -161,6 +162,20 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+class UnitChoiceField(forms.ModelChoiceField):
+    """A province or commune chosen by its official code, in ASCII digits only.
+
+    Django would look up "٢٠" (Arabic-Indic digits) as code 20 (workflow.codes).
+    """
+
+    def to_python(self, value):
+        if value not in self.empty_values and parse_number(value) is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
 class PetitionForm(CitizenForm):
     """The public submission form (feedback.services.file_petition)."""
 
@@ -202,14 +217,14 @@ class PetitionForm(CitizenForm):
         empty_label=_("— Chọn lĩnh vực —"),
         error_messages={"invalid_choice": MESSAGES["category_unknown"]},
     )
-    province = forms.ModelChoiceField(
+    province = UnitChoiceField(
         label=_("Tỉnh, thành phố"),
         queryset=Province.objects.current().order_by("codename"),
         to_field_name="code",
         empty_label=_("— Chọn tỉnh, thành phố —"),
         error_messages={"invalid_choice": MESSAGES["province_unknown"]},
     )
-    commune = forms.ModelChoiceField(
+    commune = UnitChoiceField(
         label=_("Xã, phường (nếu phản ánh liên quan đến một xã, phường)"),
         queryset=Commune.objects.none(),
         to_field_name="code",
@@ -253,12 +268,12 @@ class PetitionForm(CitizenForm):
         # The choices follow the chosen province, both for rendering and for
         # validation: a commune of another province is an invalid choice.
         source = self.data if self.is_bound else self.initial
-        code = str(source.get("province") or "")
-        if not code.isdigit():
+        code = parse_number(source.get("province"))
+        if code is None:
             return Commune.objects.none()
         return (
             Commune.objects.current()
-            .filter(province__code=int(code), province__valid_to__isnull=True)
+            .filter(province__code=code, province__valid_to__isnull=True)
             .order_by("codename")
         )
 

@@ -22,6 +22,7 @@ from feedback.models import Attachment
 from feedback.proof import ProofUnavailable, proof_file
 from workflow import services as workflow
 from workflow.access import Actor
+from workflow.codes import parse_number
 from workflow.errors import DuplicateSubmission, InvalidInput, WorkflowError
 
 ANSWERS_PER_PAGE = 20
@@ -91,10 +92,10 @@ def _rate_limit_message(limit) -> str:
 
 @require_GET
 def communes(request):
-    code = request.GET.get("province", "")
-    if not code.isdigit():
+    code = parse_number(request.GET.get("province", ""))
+    if code is None:
         return JsonResponse({"error": "province must be a province code"}, status=400)
-    response = JsonResponse({"communes": queries.communes_of(int(code))})
+    response = JsonResponse({"communes": queries.communes_of(code)})
     patch_cache_control(response, public=True, max_age=3600)
     return response
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workflow import queries, services
 from workflow.areas.models import Province
+from workflow.codes import MAX_ID, parse_number
 from workflow.errors import WorkflowError
 from workflow.models import Action, Agency, Category, Petition
 from workflow.models.petitions import OPEN_STATES
@@ -117,9 +118,11 @@ class BulkAssignForm(forms.Form):
         picked = []
         for value in self.cleaned_data["petitions"]:
             petition_id, _sep, version = value.partition(":")
-            if not (petition_id.isdigit() and version.isdigit()):
+            petition_id = parse_number(petition_id, maximum=MAX_ID)
+            version = parse_number(version, maximum=MAX_ID)
+            if petition_id is None or version is None:
                 raise forms.ValidationError(_("Lựa chọn không hợp lệ."))
-            picked.append((int(petition_id), int(version)))
+            picked.append((petition_id, version))
         return picked
 
     def assign_all(self, actor) -> BulkResult:
@@ -475,7 +478,7 @@ class DrillDownForm(PeriodForm):
 
     def clean_agency(self):
         agency = self.cleaned_data["agency"]
-        if agency and agency != "none" and not agency.isdigit():
+        if agency and agency != "none" and parse_number(agency, maximum=MAX_ID) is None:
             raise forms.ValidationError(_("Đơn vị không hợp lệ."))
         return agency
 

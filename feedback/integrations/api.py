@@ -4,8 +4,6 @@ Parse and check the body, call the workflow's intake service, answer in JSON.
 Every caller is an integration holding an API key (`Authorization: Bearer <key>`).
 """
 
-import json
-
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.urls import reverse
@@ -13,7 +11,14 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from feedback.integrations import keys, queries
-from feedback.integrations.fields import api_field, external_id_of, parse_petition
+from feedback.integrations.fields import (
+    MAX_BODY_BYTES,
+    MalformedBody,
+    api_field,
+    external_id_of,
+    parse_body,
+    parse_petition,
+)
 from feedback.integrations.schema import openapi_document
 from feedback.integrations.serializers import serialize_petition, w3c
 from workflow import group_intake
@@ -29,11 +34,16 @@ def petitions(request):
     if refusal:
         return refusal
     try:
-        data = json.loads(request.body)
+        body = request.body
+        if len(body) > MAX_BODY_BYTES:
+            raise RequestDataTooBig
+        data = parse_body(body)
     except RequestDataTooBig:
-        return error_response(413, "too_large", "The request body is too large.")
-    except ValueError as error:
-        return _invalid({"body": [f"Malformed JSON: {error}"]})
+        return error_response(
+            413, "too_large", f"The request body is over {MAX_BODY_BYTES} bytes."
+        )
+    except MalformedBody as error:
+        return _invalid({"body": [str(error)]})
     arguments, errors = parse_petition(data)
     if errors:
         return _invalid(errors)

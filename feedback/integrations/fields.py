@@ -5,13 +5,21 @@ province, a reachable submitter); this table checks shape (types, lengths, known
 fields) so that every malformed field is named at once, before the service runs.
 """
 
+import json
+import re
 from dataclasses import dataclass
+from itertools import accumulate
 
 from workflow import intake_rules as rules
+from workflow.codes import MAX_CODE
 from workflow.models import Priority, SubmitterKind
 
-# PostgreSQL integer columns; larger numbers cannot be official unit codes.
-MAX_CODE = 2**31 - 1
+# The largest petition body, every character written as the \u escapes of an
+# astral character (12 bytes), is about 260 KB; a longer body is not parsed.
+MAX_BODY_BYTES = 512 * 1024
+# A petition is two levels deep (its submitter); the JSON parser recurses once per
+# level, and thousands of levels would exhaust Python's stack.
+MAX_DEPTH = 8
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,44 @@ SERVICE_FIELD_NAMES = {
     "tax_code": "submitter.tax_code",
     "channel_ref": "external_id",
 }
+
+
+class MalformedBody(ValueError):
+    """The body is not one JSON value this API reads; the message says why."""
+
+
+def parse_body(raw: bytes):
+    """The JSON value of a body of at most MAX_BODY_BYTES: UTF-8 (RFC 8259), at most
+    MAX_DEPTH levels deep, checked before it is parsed."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise MalformedBody(f"Not UTF-8 (byte {error.start}).") from None
+    if json_depth(text) > MAX_DEPTH:
+        raise MalformedBody(f"Nested deeper than {MAX_DEPTH} levels.")
+    try:
+        return json.loads(text)
+    except ValueError as error:  # also numbers of more than 4,300 digits
+        raise MalformedBody(f"Malformed JSON: {error}") from None
+
+
+# A JSON string, or one left open, which runs to the end (possessive: the scan
+# never backtracks, so it stays linear on any input); text between brackets.
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+(?:"|\\?\Z)', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]++")
+_STEP = [0] * 128
+_STEP[ord("[")] = _STEP[ord("{")] = 1
+_STEP[ord("]")] = _STEP[ord("}")] = -1
+
+
+def json_depth(text: str) -> int:
+    """How deeply arrays and objects nest in `text`, brackets inside strings aside.
+
+    Counted without parsing, so that a malformed text is measured too (its
+    brackets need not match), in tens of milliseconds for MAX_BODY_BYTES.
+    """
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text)).encode()
+    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0)
 
 
 def parse_petition(data) -> tuple[dict, dict[str, list[str]]]:

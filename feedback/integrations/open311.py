@@ -10,10 +10,9 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
@@ -24,6 +23,7 @@ from feedback.integrations.serializers import serialize_petition, w3c
 from workflow import group_intake
 from workflow import intake_rules as rules
 from workflow.areas.models import Province
+from workflow.codes import parse_number
 from workflow.errors import DuplicateSubmission, InvalidInput
 from workflow.models import Category, Channel, State, SubmitterKind
 from workflow.models.petitions import OPEN_STATES
@@ -41,6 +41,11 @@ MAX_TEXT_LENGTH = 200
 TITLE_LENGTH = 100
 # GET requests without dates covers this many days back.
 DEFAULT_SPAN = timedelta(days=90)
+# The dates a client may ask for. Nothing was filed before the first; the last
+# leaves room for any offset and DEFAULT_SPAN inside Python's years 1 to 9999
+# (0001-01-01T00:00:00+14:00 is before year 1 in UTC).
+EARLIEST_DATE = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST_DATE = datetime(9999, 1, 1, tzinfo=UTC)
 
 ITEM_TAGS = {
     "services": "service",
@@ -260,10 +265,8 @@ def not_found(request, rest=""):
 
 
 def _file_request(request, fmt):
-    try:
-        params = request.POST.copy()
-    except (RequestDataTooBig, TooManyFieldsSent):
-        return error(fmt, 400, "The request is too large.")
+    # Read and checked by config.boundary before any view: UTF-8, no NUL, in size.
+    params = request.POST.copy()
     for name, values in request.GET.lists():
         if name not in params:
             params.setlist(name, values)
@@ -352,9 +355,12 @@ def _intake_arguments(params) -> tuple[dict, list[str]]:
     phone = text("phone", rules.PHONE_MAX_LENGTH)
     external_id = text("external_id", 100)
     extras = _location_lines(params, problems, text)
+    units = {}
     for code in ("province", "commune"):
-        if attributes.get(code) and not attributes[code].isdigit():
-            problems.append(f"attribute[{code}]: an official code, in digits.")
+        if attributes.get(code):
+            units[code] = parse_number(attributes[code])
+            if units[code] is None:
+                problems.append(f"attribute[{code}]: an official code, in digits 0-9.")
     if not attributes.get("province"):
         problems.append("attribute[province]: required.")
     if problems:
@@ -369,8 +375,8 @@ def _intake_arguments(params) -> tuple[dict, list[str]]:
         "title": attributes.get("title") or _title_from(description),
         "content": content,
         "category": service_code,
-        "province": int(attributes["province"]),
-        "commune": int(attributes["commune"]) if attributes.get("commune") else None,
+        "province": units["province"],
+        "commune": units.get("commune"),
         "language": attributes.get("language") or "vi",
         "publish_consent": attributes.get("publish_consent") == "true",
         "channel_ref": external_id or None,
@@ -470,6 +476,9 @@ def _moment(params, name, problems):
         problems.append(
             f"{name}: not a W3C date-time (e.g. 2026-03-02T08:00:00+07:00)."
         )
+    elif not EARLIEST_DATE <= moment <= LATEST_DATE:
+        problems.append(f"{name}: give a date from 1900 to 9998.")
+        return None
     return moment
 
 

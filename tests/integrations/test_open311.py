@@ -278,15 +278,15 @@ def test_bad_parameters_are_400_naming_them(file_request, overrides, expected):
     assert Petition.objects.count() == 0
 
 
-def test_a_request_over_the_upload_limit_is_400_in_the_spec_format(
+def test_a_request_over_the_upload_limit_is_413_in_the_spec_format(
     file_request, settings
 ):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
 
     response = file_request(description="x" * 2000)
 
-    assert response.status_code == 400
-    assert errors_of(response) == ["The request is too large."]
+    assert response.status_code == 413
+    assert errors_of(response) == ["The request body is too large."]
 
 
 def test_all_bad_parameters_are_listed_together(file_request):

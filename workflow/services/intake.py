@@ -12,6 +12,7 @@ from workflow import intake_rules as rules
 from workflow import messages, permissions, receipts, sla
 from workflow.access import Actor
 from workflow.areas.models import Commune, Province
+from workflow.codes import parse_number
 from workflow.errors import DuplicateSubmission, InvalidInput, WorkflowError
 from workflow.history import insert_entries, next_values
 from workflow.models import Action, Category, Channel, Petition, Priority, SubmitterKind
@@ -410,11 +411,12 @@ def _validated_intake(
 
 
 def _current_unit(ref, manager, code, name):
-    try:
-        code = int(code)
-    except (TypeError, ValueError):
-        raise InvalidInput(f"Unknown {name} {code!r}.", field=name) from None
-    unit = ref.get((name, code), lambda: manager.current().filter(code=code).first())
+    number = parse_number(code)
+    if number is None:
+        raise InvalidInput(f"Unknown {name} {code!r}.", field=name)
+    unit = ref.get(
+        (name, number), lambda: manager.current().filter(code=number).first()
+    )
     if unit is None:
         raise InvalidInput(f"Unknown {name} {code!r}.", field=name)
     return unit

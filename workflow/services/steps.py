@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django_fsm import TransitionNotAllowed
 
 from workflow import messages, sla
+from workflow.codes import MAX_ID, parse_number
 from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted, PetitionChanged
 from workflow.history import insert_entries, next_values
 from workflow.models import Action, Agency, Petition
@@ -140,9 +141,10 @@ def required_text(text, what="reason"):
 
 
 def active_agency(agency_id):
+    number = parse_number(agency_id, maximum=MAX_ID)
     agency = (
-        Agency.objects.filter(pk=agency_id, is_active=True).first()
-        if str(agency_id).isdigit()
+        Agency.objects.filter(pk=number, is_active=True).first()
+        if number is not None
         else None
     )
     if agency is None:
