@@ -49,7 +49,8 @@ DISPUTE_WINDOW_DAYS = 30
 # their tax code (Circular 86/2024/TT-BTC): they file as citizens. No check digit is
 # verified: the tax office's own register is the only proof of a code, and a
 # wrongly refused business could not file at all.
-TAX_CODE = re.compile(r"(\d{10})(?:-?(\d{3}))?")
+# [0-9], not \d: Python's \d also matches other scripts' digits (workflow.codes).
+TAX_CODE = re.compile(r"([0-9]{10})(?:-?([0-9]{3}))?")
 
 TAX_CODE_REQUIRED = _("Doanh nghiệp, tổ chức cần nhập mã số thuế.")
 TAX_CODE_FORMAT = _(
@@ -100,7 +101,7 @@ def clean_tax_code(value, *, submitter_kind) -> str:
 # dialled: 0912345678, or +84912345678 for every international spelling.
 PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 PHONE = re.compile(
-    r"(?:(?P<international>\+84|0084|84)0?|0)(?P<number>[35789]\d{8}|2\d{9})"
+    r"(?:(?P<international>\+84|0084|84)0?|0)(?P<number>[35789][0-9]{8}|2[0-9]{9})"
 )
 
 PHONE_FORMAT = _("Số điện thoại chưa đúng, ví dụ 0912 345 678.")

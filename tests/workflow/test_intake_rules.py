@@ -34,6 +34,11 @@ PHONES = [
     ("1900 1234", None),  # a service number takes no SMS
     ("+1 202 555 0100", None),  # abroad: the SMS gateway is Vietnamese
     ("0" * 21, None),
+    # Only the digits 0-9: Arabic-Indic, full-width and superscript digits are not
+    # a number anyone can dial (Python's \d would take the first two).
+    ("٠٩١٢٣٤٥٦٧٨", None),
+    ("０９１２３４５６７８", None),
+    ("091234567⁸", None),
 ]
 TAX_CODES = [
     ("0101234567", "0101234567"),
@@ -48,6 +53,9 @@ TAX_CODES = [
     ("01012345670012", None),
     ("0101-234567001", None),
     ("0101234567--001", None),
+    ("٠١٠١٢٣٤٥٦٧", None),
+    ("０１０１２３４５６７", None),
+    ("010123456²", None),
 ]
 EMAILS = [
     ("an@example.vn", "an@example.vn"),
