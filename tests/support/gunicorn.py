@@ -1,4 +1,5 @@
-"""Serve the test database as production does: gunicorn, config/gunicorn.py, DEBUG off.
+"""Serve the test database as production does: gunicorn, config/gunicorn.py, DEBUG off
+(and HTTPS=false: plain HTTP, as behind no TLS proxy).
 
 For tests that must see what a real server hands Django (a chunked body, say),
 which the test client cannot show. The test must commit its data
@@ -33,6 +34,7 @@ def running_gunicorn(log_path, **extra_env):
         "DEBUG": "false",
         "SECRET_KEY": "test-only-not-secret",
         "ALLOWED_HOSTS": "127.0.0.1",
+        "HTTPS": "false",  # plain HTTP on the loopback, no TLS proxy in front
         "LOG_LEVEL": "WARNING",
         "WEB_BIND": f"127.0.0.1:{port}",
         "WEB_WORKERS": "1",
