@@ -35,7 +35,8 @@ from django.core.exceptions import (
 )
 from django.http import QueryDict
 from django.http.multipartparser import MultiPartParserError
-from django.shortcuts import render
+
+from config.errors import page
 
 # Undecodable bytes and NUL, as they appear in text decoded with KEEP_UNDECODABLE.
 _UNDECODABLE = re.compile("[\ud800-\udfff]")
@@ -126,18 +127,13 @@ def check_request(request) -> None:
 def refusal_response(request, refusal):
     from feedback.integrations.doors import door_refusal
 
-    response = door_refusal(
+    return door_refusal(
         request,
         refusal.status,
         refusal.code,
         refusal.message,
         errors=refusal.errors,
-    )
-    if response is None:
-        response = render(
-            request, "400.html", {"refusal": refusal}, status=refusal.status
-        )
-    return response
+    ) or page(request, refusal.status)
 
 
 def _body_problems(request) -> dict:

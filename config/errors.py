@@ -15,14 +15,12 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
 # How long a client is asked to wait: about what a supervised restart takes.
 RETRY_AFTER_SECONDS = 30
-API_PREFIX = "/api/"
-OPEN311_PREFIX = "/open311/"
 
 
 def is_database_unavailable(error: BaseException | None) -> bool:
@@ -66,18 +64,10 @@ def unavailable(request) -> HttpResponse:
 
 def failure_response(request, status: int) -> HttpResponse:
     """The answer of the door the request came in by."""
-    path = request.path
-    if path.startswith(API_PREFIX):
-        from feedback.integrations.api import error_response
+    from feedback.integrations.doors import door_refusal
 
-        code, message = MACHINE_MESSAGES[status]
-        return error_response(status, code, message)
-    if path.startswith(OPEN311_PREFIX):
-        from feedback.integrations.open311 import error
-
-        fmt = "xml" if path.endswith(".xml") else "json"
-        return error(fmt, status, MACHINE_MESSAGES[status][1])
-    return _page(request, status)
+    code, message = MACHINE_MESSAGES[status]
+    return door_refusal(request, status, code, message) or page(request, status)
 
 
 MACHINE_MESSAGES = {
@@ -90,21 +80,44 @@ MACHINE_MESSAGES = {
 }
 
 
-def _page(request, status: int) -> HttpResponse:
+# The site's page for each status (title, message); other 4xx as 400.
+PAGES = {
+    400: (
+        _("Yêu cầu không hợp lệ"),
+        _(
+            "Địa chỉ hoặc dữ liệu gửi lên có ký tự không đọc được (không phải "
+            "UTF-8, hoặc ký tự NUL), hoặc quá lớn. Không có gì được lưu. Vui lòng "
+            "quay lại và gửi lại."
+        ),
+    ),
+    500: (
+        _("Đã có lỗi xảy ra"),
+        _(
+            "Hệ thống gặp lỗi khi xử lý yêu cầu của bạn. Thông tin bạn vừa gửi "
+            "chưa được lưu. Vui lòng thử lại sau."
+        ),
+    ),
+    503: (
+        _("Hệ thống tạm thời gián đoạn"),
+        _(
+            "Hệ thống đang tạm thời không truy cập được dữ liệu. Thông tin bạn "
+            "vừa gửi chưa được lưu. Vui lòng thử lại sau ít phút."
+        ),
+    ),
+}
+
+
+def page(request, status: int) -> HttpResponse:
+    """The site's plain page for `status`, in the visitor's language, without the
+    database (config.boundary's refusals come here too)."""
     language = translation.get_language_from_request(request)
+    title, message = PAGES.get(status, PAGES[400 if status < 500 else 500])
     with translation.override(language):
-        context = {"status": status, "language": translation.get_language()}
-        if status == 503:
-            context["title"] = _("Hệ thống tạm thời gián đoạn")
-            context["message"] = _(
-                "Hệ thống đang tạm thời không truy cập được dữ liệu. Thông tin bạn "
-                "vừa gửi chưa được lưu. Vui lòng thử lại sau ít phút."
-            )
-        else:
-            context["title"] = _("Đã có lỗi xảy ra")
-            context["message"] = _(
-                "Hệ thống gặp lỗi khi xử lý yêu cầu của bạn. Thông tin bạn vừa gửi "
-                "chưa được lưu. Vui lòng thử lại sau."
-            )
+        context = {
+            "status": status,
+            "language": translation.get_language(),
+            "title": str(title),
+            "message": str(message),
+        }
         body = render_to_string("errors/failure.html", context)
     return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
