@@ -207,6 +207,9 @@ FEEDBACK_SUBMIT_LIMIT_PER_CONTACT = envint("FEEDBACK_SUBMIT_LIMIT_PER_CONTACT", 
 FEEDBACK_SUBMIT_WINDOW_PER_CONTACT = envint("FEEDBACK_SUBMIT_WINDOW_PER_CONTACT", 3600)
 FEEDBACK_TRACK_LIMIT_PER_IP = envint("FEEDBACK_TRACK_LIMIT_PER_IP", 10)
 FEEDBACK_TRACK_WINDOW_PER_IP = envint("FEEDBACK_TRACK_WINDOW_PER_IP", 600)
+# "Quên mã bí mật": one-time codes asked for and tried, per IP and per petition.
+FEEDBACK_RECOVERY_LIMIT = envint("FEEDBACK_RECOVERY_LIMIT", 5)
+FEEDBACK_RECOVERY_WINDOW = envint("FEEDBACK_RECOVERY_WINDOW", 3600)
 # Behind a reverse proxy every request comes from the proxy: name the request.META
 # key of the header the proxy sets to the client's address (e.g. HTTP_X_REAL_IP).
 # Only a header the proxy overwrites may be trusted; empty means REMOTE_ADDR.

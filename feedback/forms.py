@@ -372,6 +372,26 @@ class TrackForm(CitizenForm):
     )
 
 
+class RecoveryRequestForm(CitizenForm):
+    """ "Quên mã bí mật", step 1: which petition (a code goes to its contacts)."""
+
+    tracking_code = TrackForm.base_fields["tracking_code"]
+
+
+class RecoveryCodeForm(CitizenForm):
+    """Step 2: the one-time code received by e-mail or SMS."""
+
+    tracking_code = forms.CharField(max_length=20, widget=forms.HiddenInput)
+    code = forms.RegexField(
+        label=_("Mã xác nhận"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Mã xác nhận gồm 6 chữ số, ví dụ 042917.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )
+
+
 class VersionedForm(CitizenForm):
     """An action on a case: carries the version the page showed (expected_version)."""
 

@@ -92,3 +92,31 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"{self.petition_id}: {self.score}/5"
+
+
+class SecretRecoveryCode(models.Model):
+    """A one-time code sent to the contact on file of a submitter who lost the secret.
+
+    Only its hash is kept. It opens nothing by itself: redeemed once, within its
+    lifetime and a few tries (feedback.recovery), it issues a new secret.
+    """
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # feedback.recovery reads a petition's newest code.
+            models.Index(
+                fields=["petition", "-created_at"], name="recovery_code_newest_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.petition_id} @ {self.created_at}"

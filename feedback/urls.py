@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("communes/", views.communes, name="communes"),
     path("track/", views.track, name="track"),
+    path("track/forgot/", views.recover, name="recover"),
+    path("track/forgot/confirm/", views.recover_confirm, name="recover_confirm"),
     path("track/<str:code>/", views.case, name="case"),
     path("track/<str:code>/forget/", views.forget, name="forget"),
     path(

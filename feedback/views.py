@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from feedback import forms, queries, services
+from feedback import forms, queries, recovery, services
 from feedback.access import (
     client_ip,
     forget_petition,
@@ -80,6 +80,8 @@ def _rate_limit_message(limit) -> str:
             "Đã có quá nhiều phản ánh gửi với thư điện tử hoặc số điện thoại này. "
             "Phản ánh chưa được gửi; vui lòng thử lại sau %(time)s."
         )
+    elif limit.scope == "recovery":
+        text = _("Đã yêu cầu mã xác nhận quá nhiều lần. Vui lòng thử lại sau %(time)s.")
     elif limit.scope == "tracking":
         text = _("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau %(time)s.")
     else:
@@ -126,6 +128,46 @@ def track(request):
     elif request.method == "POST":
         status = 400
     return render(request, "feedback/track.html", {"form": form}, status=status)
+
+
+@never_cache
+def recover(request):
+    """ "Quên mã bí mật", step 1: a one-time code to the contacts on file."""
+    form = forms.RecoveryRequestForm(request.POST or None)
+    if request.method != "POST" or not form.is_valid():
+        status = 400 if request.method == "POST" else 200
+        return render(request, "feedback/recover.html", {"form": form}, status=status)
+    code = form.cleaned_data["tracking_code"].strip().upper()
+    try:
+        recovery.request_code(tracking_code=code, client_ip=client_ip(request))
+    except services.RateLimited as limit:
+        form.add_error(None, _rate_limit_message(limit))
+        return render(request, "feedback/recover.html", {"form": form}, status=429)
+    confirm = forms.RecoveryCodeForm(initial={"tracking_code": code})
+    return render(request, "feedback/recover_code.html", {"form": confirm})
+
+
+@require_POST
+@never_cache
+def recover_confirm(request):
+    """Step 2: the code received issues a new secret, shown once."""
+    form = forms.RecoveryCodeForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            petition, secret = recovery.redeem_code(
+                client_ip=client_ip(request), **form.cleaned_data
+            )
+        except services.RateLimited as limit:
+            form.add_error(None, _rate_limit_message(limit))
+            status = 429
+        except recovery.WrongCode:
+            form.add_error("code", _("Mã xác nhận không đúng hoặc đã hết hiệu lực."))
+        else:
+            remember_petition(request.session, petition.tracking_code)
+            context = {"petition": petition, "secret": secret}
+            return render(request, "feedback/recovered.html", context)
+    return render(request, "feedback/recover_code.html", {"form": form}, status=status)
 
 
 @never_cache

@@ -103,9 +103,15 @@ def petition_received(petition, *, now, secret=None):
     _to("received", petition, recipients, now=now)
 
 
-def secret_reissued(petition, *, now):
+def secret_reissued(petition, *, now, by_submitter=False):
     """The submitter hears that a new secret was issued (the old one is void)."""
-    _to("secret_reissued", petition, submitter_recipients(petition), now=now)
+    _to(
+        "secret_reissued",
+        petition,
+        submitter_recipients(petition),
+        now=now,
+        by_submitter=by_submitter,
+    )
 
 
 def petition_assigned(petition, *, now):

@@ -64,12 +64,15 @@ def send_receipt_by_sms(*, petition_id, actor, secret):
 def reissue_secret(*, petition_id, actor, expected_version=None) -> tuple:
     """A new secret for a submitter who lost theirs; the old one stops working.
 
-    The receiving staff check the submitter's identity papers first (docs/staff.md).
+    The receiving staff check the submitter's identity papers first (docs/staff.md);
+    a submitter acting alone has proved to hold the contact on file with a one-time
+    code (feedback.recovery), the only caller with a submitter actor.
     Returns (petition, new secret); the submitter is told by e-mail or SMS, if they
     gave one, so that a secret changed behind their back does not go unnoticed.
     """
     petition = lock_petition(petition_id, expected_version)
-    _require_receipt_desk(actor, petition)
+    if not actor.is_submitter:
+        _require_receipt_desk(actor, petition)
     secret = new_secret()
     petition.secret_hash = hash_secret(secret)
     now = timezone.now()
@@ -80,5 +83,5 @@ def reissue_secret(*, petition_id, actor, expected_version=None) -> tuple:
         now=now,
         extra_fields=["secret_hash"],
     )
-    messages.secret_reissued(petition, now=now)
+    messages.secret_reissued(petition, now=now, by_submitter=actor.is_submitter)
     return petition, secret

@@ -1,0 +1,88 @@
+"""Issue 14's citizen pages in a real browser, on a desktop and on a 375×812 phone."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from notifications.models import Notification
+from tests import factories
+from tests.browser.test_citizen import fill_petition
+from workflow.models import Petition
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def land_in_lang_son(transactional_db):
+    land = factories.category("land")
+    factories.rule(factories.agency("so-tnmt-lang-son"), category=land)
+    return land
+
+
+def both_sizes(page, name):
+    """A screenshot on the desktop and one on a phone, back to the desktop after."""
+    page.shot(f"{name}-desktop")
+    page.set_viewport_size(PHONE)
+    page.shot(f"{name}-phone")
+    page.set_viewport_size(DESKTOP)
+
+
+def test_the_confirmation_names_agency_and_deadline_copies_prints_and_recovers(
+    page, land_in_lang_son
+):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("/")
+    fill_petition(page)
+    page.get_by_role("button", name="Gửi phản ánh", exact=True).click()
+    page.get_by_role("heading", name="Phản ánh của bạn đã được tiếp nhận").wait_for()
+    petition = Petition.objects.get(tracking_code=page.inner_text("#tracking-code"))
+    # The agency that received it and the case deadline as a last day.
+    assert page.inner_text("#receiving-agency") == petition.agency.name
+    assert page.inner_text("#case-deadline").startswith("hết ngày ")
+    both_sizes(page, "confirmation")
+
+    page.locator("[data-copy=secret]").click()
+    page.locator("#copy-status").wait_for()
+    old_secret = page.inner_text("#secret")
+    assert page.evaluate("navigator.clipboard.readText()") == old_secret
+
+    # On paper: no menu, no buttons, the codes still there.
+    page.emulate_media(media="print")
+    assert page.locator(".site-header nav").is_hidden()
+    assert page.locator("#print-page").is_hidden()
+    assert page.locator("#secret").is_visible()
+    page.shot("confirmation-print")
+    page.emulate_media(media="screen")
+
+    # Lost: a code to the e-mail on file gives a new secret.
+    page.goto("/track/")
+    page.get_by_role("link", name="Quên mã bí mật?").click()
+    page.fill("#id_tracking_code", petition.tracking_code)
+    both_sizes(page, "forgot-secret")
+    page.get_by_role("button", name="Gửi mã xác nhận").click()
+    page.get_by_role("heading", name="Nhập mã xác nhận").wait_for()
+    # The live server's cluster delivered it: the code is in the e-mail (and
+    # the outbox row has forgotten it).
+    body = next(m.body for m in mail.outbox if "Mã xác nhận:" in m.body)
+    code = re.search(r"Mã xác nhận: (\d{6})", body).group(1)
+    row = Notification.objects.get(petition_id=petition.pk, event="recovery_code")
+    assert "secret" not in row.context
+    page.fill("#id_code", "12")
+    page.get_by_role("button", name="Nhận mã bí mật mới").click()
+    page.locator("#error-summary").wait_for()
+    assert "6 chữ số" in page.inner_text("#error-summary")
+    both_sizes(page, "enter-code-error")
+    page.fill("#id_code", code)
+    page.get_by_role("button", name="Nhận mã bí mật mới").click()
+    page.get_by_role("heading", name="Mã bí mật mới của bạn").wait_for()
+    new_secret = page.inner_text("#secret")
+    both_sizes(page, "new-secret")
+    petition.refresh_from_db()
+    assert petition.has_secret(new_secret) is True
+    assert petition.has_secret(old_secret) is False
+    page.get_by_role("link", name="Xem phản ánh").click()
+    page.get_by_role("heading", name=petition.title).wait_for()
