@@ -1,8 +1,9 @@
 """Writing to the outbox, and delivering it.
 
-Workflow services call `queue_notifications` inside their transaction; after the
-commit one django-q2 task for the transaction's rows
-(`notifications.tasks.deliver_notifications`, ids only) calls `deliver` for each.
+Workflow services run in an `outbox_transaction()` and call `queue_notifications`
+inside it; the rows are written together when it ends, and after the commit one
+django-q2 task for the transaction's rows (`notifications.tasks.deliver_notifications`,
+ids only) calls `deliver` for each.
 The every-minute schedule (`notifications.tasks.deliver_due`) is the safety net: it
 delivers whatever is due and was not delivered, after a crash, a lost task, or a
 back-off. Delivery is at-least-once; each row's `delivery_key` goes
@@ -42,23 +43,43 @@ class Recipient:
     language: str = "vi"
 
 
-_batch: ContextVar = ContextVar("notification batch", default=None)
+_batch: ContextVar = ContextVar("outbox rows of the transaction", default=None)
 
 
 @contextmanager
-def batched():
-    """Rows queued within the block are written in one INSERT when it ends.
+def outbox_transaction():
+    """One transaction whose outbox rows are written together and delivered by one
+    task after the commit.
 
-    Batch intake writes rows for many petitions; one INSERT each would be a round
-    trip each. Use inside the caller's transaction.
+    Rows queued inside (queue_notifications) are kept until the block ends, then
+    inserted in one INSERT, and one `transaction.on_commit` callback enqueues their
+    delivery: a step that writes rows for several events (status sync, assignment,
+    receipt) costs one insert and one task, and a batch intake one of each for all
+    its petitions. A block inside another joins it (its rows are written when the
+    outermost ends); a block that fails takes its rows with it, as its savepoint
+    rolls back what it wrote. Usable as a decorator: `@outbox_transaction()`.
     """
-    rows: list[Notification] = []
+    rows = _batch.get()
+    if rows is not None:
+        mark = len(rows)
+        try:
+            with transaction.atomic():
+                yield
+        except BaseException:
+            del rows[mark:]
+            raise
+        return
+    rows = []
     token = _batch.set(rows)
     try:
-        yield
+        with transaction.atomic():
+            yield
+            _batch.reset(token)
+            token = None
+            _write(rows)
     finally:
-        _batch.reset(token)
-    _write(rows)
+        if token is not None:
+            _batch.reset(token)
 
 
 def _write(rows):
@@ -136,23 +157,15 @@ def queue_batch(rows: list[Notification]) -> None:
 
 
 def enqueue_delivery(ids) -> None:
-    """After the commit, one delivery task for the transaction's rows (ids only: no
-    personal data in the queue). Before the commit a worker would not see the rows.
+    """After the commit, one delivery task for these rows (ids only: no personal data
+    in the queue). Before the commit a worker would not see the rows.
 
-    A transaction often writes rows for several events (receipt, routing, status
-    sync); they share one task, since each enqueue is a write of its own.
+    Inside an outbox_transaction() this runs once, for all of its rows; elsewhere
+    (the sweep, the admin's retry) once per call.
     """
     ids = list(ids)
-    if not ids:
-        return
-    connection = transaction.get_connection()
-    here = set(connection.savepoint_ids)
-    for savepoints, callback, _robust in connection.run_on_commit:
-        # Only a callback of the same savepoint: rolled back or run with it.
-        if isinstance(callback, _Delivery) and savepoints == here:
-            callback.ids.extend(ids)
-            return
-    transaction.on_commit(_Delivery(ids))
+    if ids:
+        transaction.on_commit(_Delivery(ids))
 
 
 class _Delivery:

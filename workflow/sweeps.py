@@ -393,7 +393,7 @@ def _store_next_checks(clocks, now):
 
 def expire_unanswered(*, now) -> int:
     """Close, one by one, petitions whose submitter did not answer in time."""
-    from workflow.models import Petition
+    from workflow.models import Petition, State
     from workflow.services import expire_petition
 
     expired = 0
@@ -401,7 +401,7 @@ def expire_unanswered(*, now) -> int:
         # Found through the partial index petition_info_due_idx; the service takes the
         # row lock and re-checks the state, so a reply that just came in wins.
         petition_id = (
-            Petition.objects.filter(state="awaiting_info", info_due_at__lte=now)
+            Petition.objects.filter(state=State.AWAITING_INFO, info_due_at__lte=now)
             .order_by("info_due_at")
             .values_list("pk", flat=True)
             .first()

@@ -310,3 +310,65 @@ def test_the_confirmation_email_carries_the_secret_and_the_outbox_then_forgets_i
     assert submission.secret in mail.outbox[0].body
     # Once sent, the only copy of the secret outside the submitter's hands is gone.
     assert "secret" not in Notification.objects.get(pk=email_row.pk).context
+
+
+# --- one outbox transaction: its rows go in together, with one delivery task ---
+
+
+@pytest.fixture
+def broker(monkeypatch):
+    """The real ORM broker instead of running tasks inline (tests set sync=True)."""
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", False)
+
+
+def enqueued_ids():
+    return [SignedPackage.loads(q.payload)["args"][0] for q in OrmQ.objects.all()]
+
+
+def test_the_rows_of_one_outbox_transaction_share_one_delivery_task(
+    petition, broker, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with services.outbox_transaction():
+            first = queue_sms(petition, now=now)
+            second = queue_sms(petition, now=now, count=2)
+            # Kept until the block ends, then written in one INSERT.
+            assert not Notification.objects.filter(status=PENDING).exists()
+
+    assert len(callbacks) == 1
+    [ids] = enqueued_ids()
+    assert sorted(ids) == sorted(row.pk for row in [*first, *second])
+
+
+def test_a_failed_inner_block_takes_its_rows_with_it(
+    petition, broker, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        with services.outbox_transaction():
+            kept = queue_sms(petition, now=now)
+            with pytest.raises(RuntimeError):
+                with services.outbox_transaction():
+                    queue_sms(petition, now=now, count=3)
+                    raise RuntimeError("the inner step failed")
+
+    # Only the outer block's row is written and enqueued.
+    assert list(Notification.objects.filter(status=PENDING)) == kept
+    assert enqueued_ids() == [[kept[0].pk]]
+
+
+def test_a_rolled_back_outbox_transaction_writes_and_enqueues_nothing(
+    petition, broker, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError):
+            with services.outbox_transaction():
+                queue_sms(petition, now=timezone.now())
+                raise RuntimeError("the step failed")
+
+    assert callbacks == []
+    assert not Notification.objects.filter(status=PENDING).exists()
+    assert OrmQ.objects.count() == 0

@@ -1,8 +1,8 @@
 """Extensions of the case deadline: asked once by a handler, decided by a supervisor."""
 
-from django.db import transaction
 from django.utils import timezone
 
+from notifications.services import outbox_transaction
 from workflow import messages, permissions, sla
 from workflow.errors import InvalidInput, NotAllowedNow
 from workflow.models import Action, Extension
@@ -11,7 +11,7 @@ from workflow.services.steps import finish_step, lock_petition, required_text
 MAX_EXTENSION_DAYS = 30
 
 
-@transaction.atomic
+@outbox_transaction()
 def request_extension(*, petition_id, actor, days, reason, expected_version=None):
     """Ask once, with a reason, for more time on the case deadline.
 
@@ -51,7 +51,7 @@ def request_extension(*, petition_id, actor, days, reason, expected_version=None
     return petition
 
 
-@transaction.atomic
+@outbox_transaction()
 def decide_extension(*, petition_id, actor, approve, note="", expected_version=None):
     """A supervisor approves or refuses the pending extension request."""
     petition = lock_petition(petition_id, expected_version)

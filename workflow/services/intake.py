@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from config.bulk import allocate_ids, insert_rows
-from notifications.services import batched
+from notifications.services import outbox_transaction
 from workflow import intake_rules as rules
 from workflow import messages, permissions, receipts, sla
 from workflow.access import Actor
@@ -113,7 +113,7 @@ def submit_petitions(drafts: list[dict]) -> list:
     """
     for _attempt in range(5):
         try:
-            with transaction.atomic(), held_reference() as ref:
+            with outbox_transaction(), held_reference() as ref:
                 return _receive_all(drafts, ref=ref, now=timezone.now())
         except IntegrityError as error:
             if not any(name in str(error) for name in INTAKE_CLASHES):
@@ -166,12 +166,12 @@ def _receive_all(drafts, *, ref, now) -> list:
     insert_rows(Petition, [r.petition for r in received])
     sla.save_ledgers([r.ledger for r in received])
     insert_entries([entry for r in received for entry in r.entries])
-    with batched():
-        for r in received:
-            messages.petition_received(r.petition, now=now, secret=r.secret)
-            if r.petition.agency_id is not None:
-                messages.petition_assigned(r.petition, now=now)
-            results[r.index] = Submission(petition=r.petition, secret=r.secret)
+    # Their rows go in together when the transaction's block ends.
+    for r in received:
+        messages.petition_received(r.petition, now=now, secret=r.secret)
+        if r.petition.agency_id is not None:
+            messages.petition_assigned(r.petition, now=now)
+        results[r.index] = Submission(petition=r.petition, secret=r.secret)
     return results
 
 

@@ -5,10 +5,11 @@ letter (workflow.documents renders it); the outbox has no address to try for the
 Staff print and post it, then record the posting, which the history keeps.
 """
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
+from notifications.services import outbox_transaction
 from workflow import permissions
 from workflow.deadlines import VIETNAM
 from workflow.errors import InvalidInput, NotAllowedNow
@@ -90,7 +91,7 @@ def unposted_letter(petition) -> AnswerLetter | None:
     )
 
 
-@transaction.atomic
+@outbox_transaction()
 def record_posting(
     *, petition_id, actor, posted_on, postal_tracking_number, expected_version=None
 ):

@@ -5,9 +5,9 @@ role and the petition's version, runs the transition, saves, appends the history
 and writes the notification rows. Either all of that happens or none of it.
 """
 
-from django.db import transaction
 from django.utils import timezone
 
+from notifications.services import outbox_transaction
 from workflow import messages, permissions, sla
 from workflow.access import Actor
 from workflow.errors import InvalidInput, NotAllowedNow, PetitionChanged
@@ -25,7 +25,7 @@ from workflow.services.steps import (
 )
 
 
-@transaction.atomic
+@outbox_transaction()
 def triage_petition(*, petition_id, actor, agency_id, expected_version=None, reason=""):
     """A coordinator sends a petition waiting in the triage queue to an agency."""
     petition = lock_petition(petition_id, expected_version)
@@ -45,7 +45,7 @@ def triage_petition(*, petition_id, actor, agency_id, expected_version=None, rea
     return petition
 
 
-@transaction.atomic
+@outbox_transaction()
 def reject_petition(
     *, petition_id, actor, reason, redirect_hint="", expected_version=None
 ):
@@ -79,7 +79,7 @@ def reject_petition(
     return petition
 
 
-@transaction.atomic
+@outbox_transaction()
 def claim_petition(*, petition_id, actor, expected_version=None):
     """A handler takes an unassigned petition of the agency's queue for themselves."""
     petition = lock_petition(petition_id, expected_version)
@@ -100,7 +100,7 @@ def claim_petition(*, petition_id, actor, expected_version=None):
     return petition
 
 
-@transaction.atomic
+@outbox_transaction()
 def assign_handler(*, petition_id, actor, handler, expected_version=None):
     """A supervisor gives a petition to one of the agency's handlers."""
     petition = lock_petition(petition_id, expected_version)
@@ -128,7 +128,7 @@ def assign_handler(*, petition_id, actor, handler, expected_version=None):
     return petition
 
 
-@transaction.atomic
+@outbox_transaction()
 def accept_petition(*, petition_id, actor, expected_version=None):
     """The assigned agency accepts the petition for handling."""
     petition = lock_petition(petition_id, expected_version)
@@ -141,7 +141,7 @@ def accept_petition(*, petition_id, actor, expected_version=None):
     return petition
 
 
-@transaction.atomic
+@outbox_transaction()
 def transfer_petition(*, petition_id, actor, agency_id, reason, expected_version=None):
     """Pass a petition to the competent agency; the case deadline stays."""
     petition = lock_petition(petition_id, expected_version)
@@ -168,7 +168,7 @@ def transfer_petition(*, petition_id, actor, agency_id, reason, expected_version
     return petition
 
 
-@transaction.atomic
+@outbox_transaction()
 def return_to_triage(*, petition_id, actor, reason, expected_version=None):
     """An agency that is not competent, and knows none that is, sends it back."""
     petition = lock_petition(petition_id, expected_version)
@@ -189,7 +189,7 @@ def return_to_triage(*, petition_id, actor, reason, expected_version=None):
     return petition
 
 
-@transaction.atomic
+@outbox_transaction()
 def request_information(*, petition_id, actor, question, expected_version=None):
     """Ask the submitter for more information; the answer clock pauses meanwhile."""
     petition = lock_petition(petition_id, expected_version)
@@ -211,7 +211,7 @@ def request_information(*, petition_id, actor, question, expected_version=None):
     return petition
 
 
-@transaction.atomic
+@outbox_transaction()
 def provide_information(*, petition_id, actor, text, expected_version=None):
     """The submitter answers the agency's question; the answer clock resumes."""
     petition = lock_petition(petition_id, expected_version)
@@ -231,7 +231,7 @@ def provide_information(*, petition_id, actor, text, expected_version=None):
     return petition
 
 
-@transaction.atomic
+@outbox_transaction()
 def expire_petition(*, petition_id, actor, expected_version=None):
     """Close a petition whose submitter never sent the information asked for."""
     petition = lock_petition(petition_id, expected_version)
@@ -246,7 +246,7 @@ def expire_petition(*, petition_id, actor, expected_version=None):
     return petition
 
 
-@transaction.atomic
+@outbox_transaction()
 def answer_petition(*, petition_id, actor, text, expected_version=None):
     """Answer the submitter, or send the answer for review where the agency wants."""
     petition = lock_petition(petition_id, expected_version)
@@ -283,7 +283,7 @@ def _answer_goes_out(petition, *, actor, now) -> dict | None:
     return {"letter": letter.reference} if letter is not None else None
 
 
-@transaction.atomic
+@outbox_transaction()
 def approve_answer(*, petition_id, actor, expected_version=None):
     """A supervisor lets a reviewed answer go out to the submitter."""
     petition = lock_petition(petition_id, expected_version)
@@ -302,7 +302,7 @@ def approve_answer(*, petition_id, actor, expected_version=None):
     return petition
 
 
-@transaction.atomic
+@outbox_transaction()
 def return_answer(*, petition_id, actor, reason, expected_version=None):
     """A supervisor sends a draft answer back to the handler for rework."""
     petition = lock_petition(petition_id, expected_version)
@@ -321,7 +321,7 @@ def return_answer(*, petition_id, actor, reason, expected_version=None):
     return petition
 
 
-@transaction.atomic
+@outbox_transaction()
 def reopen_petition(*, petition_id, actor, reason, expected_version=None):
     """The submitter disputes the answer within the dispute window: handling resumes."""
     petition = lock_petition(petition_id, expected_version)
@@ -349,7 +349,7 @@ def reopen_petition(*, petition_id, actor, reason, expected_version=None):
     return petition
 
 
-@transaction.atomic
+@outbox_transaction()
 def close_petition(*, petition_id, actor, expected_version=None):
     """Close an answered petition (the submitter accepts it, or a supervisor)."""
     petition = lock_petition(petition_id, expected_version)
@@ -363,7 +363,7 @@ def close_petition(*, petition_id, actor, expected_version=None):
     return petition
 
 
-@transaction.atomic
+@outbox_transaction()
 def withdraw_petition(*, petition_id, actor, reason="", expected_version=None):
     """The submitter withdraws a petition that is still open."""
     petition = lock_petition(petition_id, expected_version)
@@ -381,7 +381,7 @@ def withdraw_petition(*, petition_id, actor, reason="", expected_version=None):
     return petition
 
 
-@transaction.atomic
+@outbox_transaction()
 def merge_petition(
     *, petition_id, actor, into_tracking_code, reason, expected_version=None
 ):
@@ -415,7 +415,7 @@ def merge_petition(
     return petition
 
 
-@transaction.atomic
+@outbox_transaction()
 def record_rating(*, petition_id, actor, score, comment=""):
     """Put the submitter's rating of the answer into the history (1 to 5 stars).
 

@@ -6,10 +6,9 @@ send_receipt_by_sms, which checks it against the hash first; a submitter who los
 it gets a new one from reissue_secret. Neither puts the secret in the history.
 """
 
-from django.db import transaction
 from django.utils import timezone
 
-from notifications.services import Recipient, queue_notifications
+from notifications.services import Recipient, outbox_transaction, queue_notifications
 from workflow import messages, permissions
 from workflow.errors import InvalidInput, NotPermitted
 from workflow.models.petitions import Action, hash_secret, new_secret
@@ -26,7 +25,7 @@ def _require_receipt_desk(actor, petition):
         raise NotPermitted("Only the receiving staff may send this petition's receipt.")
 
 
-@transaction.atomic
+@outbox_transaction()
 def send_receipt_by_sms(*, petition_id, actor, secret):
     """Text the tracking code and secret to the phone the submitter gave.
 
@@ -60,7 +59,7 @@ def send_receipt_by_sms(*, petition_id, actor, secret):
     return petition
 
 
-@transaction.atomic
+@outbox_transaction()
 def reissue_secret(*, petition_id, actor, expected_version=None) -> tuple:
     """A new secret for a submitter who lost theirs; the old one stops working.
 
