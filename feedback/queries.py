@@ -189,6 +189,16 @@ def dispute_until(petition) -> datetime | None:
     return petition.answered_at + timedelta(days=DISPUTE_WINDOW_DAYS)
 
 
+def petition_attachments(petition) -> list[Attachment]:
+    """The files sent with the petition and with later information, oldest first."""
+    return list(Attachment.objects.filter(petition=petition))
+
+
+def petition_attachment(petition, pk) -> Attachment | None:
+    """One file of this petition; None for another petition's (or no) file."""
+    return Attachment.objects.filter(petition=petition, pk=pk).first()
+
+
 def case_for_submitter(petition, *, now) -> CaseView:
     is_answered = petition.state in (State.ANSWERED, State.CLOSED) and bool(
         petition.answer and petition.answered_at
@@ -199,7 +209,7 @@ def case_for_submitter(petition, *, now) -> CaseView:
         petition=petition,
         timeline=citizen_timeline(petition),
         sla_status=sla_status(petition, now),
-        attachments=list(Attachment.objects.filter(petition=petition)),
+        attachments=petition_attachments(petition),
         rating=rating,
         question=open_question(petition),
         dispute_until=until,

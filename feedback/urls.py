@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feedback import views
+from feedback import downloads, views
 
 app_name = "feedback"
 urlpatterns = [
@@ -13,11 +13,17 @@ urlpatterns = [
     path("track/<str:code>/forget/", views.forget, name="forget"),
     path(
         "track/<str:code>/attachments/<int:pk>/",
-        views.attachment,
+        downloads.submitter_attachment,
         name="attachment",
     ),
     path("track/<str:code>/proof.json", views.proof, name="proof"),
     path("track/<str:code>/answer.pdf", views.signed_answer, name="signed_answer"),
     path("track/<str:code>/<slug:action>/", views.case_action, name="case_action"),
     path("answers/", views.answers, name="answers"),
+    # On the staff case page (workflow's /work/petitions/<code>/).
+    path(
+        "work/petitions/<str:tracking_code>/attachments/<int:pk>/",
+        downloads.staff_attachment,
+        name="staff_attachment",
+    ),
 ]

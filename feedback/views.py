@@ -2,8 +2,8 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -18,7 +18,6 @@ from feedback.access import (
     petition_for_submitter,
     remember_petition,
 )
-from feedback.models import Attachment
 from feedback.proof import ProofUnavailable, proof_file
 from workflow import services as workflow
 from workflow.access import Actor
@@ -283,18 +282,6 @@ def forget(request, code):
         request, _("Trình duyệt này đã quên mã tra cứu %(code)s.") % {"code": code}
     )
     return redirect("feedback:track")
-
-
-@never_cache
-def attachment(request, code, pk):
-    petition = petition_for_submitter(request, code)
-    item = get_object_or_404(Attachment, pk=pk, petition=petition)
-    return FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=item.original_name,
-        content_type=item.content_type,
-    )
 
 
 @never_cache

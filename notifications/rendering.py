@@ -7,9 +7,9 @@ can be read now about the petition.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.conf import settings
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import select_template
@@ -87,29 +87,19 @@ def _with_datetimes(context: dict) -> dict:
     return {key: convert(key, value) for key, value in (context or {}).items()}
 
 
-def petition_facts(petition_id) -> dict:
-    """What a message may say about its petition, read now (read-only).
+# Reads what a message may say about its petition, now (read-only). The app that
+# owns petitions provides it at start-up (workflow.apps): notifications is below
+# workflow and imports nothing of it.
+_petition_facts: Callable[[int], dict] | None = None
 
-    The model is looked up through the app registry at call time: workflow imports
-    notifications, never the other way round at import time.
-    """
-    if petition_id is None:
+
+def provide_petition_facts(reader: Callable[[int], dict]) -> None:
+    global _petition_facts
+    _petition_facts = reader
+
+
+def petition_facts(petition_id) -> dict:
+    """What a message may say about its petition, read now, in the active language."""
+    if petition_id is None or _petition_facts is None:
         return {}
-    petition_model = apps.get_model("workflow", "Petition")
-    petition = (
-        petition_model.objects.select_related("agency").filter(pk=petition_id).first()
-    )
-    if petition is None:
-        return {}
-    return {
-        "tracking_code": petition.tracking_code,
-        "title": petition.title,
-        "submitter_name": petition.submitter_name,
-        "state": petition.state,
-        "state_label": str(petition.get_state_display()),
-        "due_at": petition.due_at,
-        "answer": petition.answer,
-        "rejection_reason": petition.rejection_reason,
-        "redirect_hint": petition.redirect_hint,
-        "agency_name": petition.agency.name if petition.agency_id else "",
-    }
+    return _petition_facts(petition_id)

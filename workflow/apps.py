@@ -7,7 +7,12 @@ class WorkflowConfig(AppConfig):
     verbose_name = "Xử lý phản ánh, kiến nghị"
 
     def ready(self):
+        from notifications.rendering import provide_petition_facts
         from workflow import checks, signals  # noqa: F401  (receivers, checks)
+        from workflow.messages import petition_facts
+
+        # Messages read their petition when sent; notifications cannot import it.
+        provide_petition_facts(petition_facts)
 
         post_migrate.connect(_ensure_sweep_schedule, sender=self)
 

@@ -14,7 +14,7 @@ from notifications.services import (
     portal_sync_enabled,
     queue_notifications,
 )
-from workflow.models import Channel, Membership, Role, State
+from workflow.models import Channel, Membership, Petition, Role, State
 from workflow.reference import reference
 
 EMAIL, SMS = Notification.Channel.EMAIL, Notification.Channel.SMS
@@ -60,6 +60,26 @@ def handler_recipients(petition) -> list[Recipient]:
             )
         ]
     return staff_recipients([petition.agency_id], [Role.HANDLER, Role.SUPERVISOR])
+
+
+def petition_facts(petition_id) -> dict:
+    """What a message may say about its petition, read when it is sent (read-only;
+    given to notifications.rendering at start-up, see workflow.apps)."""
+    petition = Petition.objects.select_related("agency").filter(pk=petition_id).first()
+    if petition is None:
+        return {}
+    return {
+        "tracking_code": petition.tracking_code,
+        "title": petition.title,
+        "submitter_name": petition.submitter_name,
+        "state": petition.state,
+        "state_label": str(petition.get_state_display()),
+        "due_at": petition.due_at,
+        "answer": petition.answer,
+        "rejection_reason": petition.rejection_reason,
+        "redirect_hint": petition.redirect_hint,
+        "agency_name": petition.agency.name if petition.agency_id else "",
+    }
 
 
 def _to(event, petition, recipients, *, now, dedupe_key=None, **context):

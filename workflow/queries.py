@@ -8,9 +8,8 @@ petitions in one pass.
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, FileField, IntegerField, Q, Sum
+from django.db.models import Count, F, IntegerField, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
@@ -192,45 +191,6 @@ def queue_handlers(actor: Actor, roles: StaffRoles | None = None):
 
 
 # --- the case page ---
-
-
-def attachment_model():
-    """feedback.Attachment when that app provides it (the case page works without)."""
-    try:
-        return apps.get_model("feedback", "Attachment")
-    except LookupError:
-        return None
-
-
-def case_attachments(petition) -> list:
-    model = attachment_model()
-    if model is None:
-        return []
-    return list(model.objects.filter(petition=petition).order_by("pk"))
-
-
-def case_attachment(petition, pk):
-    """One attachment of the petition as (stored file, download name), or None.
-
-    The attachment model belongs to `feedback`; its file is its first file field.
-    """
-    model = attachment_model()
-    if model is None:
-        return None
-    attachment = model.objects.filter(petition=petition, pk=pk).first()
-    file_fields = [f.name for f in model._meta.fields if isinstance(f, FileField)]
-    if attachment is None or not file_fields:
-        return None
-    stored = getattr(attachment, file_fields[0])
-    name = next(
-        (
-            getattr(attachment, n)
-            for n in ("original_name", "filename", "name")
-            if getattr(attachment, n, "")
-        ),
-        stored.name.rsplit("/", 1)[-1],
-    )
-    return stored, name
 
 
 def case_history(petition) -> list[HistoryEntry]:

@@ -10,11 +10,6 @@ urlpatterns = [
     path("work/queue/assign/", views.bulk_assign, name="bulk_assign"),
     path("work/dashboard/", views.dashboard, name="dashboard"),
     path("work/petitions/<str:tracking_code>/", views.case, name="case"),
-    path(
-        "work/petitions/<str:tracking_code>/attachments/<int:pk>/",
-        views.attachment,
-        name="attachment",
-    ),
     path("work/petitions/<str:tracking_code>/<slug:action>/", views.act, name="act"),
     path("audit/", views.report, name="report"),
     path("audit/report-<slug:table>.csv", views.report_csv, name="report_csv"),

@@ -7,7 +7,7 @@ query, then renders or redirects. Rules live in workflow modules, not here.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -174,19 +174,8 @@ def _render_case(request, petition, actor, roles, failed=None, status=200):
         "history": queries.case_history(petition),
         "clocks": queries.case_clocks(petition),
         "extension": queries.case_extension(petition),
-        "attachments": queries.case_attachments(petition),
     }
     return _render(request, "workflow/case.html", context, roles, status=status)
-
-
-@login_required
-def attachment(request, tracking_code, pk):
-    petition = get_petition_for_staff(request, tracking_code)
-    found = queries.case_attachment(petition, pk)
-    if found is None:
-        raise Http404
-    stored, name = found
-    return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
 
 
 # --- supervisor dashboard ---
