@@ -8,7 +8,10 @@ each and a head (the checkpoint reads heads and counts only; entries are not
 needed for it). Then times the first checkpoint (every chunk stored), one with
 nothing changed, and one after `--changed-percent` of the petitions grew by an
 entry; prints each one's stored size, the process's peak memory, and the time of
-`proof_path` (the proof file's path) for random petitions. With DEBUG on, Django
+`proof_path` (the proof file's path) for random petitions. With
+`--verify-petitions N`, then N petitions with real history (batch intake, the
+demo's reference data) and the time of `verify_audit`'s chain walk and of its
+checkpoint check. With DEBUG on, Django
 keeps every statement (and the leaves it wrote) in memory: the peak is then not
 the checkpoint's.
 """
@@ -130,6 +133,7 @@ def main():
     parser.add_argument("--petitions", type=int, default=1_000_000)
     parser.add_argument("--changed-percent", type=float, default=1.0)
     parser.add_argument("--paths", type=int, default=200)
+    parser.add_argument("--verify-petitions", type=int, default=0)
     args = parser.parse_args()
     use_bench_database("pakn_bench_checkpoint")
     from django.utils import timezone
@@ -165,6 +169,44 @@ def main():
         f"proof path: median {statistics.median(times):.1f} ms, "
         f"p95 {times[int(len(times) * 0.95) - 1]:.1f} ms over {len(times)} "
         f"petitions ({len(found.steps)} steps)"
+    )
+
+    if args.verify_petitions:
+        verify(args.verify_petitions)
+
+
+def verify(petitions: int):
+    """verify_audit's two walks over petitions with real, hash-chained history."""
+    from django.db import connection
+    from django.utils import timezone
+    from intake import bodies, prepare
+
+    from workflow.audit import verify_history
+    from workflow.models import HistoryEntry
+    from workflow.proof.checkpoints import take_checkpoint
+    from workflow.proof.verification import verify_checkpoints
+    from workflow.services import submit_petitions
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE workflow_checkpointchunk, workflow_checkpoint RESTART IDENTITY"
+        )
+    prepare()
+    drafts = list(bodies(petitions, prefix="VERIFY"))
+    seconds, _ = timed(
+        lambda: [
+            submit_petitions(drafts[i : i + 500]) for i in range(0, petitions, 500)
+        ]
+    )
+    entries = HistoryEntry.objects.count()
+    print(f"filled {petitions:,} petitions ({entries:,} entries) in {seconds:.1f} s")
+    take_checkpoint(now=timezone.now())
+    seconds, breaks = timed(lambda: list(verify_history()))
+    print(f"verify_audit chains: {seconds:.1f} s, {len(breaks)} breaks")
+    seconds, problems = timed(lambda: list(verify_checkpoints()))
+    print(
+        f"verify_audit --checkpoints (beyond the chains): {seconds:.1f} s, "
+        f"{len(problems)} problems"
     )
 
 

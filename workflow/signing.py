@@ -7,7 +7,6 @@ the moment of signing is refused before anything is signed, and any PDF reader
 shows the signature, the signer's name and their title (the signature's reason).
 """
 
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from io import BytesIO
@@ -16,6 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from workflow.keyfiles import development_key_file
 
 
 class SigningRefused(Exception):
@@ -82,7 +83,9 @@ class KeyFileSigner(AnswerSigner):
     def pyhanko_signer(self, agency):
         from pyhanko.sign import signers
 
-        key_file = settings.ANSWER_SIGNING_KEY_FILE or str(_demo_key_file())
+        key_file = settings.ANSWER_SIGNING_KEY_FILE or str(
+            development_key_file("answer-signing-demo.p12", demo_pkcs12)
+        )
         password = (settings.ANSWER_SIGNING_KEY_PASSWORD or "").encode() or None
         if not Path(key_file).exists():
             raise SigningRefused(f"ANSWER_SIGNING_KEY_FILE {key_file} does not exist.")
@@ -105,22 +108,6 @@ def _described(cert) -> Certificate:
         not_before=validity["not_before"].native,
         not_after=validity["not_after"].native,
     )
-
-
-def _demo_key_file() -> Path:
-    path = Path(settings.BASE_DIR) / "var" / "keys" / "answer-signing-demo.p12"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        aside = path.with_name(f".{path.name}.{os.getpid()}")
-        aside.write_bytes(demo_pkcs12())
-        aside.chmod(0o600)
-        try:
-            os.link(aside, path)
-        except FileExistsError:
-            pass
-        finally:
-            aside.unlink()
-    return path
 
 
 def demo_pkcs12() -> bytes:

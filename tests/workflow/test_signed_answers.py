@@ -223,3 +223,18 @@ def test_the_supervisor_signs_from_the_case_page(
     assert signed.signed_by == supervisor_a.user
     # Signed once: the form is not offered again.
     assert f'action="{url}sign_answer/"' not in client.get(url).content.decode()
+
+
+def test_the_demo_signs_with_a_demonstration_certificate_made_once(
+    answered, supervisor_a, settings, tmp_path, ca
+):
+    settings.BASE_DIR = tmp_path
+    settings.ANSWER_SIGNER = "workflow.signing.KeyFileSigner"
+    settings.ANSWER_SIGNING_KEY_FILE = ""
+    signed = services.sign_answer(petition_id=answered.pk, actor=supervisor_a)
+    key_file = tmp_path / "var" / "keys" / "answer-signing-demo.p12"
+    assert key_file.stat().st_mode & 0o77 == 0
+    _signature, status = validate(bytes(signed.pdf), ca)
+    # Intact and valid, but no authority vouches for a demonstration certificate.
+    assert (status.intact, status.valid, status.trusted) == (True, True, False)
+    assert "không có giá trị pháp lý" in signed.certificate_subject

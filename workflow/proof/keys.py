@@ -6,7 +6,6 @@ development generates a key file on first use under var/keys/ (git-ignored);
 `manage.py check --deploy` refuses that (workflow.checks).
 """
 
-import os
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -17,13 +16,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from django.conf import settings
 
+from workflow.keyfiles import development_key_file
+
 
 class KeyProblem(Exception):
     """The configured checkpoint key cannot be used."""
 
 
-def dev_key_file() -> Path:
-    return Path(settings.BASE_DIR) / "var" / "keys" / "checkpoint-ed25519.pem"
+DEV_KEY_NAME = "checkpoint-ed25519.pem"
 
 
 def is_configured() -> bool:
@@ -82,24 +82,13 @@ def _parse(data: bytes, where: str) -> Ed25519PrivateKey:
 
 
 def _dev_key() -> Ed25519PrivateKey:
-    path = dev_key_file()
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        # Written aside, then linked into place: two processes generating at once
-        # keep the first complete key, and nobody reads a half-written file.
-        aside = path.with_name(f".{path.name}.{os.getpid()}")
-        fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(pem)
-        try:
-            os.link(aside, path)
-        except FileExistsError:
-            pass
-        finally:
-            aside.unlink()
+    path = development_key_file(DEV_KEY_NAME, _new_key_pem)
     return _parse(path.read_bytes(), str(path))
+
+
+def _new_key_pem() -> bytes:
+    return Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
