@@ -192,7 +192,7 @@ def verify(petitions: int):
             "TRUNCATE workflow_checkpointchunk, workflow_checkpoint RESTART IDENTITY"
         )
     prepare()
-    drafts = list(bodies(petitions, prefix="VERIFY"))
+    drafts = [{"channel": "portal", **b} for b in bodies(petitions, prefix="VERIFY")]
     seconds, _ = timed(
         lambda: [
             submit_petitions(drafts[i : i + 500]) for i in range(0, petitions, 500)
