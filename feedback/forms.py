@@ -38,6 +38,9 @@ MESSAGES = {
     ),
     "required": _("Vui lòng nhập thông tin này."),
     "choose": _("Vui lòng chọn một mục."),
+    "category_required": rules.CATEGORY_REQUIRED,
+    "province_required": rules.PROVINCE_REQUIRED,
+    "submitter_kind_required": rules.SUBMITTER_KIND_REQUIRED,
 }
 
 # What a workflow service's InvalidInput on a field means, in the user's language.
@@ -84,11 +87,14 @@ class CitizenForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.error_messages["required"] = (
+        for name, field in self.fields.items():
+            # A choice says which one is missing ("chọn lĩnh vực", "chọn tỉnh"):
+            # one "choose an item" for several fields tells nobody which.
+            field.error_messages["required"] = MESSAGES.get(
+                f"{name}_required",
                 MESSAGES["choose"]
                 if isinstance(field, forms.ChoiceField)
-                else MESSAGES["required"]
+                else MESSAGES["required"],
             )
 
     def add_workflow_error(self, error) -> None:

@@ -129,9 +129,16 @@ def clean_phone(value) -> str:
     return prefix + match["number"]
 
 
+# --- choices left empty: each field says what to choose --------------------------
+
+CATEGORY_REQUIRED = _("Vui lòng chọn lĩnh vực của phản ánh.")
+PROVINCE_REQUIRED = _("Vui lòng chọn tỉnh, thành phố nơi xảy ra sự việc.")
+SUBMITTER_KIND_REQUIRED = _("Vui lòng chọn gửi với tư cách cá nhân hay doanh nghiệp.")
+
+
 # --- e-mail and reachability ----------------------------------------------------------
 
-EMAIL_FORMAT = _("Địa chỉ thư điện tử chưa đúng.")
+EMAIL_FORMAT = _("Địa chỉ thư điện tử chưa đúng, ví dụ nguyenvanan@gmail.com.")
 CONTACT_REQUIRED = _(
     "Vui lòng nhập thư điện tử hoặc số điện thoại để nhận thông báo kết quả."
 )

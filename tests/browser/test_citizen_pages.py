@@ -86,3 +86,33 @@ def test_the_confirmation_names_agency_and_deadline_copies_prints_and_recovers(
     assert petition.has_secret(old_secret) is False
     page.get_by_role("link", name="Xem phản ánh").click()
     page.get_by_role("heading", name=petition.title).wait_for()
+
+
+def test_on_a_phone_the_header_is_short_and_the_status_above_the_fold(
+    page, land_in_lang_son
+):
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+    fill_petition(page)
+    page.get_by_role("button", name="Gửi phản ánh", exact=True).click()
+    code = page.inner_text("#tracking-code")
+    secret = page.inner_text("#secret")
+    page.goto("/track/")
+    page.fill("#id_tracking_code", code)
+    page.fill("#id_secret", secret)
+    page.get_by_role("button", name="Xem phản ánh").click()
+    page.locator("#status-heading").wait_for()
+    header = page.locator(".site-header").bounding_box()
+    menu = page.locator(".site-header nav ul").bounding_box()
+    status = page.locator("section.status").bounding_box()
+    link = page.get_by_role("link", name="Phản ánh đã trả lời").bounding_box()
+    # Measured before the fix: header 190 px, status from 470 px, one word a line.
+    assert header["height"] < 110, header
+    assert link["height"] < 30, "a menu entry stays on one line"
+    assert menu["height"] < 60, "the menu takes two rows at most"
+    # The status and its deadline are on the first screen of 812 px.
+    assert status["y"] < 300, status
+    assert status["y"] + status["height"] < 812, status
+    page.shot("case-phone")
+    page.set_viewport_size(DESKTOP)
+    page.shot("case-desktop")

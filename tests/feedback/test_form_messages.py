@@ -1,0 +1,27 @@
+"""Issue 14 item 12: each empty choice says which; the e-mail error gives an example."""
+
+from django.utils import translation
+
+
+def test_category_and_province_left_empty_each_get_their_own_message(client, form_data):
+    form_data.update(category="", province="", email="an@")
+    response = client.post("/", form_data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Vui lòng chọn lĩnh vực của phản ánh." in html
+    assert "Vui lòng chọn tỉnh, thành phố nơi xảy ra sự việc." in html
+    # The e-mail error shows what an address looks like.
+    assert "Địa chỉ thư điện tử chưa đúng, ví dụ nguyenvanan@gmail.com." in html
+    assert "Vui lòng chọn một mục." not in html
+
+
+def test_the_same_messages_in_english(client, form_data):
+    form_data.update(category="", province="", email="an@")
+    # override() puts the thread's language back afterwards: the English
+    # request must not leave later tests in English.
+    with translation.override("vi"):
+        client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        html = client.post("/", form_data).content.decode()
+    assert "Please choose the category of the petition." in html
+    assert "Please choose the province or city where it happened." in html
+    assert "for example nguyenvanan@gmail.com" in html
