@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "workflow.areas",
     "feedback",
     "feedback.integrations",
+    "feedback.mailbox",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +225,18 @@ FEEDBACK_ATTACHMENTS_TOTAL_MAX_BYTES = envint(
 # Staff intake (docs/staff.md): the hotline printed on receipt slips ("1022" in many
 # provinces); empty prints none.
 PAKN_HOTLINE = os.environ.get("PAKN_HOTLINE", "")
+# Inbound e-mail (feedback.mailbox): the agency's IMAP mailbox, polled every 2
+# minutes into the triage desk's drafts; an empty host turns it off. Security: ssl
+# (port 993), starttls (143) or none (a server on the same machine only).
+MAILBOX_IMAP_HOST = os.environ.get("MAILBOX_IMAP_HOST", "")
+MAILBOX_IMAP_PORT = envint("MAILBOX_IMAP_PORT", 993)
+MAILBOX_IMAP_USER = os.environ.get("MAILBOX_IMAP_USER", "")
+MAILBOX_IMAP_PASSWORD = os.environ.get("MAILBOX_IMAP_PASSWORD", "")
+MAILBOX_IMAP_FOLDER = os.environ.get("MAILBOX_IMAP_FOLDER", "INBOX")
+MAILBOX_IMAP_SECURITY = os.environ.get("MAILBOX_IMAP_SECURITY", "ssl")
+if MAILBOX_IMAP_SECURITY not in ("ssl", "starttls", "none"):
+    raise ValueError("MAILBOX_IMAP_SECURITY must be ssl, starttls or none")
+MAILBOX_IMAP_TIMEOUT = envint("MAILBOX_IMAP_TIMEOUT", 30)
 
 # --- Machine interfaces (feedback.integrations: intake API, Open311) --------------
 # The Open311 jurisdiction this server answers for: a client's non-empty

@@ -15,5 +15,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("feedback.integrations.urls")),
     path("", include("feedback.urls")),
+    path("", include("feedback.mailbox.urls")),
     path("", include("workflow.urls")),
 ]

@@ -322,12 +322,13 @@ class PetitionForm(CitizenForm):
                 self.add_error("tax_code", error.text)
         if "email" not in self.errors and "phone" not in self.errors:
             try:
-                rules.require_contact(
-                    email=data.get("email", ""), phone=data.get("phone", "")
-                )
+                self.check_contact(data)
             except InvalidInput as error:
                 self.add_error("email", error.text)
         return data
+
+    def check_contact(self, data):
+        rules.require_contact(email=data.get("email", ""), phone=data.get("phone", ""))
 
     def petition_fields(self) -> dict:
         """Arguments of feedback.services.file_petition."""

@@ -128,6 +128,39 @@ def file_petition(
     return submission
 
 
+@transaction.atomic
+def enter_petition(
+    *,
+    actor,
+    channel: str,
+    received_at=None,
+    receipt_source: str = workflow.STATED_BY_STAFF,
+    form_token: str | None = None,
+    attachments: tuple[Upload, ...] = (),
+    **fields,
+) -> workflow.Submission:
+    """Staff enter a petition that came to the counter, by phone, letter, e-mail or
+    fax, with scans or photos of the letter (workflow.receive_petition's rules).
+
+    `form_token` makes a resent form a DuplicateSubmission, as on the web form.
+    """
+    submission = workflow.receive_petition(
+        actor=actor,
+        channel=channel,
+        received_at=received_at,
+        receipt_source=receipt_source,
+        channel_ref=form_token,
+        **fields,
+    )
+    _store_attachments(
+        submission.petition,
+        attachments,
+        stage=Attachment.Stage.SUBMISSION,
+        now=timezone.now(),
+    )
+    return submission
+
+
 def verify_tracking(*, tracking_code: str, secret: str, client_ip: str) -> Petition:
     """The petition with this tracking code and secret, for its submitter's pages.
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from feedback import downloads, views
+from feedback.staff import urls as staff_urls
 
 app_name = "feedback"
 urlpatterns = [
@@ -26,4 +27,5 @@ urlpatterns = [
         downloads.staff_attachment,
         name="staff_attachment",
     ),
+    *staff_urls.urlpatterns,
 ]

@@ -103,6 +103,23 @@ def get_petition_for_staff(request, tracking_code):
     return petition
 
 
+def get_petition_for_receipt(request, tracking_code):
+    """The petition whose receipt the requesting staff member may print: one they
+    may see, or one they entered themselves (reception staff see no agency's
+    cases). Anyone else gets 404."""
+    actor = staff_actor(request)
+    petitions = Petition.objects.select_related("agency", "entered_by")
+    petition = petitions.filter(tracking_code=tracking_code.upper()).first()
+    if petition is None:
+        raise Http404
+    visible = actor.visible_agency_ids()
+    if visible is None or petition.agency_id in visible:
+        return petition
+    if actor.user is not None and petition.entered_by_id == actor.user.pk:
+        return petition
+    raise Http404
+
+
 def require_auditor(request) -> Actor:
     """Auditors and admins read the reports; everyone else gets 404."""
     actor = staff_actor(request)

@@ -16,8 +16,8 @@ from workflow import queries, services
 from workflow.areas.models import Province
 from workflow.codes import MAX_ID, parse_number
 from workflow.errors import WorkflowError
-from workflow.models import Action, Agency, Category, Petition
-from workflow.models.petitions import OPEN_STATES
+from workflow.models import Action, Agency, Category, Channel, Petition
+from workflow.models.petitions import OPEN_STATES, STAFF_CHANNELS
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
@@ -58,6 +58,11 @@ class QueueFilterForm(forms.Form):
         queryset=None,
         empty_label=_("Mọi cán bộ"),
     )
+    channel = forms.ChoiceField(
+        label=_("Kênh tiếp nhận"),
+        required=False,
+        choices=[("", _("Mọi kênh")), *Channel.choices],
+    )
     overdue = forms.BooleanField(label=_("Chỉ phản ánh quá hạn"), required=False)
     q = forms.CharField(
         label=_("Tìm mã tra cứu hoặc tiêu đề"), required=False, max_length=100
@@ -80,6 +85,7 @@ class QueueFilterForm(forms.Form):
             province_id=data["province"].pk if data.get("province") else None,
             handler_id=data["handler"].pk if data.get("handler") else None,
             is_overdue_only=bool(data.get("overdue")),
+            channel=data.get("channel") or "",
             search=data.get("q") or "",
         )
 
@@ -394,6 +400,23 @@ class SignAnswerForm(ActionForm):
     submit_label = _("Ký số và ban hành văn bản trả lời")
 
 
+class RecordPostingForm(ActionForm):
+    action, service_name = Action.RECORD_POSTING, "record_posting"
+    submit_label = _("Ghi nhận đã gửi")
+    posted_on = forms.DateField(
+        label=_("Ngày gửi bưu chính"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    postal_tracking_number = forms.CharField(label=_("Số hiệu bưu gửi"), max_length=40)
+
+    def service_arguments(self):
+        return {
+            "posted_on": self.cleaned_data["posted_on"],
+            "postal_tracking_number": self.cleaned_data["postal_tracking_number"],
+        }
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     form.action: form
     for form in (
@@ -413,6 +436,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         RequestExtensionForm,
         DecideExtensionForm,
         SignAnswerForm,
+        RecordPostingForm,
     )
 }
 
@@ -466,6 +490,22 @@ class PeriodForm(forms.Form):
                 self.cleaned_data["start_on"], self.cleaned_data["end_on"]
             )
         return self.default_period()
+
+
+class BackdatedForm(PeriodForm):
+    """The auditors' list of back-dated entries: entered in a period, by channel."""
+
+    channel = forms.ChoiceField(
+        label=_("Kênh tiếp nhận"),
+        required=False,
+        choices=[
+            ("", _("Mọi kênh")),
+            *[(c.value, c.label) for c in STAFF_CHANNELS],
+        ],
+    )
+
+    def channel_filter(self) -> str:
+        return self.cleaned_data.get("channel", "") if self.is_valid() else ""
 
 
 class DrillDownForm(PeriodForm):

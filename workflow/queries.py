@@ -13,13 +13,14 @@ from django.db.models import Count, F, IntegerField, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
-from workflow import audit, charts, sla
+from workflow import audit, charts, receipts, sla
 from workflow.access import Actor
 from workflow.areas.models import Province
 from workflow.deadlines import VIETNAM, WorkingCalendar
 from workflow.models import (
     Action,
     Agency,
+    AnswerLetter,
     AnswerTemplate,
     Clock,
     Extension,
@@ -90,6 +91,7 @@ class QueueFilters:
     handler_id: int | None = None
     is_overdue_only: bool = False
     search: str = ""
+    channel: str = ""
 
 
 def handler_queue(actor: Actor, filters: QueueFilters, *, now, roles=None):
@@ -117,6 +119,8 @@ def handler_queue(actor: Actor, filters: QueueFilters, *, now, roles=None):
         petitions = petitions.filter(province_id=filters.province_id)
     if filters.handler_id:
         petitions = petitions.filter(handler_id=filters.handler_id)
+    if filters.channel:
+        petitions = petitions.filter(channel=filters.channel)
     if filters.is_overdue_only:
         petitions = petitions.filter(overdue_q(now))
     if search := filters.search.strip():
@@ -212,6 +216,48 @@ def case_history(petition) -> list[HistoryEntry]:
                 f"{entry.action_label} ({kind.label if kind else clock})"
             )
     return entries
+
+
+def case_letters(petition) -> list:
+    """The petition's answer letters (answers by post), oldest first."""
+    return list(petition.letters.order_by("cycle"))
+
+
+def recent_entries(actor: Actor, limit=20) -> list[Petition]:
+    """What this staff member entered lately, for reprinting receipts."""
+    return list(
+        Petition.objects.filter(entered_by=actor.user)
+        .only(
+            "tracking_code",
+            "submitter_name",
+            "channel",
+            "received_at",
+            "entered_at",
+        )
+        .order_by("-entered_at", "-pk")[:limit]
+    )
+
+
+def letters_to_post(roles: StaffRoles):
+    """Answer letters not yet posted, of the agencies the roles see, oldest first
+    (letter_to_post_idx)."""
+    letters = AnswerLetter.objects.filter(posted_on__isnull=True)
+    if roles.visible is not None:
+        letters = letters.filter(agency_id__in=roles.visible)
+    return letters.select_related("petition").order_by("issued_at", "pk")
+
+
+def backdated_entries(period, *, channel=""):
+    """Staff entries with a receipt moment earlier than their entry, entered in
+    the period: who entered each, when, and the receipt moment claimed."""
+    start = local_midnight(period.start_on)
+    end = local_midnight(period.end_on + timedelta(days=1))
+    return receipts.backdated_entries(
+        Petition.objects.select_related("entered_by", "agency"),
+        start=start,
+        end=end,
+        channel=channel,
+    )
 
 
 def case_clocks(petition) -> list:

@@ -10,10 +10,12 @@ sets (IntakePolicy), and an entry whose receipt moment is earlier than the entry
 entry (`backdated_entries`), so that back-dating cannot hide a late entry.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import ExpressionWrapper, F, Q
 from django.db.models.fields import DurationField
+from django.utils.translation import gettext as _
 
 from workflow.deadlines import VIETNAM, WorkingCalendar
 from workflow.errors import InvalidInput
@@ -40,7 +42,7 @@ def earliest_receipt(now: datetime, days: int, calendar: WorkingCalendar) -> dat
     a letter that arrived on Friday may be entered on Monday with a limit of 1.
     """
     day: date = now.astimezone(VIETNAM).date()
-    for _ in range(days):
+    for _step in range(days):
         day -= timedelta(days=1)
         while not calendar.is_working_day(day):
             day -= timedelta(days=1)
@@ -55,7 +57,10 @@ def check_receipt_moment(
         raise InvalidInput("The receipt moment needs a time zone.", field="received_at")
     if received_at > now:
         raise InvalidInput(
-            "The receipt moment cannot be in the future.", field="received_at"
+            "The receipt moment cannot be in the future.",
+            field="received_at",
+            code="receipt_in_future",
+            text=_("Thời điểm tiếp nhận không thể ở tương lai."),
         )
     earliest = earliest_receipt(now, days, calendar)
     if received_at < earliest:
@@ -64,6 +69,12 @@ def check_receipt_moment(
             f"The receipt moment may be at most {days} working days back "
             f"(from {local:%d/%m/%Y %H:%M}); ask an administrator about older ones.",
             field="received_at",
+            code="receipt_too_old",
+            text=_(
+                "Thời điểm tiếp nhận chỉ được ghi lùi tối đa %(days)d ngày làm việc "
+                "(từ %(earliest)s). Trường hợp cũ hơn, liên hệ quản trị hệ thống."
+            )
+            % {"days": days, "earliest": f"{local:%d/%m/%Y %H:%M}"},
         )
 
 
@@ -101,3 +112,35 @@ def backdated_entries(petitions, *, start=None, end=None, channel=""):
     if channel:
         rows = rows.filter(channel=channel)
     return rows.order_by("-lag", "pk")
+
+
+@dataclass(frozen=True)
+class EntryFacts:
+    """How a staff-entered petition came in, as the case pages show it."""
+
+    entered_by: str
+    entered_at: datetime
+    received_at: datetime
+    lag: timedelta
+    is_backdated: bool
+    source: str  # "staff": stated by the clerk; "mail_server": the e-mail's arrival
+
+
+def entry_facts(petition) -> EntryFacts | None:
+    """Who entered the petition, when, and the receipt moment claimed; None for a
+    petition that came in by itself (web form, portal, Open311)."""
+    if petition.entered_at is None:
+        return None
+    user = petition.entered_by
+    data = (
+        petition.history.filter(action="submit").values_list("data", flat=True).first()
+        or {}
+    )
+    return EntryFacts(
+        entered_by=(user.get_full_name() or user.get_username()) if user else "",
+        entered_at=petition.entered_at,
+        received_at=petition.received_at,
+        lag=petition.entered_at - petition.received_at,
+        is_backdated=is_backdated(petition.received_at, petition.entered_at),
+        source=data.get("receipt_source", "staff"),
+    )

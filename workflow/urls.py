@@ -1,6 +1,7 @@
 from django.urls import path
 
 from workflow import views
+from workflow.documents import views as document_views
 from workflow.proof import views as proof_views
 
 app_name = "workflow"
@@ -10,6 +11,37 @@ urlpatterns = [
     path("work/queue/assign/", views.bulk_assign, name="bulk_assign"),
     path("work/dashboard/", views.dashboard, name="dashboard"),
     path("work/petitions/<str:tracking_code>/", views.case, name="case"),
+    path(
+        "work/petitions/<str:tracking_code>/receipt/",
+        document_views.receipt,
+        name="receipt",
+    ),
+    path(
+        "work/petitions/<str:tracking_code>/receipt.pdf",
+        document_views.receipt_pdf,
+        name="receipt_pdf",
+    ),
+    path(
+        "work/petitions/<str:tracking_code>/receipt/sms/",
+        document_views.send_receipt,
+        name="send_receipt",
+    ),
+    path(
+        "work/petitions/<str:tracking_code>/receipt/new-secret/",
+        document_views.reissue_secret,
+        name="reissue_secret",
+    ),
+    path(
+        "work/petitions/<str:tracking_code>/letters/<int:pk>/",
+        document_views.letter,
+        name="letter",
+    ),
+    path(
+        "work/petitions/<str:tracking_code>/letters/<int:pk>.pdf",
+        document_views.letter_pdf,
+        name="letter_pdf",
+    ),
+    path("work/letters/", document_views.letters_to_post, name="letters_to_post"),
     path("work/petitions/<str:tracking_code>/<slug:action>/", views.act, name="act"),
     path("audit/", views.report, name="report"),
     path("audit/report-<slug:table>.csv", views.report_csv, name="report_csv"),
@@ -22,5 +54,6 @@ urlpatterns = [
         name="checkpoint",
     ),
     path("audit/verify/", proof_views.verify_proof, name="verify_proof"),
+    path("audit/backdated/", views.backdated, name="backdated"),
     path("audit/petitions/<str:tracking_code>/", views.audit_case, name="audit_case"),
 ]

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from workflow import charts, csv_export, queries
+from workflow import charts, csv_export, queries, receipts
 from workflow.access import (
     get_petition_for_staff,
     require_auditor,
@@ -25,6 +25,7 @@ from workflow.access import (
 from workflow.errors import WorkflowError
 from workflow.forms import (
     ACTION_FORMS,
+    BackdatedForm,
     BulkAssignForm,
     DrillDownForm,
     PeriodForm,
@@ -174,6 +175,9 @@ def _render_case(request, petition, actor, roles, failed=None, status=200):
         "history": queries.case_history(petition),
         "clocks": queries.case_clocks(petition),
         "extension": queries.case_extension(petition),
+        "letters": queries.case_letters(petition),
+        "entry": receipts.entry_facts(petition),
+        "may_reissue_secret": roles.enters_petitions,
     }
     return _render(request, "workflow/case.html", context, roles, status=status)
 
@@ -292,8 +296,34 @@ def _drill_down_petitions(form):
 
 
 @login_required
+def backdated(request):
+    """Auditors: every staff entry made after its stated receipt moment."""
+    require_auditor(request)
+    form = BackdatedForm(request.GET or None)
+    period = form.period()
+    petitions = queries.backdated_entries(period, channel=form.channel_filter())
+    if request.GET.get("format") == "csv":
+        header, rows = csv_export.backdated_table(petitions)
+        return csv_export.csv_response(
+            f"pakn-backdated-{period.slug}.csv", header, rows
+        )
+    page = Paginator(petitions, DRILL_DOWN_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "period": period,
+        "query": _query_without_page(request),
+    }
+    return _render(request, "workflow/backdated.html", context)
+
+
+@login_required
 def audit_case(request, tracking_code):
     require_auditor(request)
     petition = get_petition_for_staff(request, tracking_code)
-    context = {"audit": queries.case_audit(petition), "petition": petition}
+    context = {
+        "audit": queries.case_audit(petition),
+        "petition": petition,
+        "entry": receipts.entry_facts(petition),
+    }
     return _render(request, "workflow/audit_case.html", context)

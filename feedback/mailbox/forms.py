@@ -1,0 +1,43 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from feedback.staff.forms import StaffIntakeForm
+
+
+class ConfirmDraftForm(StaffIntakeForm):
+    """The petition an e-mail becomes: what the coordinator reads from it. The
+    channel, the receipt moment and the attachments come from the e-mail itself."""
+
+    def __init__(self, *args, draft, **kwargs):
+        if not kwargs.get("data") and not args:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "submitter_name": draft.sender_name or draft.sender_address,
+                    "email": draft.sender_address,
+                    "title": draft.subject,
+                    "content": draft.body,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        for name in ("channel", "received_on", "received_time", "attachments"):
+            del self.fields[name]
+        self.fields["postal_address"].widget.attrs["rows"] = 1
+
+    def clean(self):
+        data = super(StaffIntakeForm, self).clean()
+        return data
+
+    def petition_fields(self) -> dict:
+        fields = super().petition_fields()
+        for name in ("channel", "received_at", "attachments", "form_token"):
+            fields.pop(name, None)
+        return fields
+
+
+class RejectDraftForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do không tiếp nhận"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,179 @@
+"""The staff intake page, the receipt slip pages and their access rules."""
+
+from datetime import datetime
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from feedback.models import Attachment
+from notifications.models import Notification
+from tests import factories
+from tests.support.pdf import pdf_text
+from workflow.deadlines import VIETNAM
+from workflow.models import HistoryEntry, Petition
+
+WEDNESDAY = datetime(2026, 3, 11, 10, 0, tzinfo=VIETNAM)
+SCAN = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+@pytest.fixture
+def letter_form(land):
+    return {
+        "channel": "post",
+        "received_on": "2026-03-09",
+        "received_time": "09:30",
+        "submitter_kind": "citizen",
+        "submitter_name": "Hoàng Thị Mai",
+        "postal_address": "Thôn Bản Chắt, xã Tân Văn",
+        "language": "vi",
+        "category": land.code,
+        "province": str(factories.LANG_SON),
+        "title": "Đề nghị sửa cầu treo",
+        "content": "Cầu treo qua suối bị gãy ván.",
+    }
+
+
+def post_intake(client, data, files=()):
+    payload = dict(data)
+    if files:
+        payload["attachments"] = list(files)
+    with time_machine.travel(WEDNESDAY, tick=False):
+        return client.post("/work/petitions/new/", payload)
+
+
+def test_the_intake_page_is_for_staff_who_enter_petitions(
+    client, staff_client, reception, auditor
+):
+    assert client.get("/work/petitions/new/").status_code == 302  # to the login
+    assert staff_client(auditor).get("/work/petitions/new/").status_code == 404
+    page = staff_client(reception).get("/work/petitions/new/")
+    assert page.status_code == 200
+    assert "Hình thức tiếp nhận" in page.content.decode()
+
+
+def test_a_letter_with_its_scan_is_entered_and_its_secret_shown_once(
+    staff_client, reception, letter_form
+):
+    scan = SimpleUploadedFile("thu.pdf", SCAN, content_type="application/pdf")
+    response = post_intake(staff_client(reception), letter_form, [scan])
+    assert response.status_code == 201
+    petition = Petition.objects.get()
+    page = response.content.decode()
+    assert petition.tracking_code in page
+    assert petition.has_secret(response.context["secret"]) is True
+    assert (petition.channel, petition.entered_by) == ("post", reception.user)
+    assert petition.received_at == datetime(2026, 3, 9, 9, 30, tzinfo=VIETNAM)
+    assert petition.postal_address == "Thôn Bản Chắt, xã Tân Văn"
+    assert Attachment.objects.get(petition=petition).original_name == "thu.pdf"
+    assert "hết ngày 30/03/2026" in page
+
+
+def test_a_date_without_an_hour_is_refused_and_nothing_saved(
+    staff_client, reception, letter_form
+):
+    letter_form["received_time"] = ""
+    response = post_intake(staff_client(reception), letter_form)
+    assert response.status_code == 400
+    assert "Nhập cả ngày và giờ tiếp nhận" in response.content.decode()
+    assert Petition.objects.count() == 0
+
+
+def test_a_receipt_older_than_the_limit_is_refused_in_vietnamese(
+    staff_client, reception, letter_form
+):
+    letter_form["received_on"] = "2026-02-20"
+    response = post_intake(staff_client(reception), letter_form)
+    assert response.status_code == 400
+    assert "chỉ được ghi lùi tối đa 5 ngày làm việc" in response.content.decode()
+    assert Petition.objects.count() == 0
+
+
+def test_no_contact_at_all_is_refused(staff_client, reception, letter_form):
+    letter_form["postal_address"] = ""
+    response = post_intake(staff_client(reception), letter_form)
+    assert response.status_code == 400
+    assert "địa chỉ bưu chính" in response.content.decode()
+
+
+@pytest.fixture
+def entered(enter, reception):
+    with time_machine.travel(WEDNESDAY, tick=False):
+        return enter(reception, channel="phone", phone="0912345678")
+
+
+def test_the_receipt_prints_the_secret_only_when_the_right_one_is_posted(
+    staff_client, reception, entered
+):
+    client = staff_client(reception)
+    url = f"/work/petitions/{entered.petition.tracking_code}/receipt/"
+    with_secret = client.post(url, {"secret": entered.secret}).content.decode()
+    assert entered.secret in with_secret
+    forged = client.post(url, {"secret": "AAAAAAAA"}).content.decode()
+    assert "AAAAAAAA" not in forged and "Bản in lại" in forged
+    assert "Bản in lại" in client.get(url).content.decode()
+
+
+def test_the_receipt_pdf_carries_the_posted_secret(staff_client, reception, entered):
+    url = f"/work/petitions/{entered.petition.tracking_code}/receipt.pdf"
+    response = staff_client(reception).post(url, {"secret": entered.secret})
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert entered.petition.tracking_code in text and entered.secret in text
+
+
+def test_reception_sees_its_own_receipts_but_no_case(
+    staff_client, reception, entered, submit
+):
+    client = staff_client(reception)
+    code = entered.petition.tracking_code
+    assert client.get(f"/work/petitions/{code}/receipt/").status_code == 200
+    assert client.get(f"/work/petitions/{code}/").status_code == 404
+    other = submit()
+    assert (
+        client.get(f"/work/petitions/{other.tracking_code}/receipt/").status_code == 404
+    )
+
+
+def test_the_code_and_secret_go_by_sms_on_request_only_with_the_right_secret(
+    staff_client, reception, entered
+):
+    client = staff_client(reception)
+    url = f"/work/petitions/{entered.petition.tracking_code}/receipt/sms/"
+    assert client.post(url, {"secret": "AAAAAAAA"}).status_code == 400
+    assert not Notification.objects.filter(event="receipt").exists()
+    response = client.post(url, {"secret": entered.secret})
+    assert response.status_code == 200
+    sms = Notification.objects.get(event="receipt")
+    assert (sms.channel, sms.recipient_address) == ("sms", "0912345678")
+    assert sms.context["secret"] == entered.secret
+    # The history says a receipt was sent, never the secret itself.
+    entry = HistoryEntry.objects.get(petition=entered.petition, action="send_receipt")
+    assert entered.secret not in str(entry.data) + entry.reason
+
+
+def test_a_lost_secret_is_replaced_and_the_old_one_stops_working(
+    staff_client, reception, entered
+):
+    petition = Petition.objects.get(pk=entered.petition.pk)
+    url = f"/work/petitions/{petition.tracking_code}/receipt/new-secret/"
+    response = staff_client(reception).post(url, {"version": petition.version})
+    assert response.status_code == 200
+    new_secret = response.context["secret"]
+    petition.refresh_from_db()
+    assert petition.has_secret(new_secret) is True
+    assert petition.has_secret(entered.secret) is False
+    assert HistoryEntry.objects.filter(
+        petition=petition, action="reissue_secret"
+    ).exists()
+
+
+def test_a_resent_intake_form_enters_the_petition_once(
+    staff_client, reception, letter_form
+):
+    letter_form["form_token"] = "a" * 32
+    client = staff_client(reception)
+    assert post_intake(client, letter_form).status_code == 201
+    again = post_intake(client, letter_form)
+    assert again.status_code == 302
+    assert Petition.objects.count() == 1
