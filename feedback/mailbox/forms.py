@@ -25,14 +25,20 @@ class ConfirmDraftForm(StaffIntakeForm):
         self.fields["postal_address"].widget.attrs["rows"] = 1
 
     def clean(self):
-        data = super(StaffIntakeForm, self).clean()
-        return data
+        # The citizen form's checks, not the receipt moment's: it is the e-mail's.
+        return super(StaffIntakeForm, self).clean()
 
     def petition_fields(self) -> dict:
-        fields = super().petition_fields()
-        for name in ("channel", "received_at", "attachments", "form_token"):
-            fields.pop(name, None)
-        return fields
+        """Arguments of feedback.mailbox.services.confirm_draft."""
+        data = self.cleaned_data
+        names = ("submitter_kind", "submitter_name", "tax_code", "email", "phone")
+        names += ("postal_address", "title", "content", "publish_consent", "language")
+        return {
+            **{name: data[name] for name in names},
+            "category": data["category"].code,
+            "province": data["province"].code,
+            "commune": data["commune"].code if data["commune"] else None,
+        }
 
 
 class RejectDraftForm(forms.Form):
