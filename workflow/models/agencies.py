@@ -145,7 +145,7 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Thanh tra, kiểm soát")
     # Counter, hotline and mail-room staff: enter petitions for every agency and
     # print their receipts, but see no agency's cases.
-    RECEPTION = "reception", _("Cán bộ tiếp nhận")
+    RECEPTION = "reception", pgettext_lazy("role", "Cán bộ tiếp nhận")
 
 
 # Roles that work for one agency; the others are not bound to one.
