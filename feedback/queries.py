@@ -310,12 +310,20 @@ class PublishedAnswer:
     answered_at: datetime
 
 
+def mask_for_public(petition, text: str) -> str:
+    """A text of a published petition as the public may read it: its submitter's
+    name, e-mail addresses, phone and ID numbers hidden (feedback.masking).
+
+    The one rule for every public view: /answers/ and Open311's lists.
+    """
+    return mask_personal_data(text, names=[petition.submitter_name])
+
+
 def masked(petition) -> PublishedAnswer:
     """What may be shown of a published petition: no contact data, masked text."""
-    names = [petition.submitter_name]
 
     def mask(text):
-        return mask_personal_data(text, names=names)
+        return mask_for_public(petition, text)
 
     return PublishedAnswer(
         title=mask(petition.title),

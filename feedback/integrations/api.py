@@ -48,11 +48,13 @@ def petitions(request):
     if errors:
         return _invalid(errors)
     try:
-        submission = group_intake.submit_petition(channel=Channel.PORTAL, **arguments)
+        submission = group_intake.submit_petition(
+            channel=Channel.PORTAL, integration_id=api_key.integration_id, **arguments
+        )
     except DuplicateSubmission as duplicate:
         return JsonResponse(petition_body(duplicate.petition), status=200)
     except InvalidInput as error:
-        return _previous_delivery(data) or _invalid(
+        return _previous_delivery(data, api_key) or _invalid(
             {api_field(error.field): [error.message]}
         )
     body = {**petition_body(submission.petition), "secret": submission.secret}
@@ -68,10 +70,14 @@ def petition(request, tracking_code):
     api_key, refusal = _authorized(request)
     if refusal:
         return refusal
-    found = queries.portal_petition(tracking_code)
+    found = queries.filed_petition(tracking_code, integration_id=api_key.integration_id)
     if found is None:
+        # The same answer whether the code is unknown or another integration's.
         return error_response(
-            404, "not_found", f"No petition from the portal has code {tracking_code!r}."
+            404,
+            "not_found",
+            f"No petition filed with this key's integration has code "
+            f"{tracking_code!r}.",
         )
     return JsonResponse(petition_body(found, history=queries.history_summary(found)))
 
@@ -165,7 +171,7 @@ def _authorized(request):
     return admission.api_key, None
 
 
-def _previous_delivery(data):
+def _previous_delivery(data, api_key):
     """200 with the petition a repeated delivery created, before refusing it.
 
     A portal retrying a delivery gets its petition even if the body no longer
@@ -174,7 +180,9 @@ def _previous_delivery(data):
     intake service checks the id of the others itself.
     """
     external_id = external_id_of(data)
-    existing = external_id and queries.portal_petition_by_external_id(external_id)
+    existing = external_id and queries.filed_petition_by_external_id(
+        external_id, integration_id=api_key.integration_id
+    )
     return JsonResponse(petition_body(existing), status=200) if existing else None
 
 

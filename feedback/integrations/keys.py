@@ -9,6 +9,7 @@ from django.db import transaction
 
 from feedback.integrations.models import DEFAULT_REQUESTS_PER_MINUTE, ApiKey
 from feedback.ratelimit import Verdict, hit
+from workflow.models import Integration
 
 PREFIX_LENGTH = 8
 # Far longer than any key we issue (43 characters); longer input is not a key.
@@ -29,14 +30,22 @@ def issue_api_key(
     name: str,
     now,
     requests_per_minute: int | None = DEFAULT_REQUESTS_PER_MINUTE,
+    integration: str | None = None,
 ) -> tuple[ApiKey, str]:
     """Create a key for an integration; the returned key is never stored or shown again.
 
+    The key reads what its integration filed: the integration named
+    `integration` (created if new), by default one named as the key.
     `requests_per_minute` None means no limit.
     """
+    name = name.strip()
+    owner, _ = Integration.objects.get_or_create(
+        name=(integration or name).strip(), defaults={"created_at": now}
+    )
     key = secrets.token_urlsafe(32)
     api_key = ApiKey(
-        name=name.strip(),
+        name=name,
+        integration=owner,
         prefix=key[:PREFIX_LENGTH],
         key_hash=hash_key(key),
         created_at=now,

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from workflow.models import Integration
+
 # Requests per minute a new key may make; the portal's bursts stay well under it.
 DEFAULT_REQUESTS_PER_MINUTE = 1200
 
@@ -15,6 +17,10 @@ class ApiKey(models.Model):
     """
 
     name = models.CharField(max_length=100, unique=True)
+    # Whose key it is: the key reads what its integration filed, and nothing else.
+    integration = models.ForeignKey(
+        Integration, on_delete=models.PROTECT, related_name="api_keys"
+    )
     # The key's first characters, by which admins tell keys apart (keys are
     # looked up by their hash: feedback.integrations.keys.admit).
     prefix = models.CharField(max_length=8, db_index=True)

@@ -1,8 +1,9 @@
 """Open311 GeoReport v2 under /open311/v2/, in JSON and XML.
 
 Services are our categories; a service request is a petition. Reads are public
-and show only petitions whose submitter agreed to publication (a client holding
-an API key also sees what came in through Open311); filing needs an API key.
+and show only petitions whose submitter agreed to publication, as /answers/ shows
+them (masked text, nothing about the submitter); a client holding an API key also
+sees, in full, what its integration filed. Filing needs an API key.
 Errors are the spec's list of {code, description} with 400, 403 or 404.
 """
 
@@ -11,6 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -20,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from feedback.integrations import keys, queries
 from feedback.integrations.serializers import serialize_petition, w3c
+from feedback.queries import mask_for_public
 from workflow import group_intake
 from workflow import intake_rules as rules
 from workflow.areas.models import Province
@@ -214,38 +217,48 @@ def service_requests(request, fmt):
         return _file_request(request, fmt)
     if request.method != "GET":
         return _method_not_allowed(fmt, ["GET", "POST"])
-    api_key, refusal = _reader(request, fmt)
+    integration_id, refusal = _reader(request, fmt)
     if refusal:
         return refusal
-    petitions, problems = _filtered(request.GET, with_key=api_key is not None)
+    petitions, problems = _filtered(request.GET, integration_id=integration_id)
     if problems:
         return error(fmt, 400, *problems)
-    return respond(fmt, "service_requests", [_service_request(p) for p in petitions])
+    return respond(
+        fmt,
+        "service_requests",
+        [_service_request(p, integration_id=integration_id) for p in petitions],
+    )
 
 
 @csrf_exempt
 def service_request(request, service_request_id, fmt):
     if request.method != "GET":
         return _method_not_allowed(fmt, ["GET"])
-    api_key, refusal = _reader(request, fmt)
+    integration_id, refusal = _reader(request, fmt)
     if refusal:
         return refusal
     found = (
-        queries.open311_requests(with_key=api_key is not None)
+        queries.open311_requests(integration_id=integration_id)
         .filter(tracking_code=service_request_id.upper())
         .first()
     )
     if found is None:
         return error(fmt, 404, f"service_request_id {service_request_id!r} not found.")
-    return respond(fmt, "service_requests", [_service_request(found)])
+    return respond(
+        fmt,
+        "service_requests",
+        [_service_request(found, integration_id=integration_id)],
+    )
 
 
 @csrf_exempt
 def token(request, token, fmt):
-    refusal = _refuse_get(request, fmt)
+    if request.method != "GET":
+        return _method_not_allowed(fmt, ["GET"])
+    integration_id, refusal = _reader(request, fmt)
     if refusal:
         return refusal
-    found = queries.open311_petition_for_token(token)
+    found = queries.open311_petition_for_token(token, integration_id=integration_id)
     if found is None:
         return error(fmt, 404, f"token {token!r} not found.")
     return respond(
@@ -284,7 +297,11 @@ def _file_request(request, fmt):
     if problems:
         return error(fmt, 400, *problems)
     try:
-        submission = group_intake.submit_petition(channel=Channel.OPEN311, **arguments)
+        submission = group_intake.submit_petition(
+            channel=Channel.OPEN311,
+            integration_id=admission.api_key.integration_id,
+            **arguments,
+        )
     except DuplicateSubmission as duplicate:
         return _filed(fmt, duplicate.petition, status=200)
     except InvalidInput as invalid:
@@ -431,9 +448,9 @@ def _text_problem(value, limit) -> str | None:
 # --- reading requests ----------------------------------------------------------------
 
 
-def _filtered(params, *, with_key):
+def _filtered(params, *, integration_id):
     """Petitions for GET requests: the spec's filters, newest first, at most 1000."""
-    petitions = queries.open311_requests(with_key=with_key)
+    petitions = queries.open311_requests(integration_id=integration_id)
     ids = _split(params.get("service_request_id", ""))
     if ids:
         # service_request_id overrides every other filter (GeoReport v2).
@@ -498,16 +515,27 @@ def parse_w3c(value: str) -> datetime | None:
     return moment
 
 
-def _service_request(petition) -> dict:
+def _service_request(petition, *, integration_id) -> dict:
+    """A request as GeoReport v2 shows it: in full to the integration that filed
+    it, otherwise as the public may see it on /answers/ (masked texts, the
+    province alone, nothing about the submitter)."""
     facts = serialize_petition(petition)
-    place = [unit.name for unit in (petition.commune, petition.province) if unit]
+    if (
+        petition.integration_id is not None
+        and petition.integration_id == integration_id
+    ):
+        shown = str
+        place = [unit.name for unit in (petition.commune, petition.province) if unit]
+    else:
+        shown = partial(mask_for_public, petition)
+        place = [petition.province.name]
     return {
         "service_request_id": facts["tracking_code"],
         "status": "open" if facts["is_open"] else "closed",
-        "status_notes": _status_notes(petition, facts),
+        "status_notes": shown(_status_notes(petition, facts)),
         "service_name": _service_name(petition.category),
         "service_code": facts["category"],
-        "description": petition.content,
+        "description": shown(petition.content),
         "agency_responsible": facts["agency"] or "",
         "service_notice": "",
         "requested_datetime": facts["received_at"],
@@ -579,7 +607,7 @@ def _jurisdiction_refusal(params, fmt):
 
 
 def _reader(request, fmt):
-    """The key a reader may send to see Open311 requests (or None), or a refusal.
+    """The integration of the key a reader may send (or None), or a refusal.
 
     Reading needs no key; a wrong one is refused rather than ignored, so that a
     client does not mistake a shorter list for the whole.
@@ -591,7 +619,7 @@ def _reader(request, fmt):
     admission = keys.admit(request.GET["api_key"], now=now)
     if admission is None:
         return None, error(fmt, 403, "api_key is not valid.")
-    return admission.api_key, _throttled(admission.verdict, fmt, now)
+    return admission.api_key.integration_id, _throttled(admission.verdict, fmt, now)
 
 
 def _throttled(verdict, fmt, now):

@@ -1,4 +1,11 @@
-"""Reads of the machine interfaces: which petitions a caller may see, and how."""
+"""Reads of the machine interfaces: which petitions a caller may see, and how.
+
+A key sees what its integration filed, and nothing else (the intake API's reads
+answer 404 for any other code, the same as for an unknown one). Open311's reads
+are public: they list published petitions, shown as /answers/ shows them
+(masked, nothing about the submitter), and to a key also what its integration
+filed, in full.
+"""
 
 from django.db.models import OuterRef, Q, Subquery
 
@@ -9,19 +16,27 @@ from workflow.models import Channel, HistoryEntry, Petition
 OPEN311_MAX_REQUESTS = 1000
 
 
-def portal_petition(tracking_code: str):
-    """A petition the portal delivered, by tracking code; None for any other."""
+def filed_petition(tracking_code: str, *, integration_id: int):
+    """A petition the integration filed, by tracking code; None for any other."""
     return (
         Petition.objects.select_related(*RELATED)
-        .filter(channel=Channel.PORTAL, tracking_code=tracking_code.strip().upper())
+        .filter(
+            integration_id=integration_id,
+            tracking_code=tracking_code.strip().upper(),
+        )
         .first()
     )
 
 
-def portal_petition_by_external_id(external_id: str):
+def filed_petition_by_external_id(external_id: str, *, integration_id: int):
+    """The petition the integration delivered to the API under its own id."""
     return (
         Petition.objects.select_related(*RELATED)
-        .filter(channel=Channel.PORTAL, channel_ref=external_id.strip())
+        .filter(
+            integration_id=integration_id,
+            channel=Channel.PORTAL,
+            channel_ref=external_id.strip(),
+        )
         .first()
     )
 
@@ -34,16 +49,17 @@ def history_summary(petition) -> list[dict]:
     )
 
 
-def open311_requests(*, with_key: bool):
+def open311_requests(*, integration_id: int | None):
     """Petitions Open311 may show, each with the time of its latest step.
 
-    Open311 reads are public: a petition is listed when its submitter agreed to
-    publication. A client holding an API key also sees what came in through
-    Open311, so that it can follow the requests it filed.
+    A petition is listed when its submitter agreed to publication; a client
+    holding an API key also sees what its integration filed, so that it can
+    follow the requests it sent (feedback.integrations.open311 decides how much
+    of each it shows).
     """
     visible = Q(publish_consent=True)
-    if with_key:
-        visible |= Q(channel=Channel.OPEN311)
+    if integration_id is not None:
+        visible |= Q(integration_id=integration_id)
     latest_step = (
         HistoryEntry.objects.filter(petition_id=OuterRef("pk"))
         .order_by("-seq")
@@ -56,12 +72,19 @@ def open311_requests(*, with_key: bool):
     )
 
 
-def open311_petition_for_token(token: str):
-    """The Open311 petition a token names: its tracking code or the client's own id."""
+def open311_petition_for_token(token: str, *, integration_id: int | None):
+    """The request a token names: the tracking code of a request the caller may
+    see, or the caller's own external_id (another client's ids mean nothing)."""
     token = token.strip()
+    names = Q(tracking_code=token.upper())
+    if integration_id is not None:
+        names |= Q(
+            integration_id=integration_id, channel=Channel.OPEN311, channel_ref=token
+        )
     return (
-        Petition.objects.filter(channel=Channel.OPEN311)
-        .filter(Q(tracking_code=token.upper()) | Q(channel_ref=token))
-        .only("tracking_code", "channel_ref")
+        open311_requests(integration_id=integration_id)
+        .filter(names)
+        .select_related(None)
+        .only("tracking_code")
         .first()
     )

@@ -300,7 +300,7 @@ def test_all_bad_parameters_are_listed_together(file_request):
 
 
 def test_an_external_id_makes_filing_idempotent_and_resolves_as_a_token(
-    client, file_request
+    client, file_request, open311_key
 ):
     first = file_request(external_id="app-42")
     again = file_request(external_id="app-42")
@@ -310,12 +310,14 @@ def test_an_external_id_makes_filing_idempotent_and_resolves_as_a_token(
     assert again.json()[0]["service_request_id"] == code
     assert Petition.objects.count() == 1
 
+    # The client's own id is a token for that client (its key) only.
     for token in ("app-42", code):
-        response = client.get(f"{V2}/tokens/{token}.json")
+        response = client.get(f"{V2}/tokens/{token}.json", {"api_key": open311_key})
         assert response.status_code == 200
         assert response.json() == [{"service_request_id": code, "token": token}]
-    root = xml_of(client.get(f"{V2}/tokens/app-42.xml"))
+    root = xml_of(client.get(f"{V2}/tokens/app-42.xml", {"api_key": open311_key}))
     assert root.findtext("request/service_request_id") == code
+    assert client.get(f"{V2}/tokens/app-42.json").status_code == 404
 
 
 def test_an_unknown_token_and_other_channels_petitions_are_404(client, submit):

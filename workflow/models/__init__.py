@@ -9,6 +9,7 @@ from workflow.models.agencies import (
 from workflow.models.checkpoints import Checkpoint, CheckpointChunk
 from workflow.models.history import HistoryEntry
 from workflow.models.intake import IntakePolicy
+from workflow.models.integrations import Integration
 from workflow.models.letters import AnswerLetter, SignedAnswer
 from workflow.models.petitions import (
     Action,
@@ -46,6 +47,7 @@ __all__ = [
     "CheckpointChunk",
     "Channel",
     "HistoryEntry",
+    "Integration",
     "Membership",
     "Petition",
     "Priority",

@@ -19,6 +19,7 @@ from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from workflow.areas.models import Commune, Province
 from workflow.models.agencies import Agency, Category
+from workflow.models.integrations import Integration
 
 # Letters and digits a person can read back over the phone: no 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -176,8 +177,17 @@ class Petition(FSMModelMixin, models.Model):
     )
 
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    # The sending system's own id (the portal's id, an Open311 token), for idempotent
-    # intake.
+    # The system whose API key filed it (the intake API, Open311); None for the web
+    # form and staff intake. Its keys read it; no other key does.
+    integration = models.ForeignKey(
+        Integration,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="petitions",
+    )
+    # The sending system's own id (the portal's id, an Open311 client's id), for
+    # idempotent intake: unique per integration, or per channel without one.
     channel_ref = models.CharField(  # noqa: DJ001 (NULL: no id, exempt from uniqueness)
         max_length=100, null=True, blank=True
     )
@@ -266,10 +276,11 @@ class Petition(FSMModelMixin, models.Model):
                 name="petition_breached_idx",
             ),
             # Open311 reads (feedback.integrations.open311): the newest requests a
-            # client may see, in a date range. Partial: only those are ever listed.
+            # client may see, in a date range: published ones, and to a key those
+            # its integration filed. Partial: only those are ever listed.
             models.Index(
                 fields=["-received_at"],
-                condition=Q(publish_consent=True) | Q(channel="open311"),
+                condition=Q(publish_consent=True) | Q(integration__isnull=False),
                 name="petition_open311_list_idx",
             ),
             # workflow.receipts.backdated_entries: staff entries by entry moment
@@ -290,10 +301,17 @@ class Petition(FSMModelMixin, models.Model):
             ),
         ]
         constraints = [
-            # Idempotent intake: a channel's own id maps to one petition.
+            # Idempotent intake: a sending system's own id maps to one petition,
+            # among those of its integration (workflow.services.intake); the
+            # channel's own ids (the web form's) where there is none.
+            models.UniqueConstraint(
+                fields=["integration", "channel", "channel_ref"],
+                condition=Q(channel_ref__isnull=False, integration__isnull=False),
+                name="one_petition_per_integration_ref",
+            ),
             models.UniqueConstraint(
                 fields=["channel", "channel_ref"],
-                condition=Q(channel_ref__isnull=False),
+                condition=Q(channel_ref__isnull=False, integration__isnull=True),
                 name="one_petition_per_channel_ref",
             ),
             models.CheckConstraint(

@@ -86,10 +86,12 @@ def receive_petition(
 def submit_petition(**fields) -> Submission:
     """Receive a petition from any channel and route it.
 
-    `category` is a category code, `province` and `commune` official unit codes. The
-    channel's own id (`channel_ref`) makes intake idempotent: a second delivery raises
-    DuplicateSubmission carrying the first petition. Routing rules send it to an agency
-    at once; a petition no rule matches waits in the triage queue.
+    `category` is a category code, `province` and `commune` official unit codes.
+    `integration_id` names the system whose key filed it through a machine door.
+    The sender's own id (`channel_ref`) makes intake idempotent: a second delivery
+    by the same integration (or, without one, through the same channel) raises
+    DuplicateSubmission carrying the first petition. Routing rules send it to an
+    agency at once; a petition no rule matches waits in the triage queue.
     """
     [result] = submit_petitions([fields])
     if isinstance(result, WorkflowError):
@@ -122,7 +124,11 @@ def submit_petitions(drafts: list[dict]) -> list:
 
 
 # Unique indexes whose violation at intake means "draw again" or "look again".
-INTAKE_CLASHES = ("tracking_code", "one_petition_per_channel_ref")
+INTAKE_CLASHES = (
+    "tracking_code",
+    "one_petition_per_channel_ref",
+    "one_petition_per_integration_ref",
+)
 
 
 def _receive_all(drafts, *, ref, now) -> list:
@@ -187,7 +193,15 @@ class _Receipt:
 
 
 def _prepare_receipt(
-    ref, now, *, channel, publish_consent=False, channel_ref=None, entry=None, **fields
+    ref,
+    now,
+    *,
+    channel,
+    publish_consent=False,
+    channel_ref=None,
+    integration_id=None,
+    entry=None,
+    **fields,
 ):
     """A validated, routed petition in memory, its secret, history steps and entry."""
     if (channel in STAFF_CHANNELS) != (entry is not None):
@@ -206,6 +220,7 @@ def _prepare_receipt(
         tracking_code=new_tracking_code(),
         channel=channel,
         channel_ref=channel_ref,
+        integration_id=integration_id,
         publish_consent=publish_consent,
         received_at=now,
         version=2,
@@ -281,39 +296,42 @@ INTAKE_FIELDS = {
 
 
 def _without_duplicates(received, results):
-    """The receipts whose channel id is new; the others get DuplicateSubmission.
+    """The receipts whose sender's id is new; the others get DuplicateSubmission.
 
-    A channel id delivered twice (earlier, or within the batch) is a duplicate of
-    the first petition with it.
+    An id delivered twice (earlier, or within the batch) by the same integration
+    and channel (or through the same channel without one) is a duplicate of the
+    first petition with it. Another integration's id is never a duplicate: a
+    client must not get, or learn of, a petition someone else filed.
     """
-    refs = {
-        (r.petition.channel, r.petition.channel_ref)
-        for r in received
-        if r.petition.channel_ref
-    }
+
+    def sender(petition):
+        return (petition.channel, petition.integration_id, petition.channel_ref)
+
+    refs = {sender(r.petition) for r in received if r.petition.channel_ref}
     known = {}
     if refs:
         # Plain SQL: intake runs this for every batch, and nearly always finds
         # nothing; the ORM's query building would cost more than the look-up.
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT id, channel, channel_ref FROM workflow_petition "
+                "SELECT id, channel, integration_id, channel_ref "
+                "FROM workflow_petition "
                 "WHERE channel = ANY(%s) AND channel_ref = ANY(%s)",
                 [
-                    sorted({channel for channel, _ in refs}),
-                    sorted({channel_ref for _, channel_ref in refs}),
+                    sorted({channel for channel, _, _ in refs}),
+                    sorted({channel_ref for _, _, channel_ref in refs}),
                 ],
             )
-            found = {pk: (ch, ref) for pk, ch, ref in cursor if (ch, ref) in refs}
+            found = {pk: tuple(key) for pk, *key in cursor if tuple(key) in refs}
         if found:
             known = {found[p.pk]: p for p in Petition.objects.filter(pk__in=found)}
     kept, seen = [], {}
     for r in received:
-        key = (r.petition.channel, r.petition.channel_ref)
+        key = sender(r.petition)
         first = known.get(key) or seen.get(key)
         if r.petition.channel_ref and first is not None:
             results[r.index] = DuplicateSubmission(
-                f"{key[0]} id {key[1]!r} was already received "
+                f"{key[0]} id {key[2]!r} was already received "
                 f"as {first.tracking_code}.",
                 petition=first,
             )

@@ -21,8 +21,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--unlimited", action="store_true", help="no rate limit for this key"
         )
+        parser.add_argument(
+            "--integration",
+            default=None,
+            help="the integration the key reads and files for (default: NAME; "
+            "give an existing one for a second key, e.g. before retiring the first)",
+        )
 
-    def handle(self, *args, name, requests_per_minute, unlimited, **options):
+    def handle(
+        self, *args, name, requests_per_minute, unlimited, integration, **options
+    ):
         name = name.strip()
         if not name:
             raise CommandError("Give the integration a name.")
@@ -35,11 +43,14 @@ class Command(BaseCommand):
         elif requests_per_minute is None:
             requests_per_minute = DEFAULT_REQUESTS_PER_MINUTE
         api_key, key = issue_api_key(
-            name=name, requests_per_minute=requests_per_minute, now=timezone.now()
+            name=name,
+            requests_per_minute=requests_per_minute,
+            integration=integration,
+            now=timezone.now(),
         )
         # The key alone on stdout (for scripts); the explanation on stderr.
         self.stderr.write(
-            f"API key for {api_key.name} (prefix {api_key.prefix}); it is shown "
-            "only now, store it safely:"
+            f"API key {api_key.name} of integration {api_key.integration} (prefix "
+            f"{api_key.prefix}); it is shown only now, store it safely:"
         )
         self.stdout.write(key)
