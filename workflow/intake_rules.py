@@ -51,6 +51,15 @@ DISPUTE_WINDOW_DAYS = 30
 # wrongly refused business could not file at all.
 # [0-9], not \d: Python's \d also matches other scripts' digits (workflow.codes).
 TAX_CODE = re.compile(r"([0-9]{10})(?:-?([0-9]{3}))?")
+# The same rule for the value as typed (spaces anywhere, blank for none) as a
+# pattern the intake API's OpenAPI schema publishes: ECMAScript, Rust and Python
+# regular expressions read it alike. _WS is what Python strips as whitespace
+# (\s of other engines leaves out U+001C-U+001F). tests/workflow/
+# test_intake_rules.py checks that pattern and function agree.
+_WS = r"[\s\x1c-\x1f]"
+TAX_CODE_AS_TYPED = (
+    rf"^{_WS}*(?:(?:[0-9]{_WS}*){{10}}(?:-?{_WS}*(?:[0-9]{_WS}*){{3}})?)?$"
+)
 
 TAX_CODE_REQUIRED = _("Doanh nghiệp, tổ chức cần nhập mã số thuế.")
 TAX_CODE_FORMAT = _(
@@ -102,6 +111,15 @@ def clean_tax_code(value, *, submitter_kind) -> str:
 PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 PHONE = re.compile(
     r"(?:(?P<international>\+84|0084|84)0?|0)(?P<number>[35789][0-9]{8}|2[0-9]{9})"
+)
+
+# The same rule for the number as typed, separators anywhere, blank for none (as
+# TAX_CODE_AS_TYPED).
+_SEP = r"[\s\x1c-\x1f.()\-]*"
+PHONE_AS_TYPED = (
+    rf"^{_WS}*$|^{_SEP}"
+    rf"(?:(?:\+{_SEP}8{_SEP}4|0{_SEP}0{_SEP}8{_SEP}4|8{_SEP}4){_SEP}(?:0{_SEP})?|0{_SEP})"
+    rf"(?:[35789]{_SEP}(?:[0-9]{_SEP}){{8}}|2{_SEP}(?:[0-9]{_SEP}){{9}})$"
 )
 
 PHONE_FORMAT = _("Số điện thoại chưa đúng, ví dụ 0912 345 678.")

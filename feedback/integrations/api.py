@@ -8,6 +8,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 
 from feedback.integrations import keys, queries
@@ -22,6 +23,7 @@ from feedback.integrations.fields import (
 from feedback.integrations.schema import openapi_document
 from feedback.integrations.serializers import serialize_petition, w3c
 from workflow import group_intake
+from workflow.codes import parse_number
 from workflow.errors import DuplicateSubmission, InvalidInput
 from workflow.models import Channel, State
 
@@ -86,7 +88,43 @@ def petition(request, tracking_code):
 def schema(request):
     if request.method != "GET":
         return method_not_allowed(["GET"])
-    return JsonResponse(openapi_document())
+    return JsonResponse(openapi_document(queries.current_codes()))
+
+
+# --- the codes the body takes: reference data, open without a key ----------------
+
+
+@csrf_exempt
+def categories(request):
+    if request.method != "GET":
+        return method_not_allowed(["GET"])
+    return _reference({"categories": queries.current_codes().categories})
+
+
+@csrf_exempt
+def provinces(request):
+    if request.method != "GET":
+        return method_not_allowed(["GET"])
+    return _reference({"provinces": queries.current_codes().provinces})
+
+
+@csrf_exempt
+def communes(request, province):
+    if request.method != "GET":
+        return method_not_allowed(["GET"])
+    code = parse_number(province)
+    if code is None:
+        return error_response(400, "invalid", "A province code is digits 0-9.")
+    codes = queries.current_codes()
+    if not any(p["code"] == code for p in codes.provinces):
+        return error_response(404, "not_found", f"No current province has code {code}.")
+    return _reference({"communes": codes.communes.get(code, [])})
+
+
+def _reference(body):
+    response = JsonResponse(body)
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
 
 
 @csrf_exempt

@@ -7,11 +7,14 @@ fields) so that every malformed field is named at once, before the service runs.
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from itertools import accumulate
 
 from workflow import intake_rules as rules
 from workflow.codes import MAX_CODE
+from workflow.errors import InvalidInput
 from workflow.models import Priority, SubmitterKind
 
 # The largest petition body, every character written as the \u escapes of an
@@ -22,6 +25,13 @@ MAX_BODY_BYTES = 512 * 1024
 MAX_DEPTH = 8
 
 
+# What a required text must hold: a character Python does not strip (\S, written
+# so that ECMAScript and Rust read it the same: their \s leaves out U+001C-U+001F).
+NON_BLANK = r"[^\s\x1c-\x1f]"
+# A value that counts as left out: nothing but such whitespace.
+BLANK = r"^[\s\x1c-\x1f]*$"
+
+
 @dataclass(frozen=True)
 class Field:
     kind: type  # str, int or bool
@@ -30,6 +40,10 @@ class Field:
     max_length: int | None = None
     choices: tuple[str, ...] = ()
     is_email: bool = False
+    # An intake rule for the value as sent (raises InvalidInput), and the same
+    # rule as the pattern the schema publishes (workflow.intake_rules).
+    rule: Callable[[str], object] | None = None
+    pattern: str | None = None
 
 
 SUBMITTER_FIELDS = {
@@ -50,11 +64,15 @@ SUBMITTER_FIELDS = {
         "Vietnamese phone number, e.g. 0912 345 678 or +84 912 345 678 "
         "(email or phone required)",
         max_length=rules.PHONE_MAX_LENGTH,
+        rule=rules.clean_phone,
+        pattern=rules.PHONE_AS_TYPED,
     ),
     "tax_code": Field(
         str,
         "Tax code: required for a business (10 digits, or 10-3)",
         max_length=rules.TAX_CODE_MAX_LENGTH,
+        rule=partial(rules.clean_tax_code, submitter_kind=SubmitterKind.CITIZEN),
+        pattern=rules.TAX_CODE_AS_TYPED,
     ),
 }
 
@@ -218,6 +236,14 @@ def _problem(value, field) -> str | None:
         return f"At most {field.max_length} characters."
     if field.choices and value not in field.choices:
         return f"Use one of: {', '.join(field.choices)}."
-    if field.is_email and value.strip() and not rules.is_email(value.strip()):
-        return "Enter a valid email address."
+    if field.is_email and value.strip():
+        # As sent: spaces around an address are not part of it (the schema's
+        # format: email says the same).
+        if value != value.strip() or not rules.is_email(value):
+            return "Enter a valid email address."
+    if field.rule is not None:
+        try:
+            field.rule(value)
+        except InvalidInput as error:
+            return error.message
     return None

@@ -7,10 +7,13 @@ are public: they list published petitions, shown as /answers/ shows them
 filed, in full.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import OuterRef, Q, Subquery
 
 from feedback.integrations.serializers import RELATED
-from workflow.models import Channel, HistoryEntry, Petition
+from workflow.areas.models import Commune, Province
+from workflow.models import Category, Channel, HistoryEntry, Petition
 
 # Open311 lists at most this many requests per call (the usual GeoReport cap).
 OPEN311_MAX_REQUESTS = 1000
@@ -87,4 +90,39 @@ def open311_petition_for_token(token: str, *, integration_id: int | None):
         .select_related(None)
         .only("tracking_code")
         .first()
+    )
+
+
+# --- the codes a client sends -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Codes:
+    """The codes the intake API takes today: its schema lists them, and
+    /api/v1/categories, /provinces and /provinces/<code>/communes serve them."""
+
+    categories: list[dict]  # {code, name, name_en}, active ones
+    provinces: list[dict]  # {code, name}, current ones
+    communes: dict[int, list[dict]]  # province code → [{code, name}], current ones
+
+
+def current_codes() -> Codes:
+    communes: dict[int, list[dict]] = {}
+    for row in (
+        Commune.objects.current()
+        .filter(province__valid_to__isnull=True)
+        .order_by("code")
+        .values("code", "name", "province__code")
+    ):
+        communes.setdefault(row.pop("province__code"), []).append(row)
+    return Codes(
+        categories=list(
+            Category.objects.filter(is_active=True)
+            .order_by("code")
+            .values("code", "name", "name_en")
+        ),
+        provinces=list(
+            Province.objects.current().order_by("code").values("code", "name")
+        ),
+        communes=communes,
     )

@@ -1,16 +1,25 @@
 """The OpenAPI 3 description of /api/v1/, served at /api/v1/schema.
 
-The request body is built from the same table the validator reads
-(feedback.integrations.fields), so the two cannot drift apart; the responses are
-written out by hand and checked against the views by the schemathesis test.
+As strict as the validator, so that a client generated from it sends what the
+server takes: the request body is built from the same table the validator reads
+(feedback.integrations.fields, with the intake rules' patterns), the codes it
+takes are listed (active categories, current provinces, and the communes of each
+province), and the rules between fields are stated with anyOf (an e-mail address
+or a phone number; a business's tax code; a commune of the province given). The
+responses are written out by hand and checked against the views by the
+schemathesis test (tests/integrations/test_api_schema.py).
 """
 
 from feedback.integrations.fields import (
+    BLANK,
+    MAX_BODY_BYTES,
     MAX_CODE,
+    MAX_DEPTH,
+    NON_BLANK,
     PETITION_FIELDS,
     SUBMITTER_FIELDS,
 )
-from workflow.models import State
+from workflow.models import State, SubmitterKind
 
 JSON = "application/json"
 
@@ -34,7 +43,8 @@ EXAMPLE_PETITION = {
 }
 
 
-def openapi_document() -> dict:
+def openapi_document(codes) -> dict:
+    """The document for the codes taken today (feedback.integrations.queries.Codes)."""
     return {
         "openapi": "3.0.3",
         "info": {
@@ -43,9 +53,15 @@ def openapi_document() -> dict:
             "description": (
                 "Petitions (phản ánh, kiến nghị) delivered by the National Public "
                 "Service Portal. Authenticate with `Authorization: Bearer <key>` "
-                "(keys from `manage.py create_api_key NAME`). Delivery is "
-                "idempotent on `external_id`: sending the same id again returns "
-                "the first petition with 200 and creates nothing."
+                "(keys from `manage.py create_api_key NAME`). A key reads only "
+                "what its own integration filed. Delivery is idempotent on "
+                "`external_id`: sending the same id again with a key of the same "
+                "integration returns the first petition with 200 and creates "
+                "nothing. Bodies are UTF-8 JSON of at most "
+                f"{MAX_BODY_BYTES} bytes, nested at most {MAX_DEPTH} levels; no "
+                "text may hold U+0000 (NUL) or a lone surrogate. The codes the "
+                "body takes are listed here and served by /api/v1/categories, "
+                "/api/v1/provinces and /api/v1/provinces/{province}/communes."
             ),
             "license": {
                 "name": "AGPL-3.0-or-later",
@@ -78,6 +94,9 @@ def openapi_document() -> dict:
                         ),
                         "400": _response("Bad fields, each named", "ValidationError"),
                         "401": _response("Missing, unknown or inactive key", "Error"),
+                        "411": _response(
+                            "A body still chunked (send a Content-Length)", "Error"
+                        ),
                         "413": _response("Body too large", "Error"),
                         "429": _rate_limited(),
                     },
@@ -86,7 +105,8 @@ def openapi_document() -> dict:
             "/api/v1/petitions/{tracking_code}": {
                 "get": {
                     "operationId": "getPetition",
-                    "summary": "State, deadlines and answer of a portal petition",
+                    "summary": "State, deadlines and answer of a petition this "
+                    "key's integration filed",
                     "parameters": [
                         {
                             "name": "tracking_code",
@@ -97,21 +117,103 @@ def openapi_document() -> dict:
                     ],
                     "responses": {
                         "200": _response("The petition", "PetitionWithHistory"),
+                        "400": _response("A path that is not text", "ValidationError"),
                         "401": _response("Missing, unknown or inactive key", "Error"),
-                        "404": _response("No petition from the portal", "Error"),
+                        "404": _response(
+                            "No petition this key's integration filed has this code",
+                            "Error",
+                        ),
                         "429": _rate_limited(),
                     },
                 }
             },
+            **_code_paths(codes),
         },
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
-            "schemas": _schemas(),
+            "schemas": _schemas(codes),
         },
     }
 
 
-def _schemas() -> dict:
+def _code_paths(codes) -> dict:
+    """The reference reads, open without a key (the same data as the citizen form's)."""
+    code_name = {
+        "type": "object",
+        "required": ["code", "name"],
+        "properties": {"code": {"type": "integer"}, "name": {"type": "string"}},
+    }
+    return {
+        "/api/v1/categories": _code_read(
+            "listCategories",
+            "Active categories: `category` takes their codes",
+            "categories",
+            {
+                "type": "object",
+                "required": ["code", "name", "name_en"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "name": {"type": "string"},
+                    "name_en": {"type": "string"},
+                },
+            },
+        ),
+        "/api/v1/provinces": _code_read(
+            "listProvinces",
+            "Current provinces: `province` takes their official codes",
+            "provinces",
+            code_name,
+        ),
+        "/api/v1/provinces/{province}/communes": _code_read(
+            "listCommunes",
+            "Current communes and wards of a province: `commune` takes their codes",
+            "communes",
+            code_name,
+            parameters=[
+                {
+                    "name": "province",
+                    "in": "path",
+                    "required": True,
+                    "schema": {
+                        "type": "integer",
+                        "enum": [p["code"] for p in codes.provinces],
+                    },
+                }
+            ],
+        ),
+    }
+
+
+def _code_read(operation_id, summary, key, item, parameters=()) -> dict:
+    responses = {
+        "200": {
+            "description": summary,
+            "content": {
+                JSON: {
+                    "schema": {
+                        "type": "object",
+                        "required": [key],
+                        "properties": {key: {"type": "array", "items": item}},
+                    }
+                }
+            },
+        }
+    }
+    if parameters:
+        responses["400"] = _response("Not a province code", "Error")
+        responses["404"] = _response("No current province has this code", "Error")
+    operation = {
+        "operationId": operation_id,
+        "summary": summary,
+        "security": [],
+        "responses": responses,
+    }
+    if parameters:
+        operation["parameters"] = list(parameters)
+    return {"get": operation}
+
+
+def _schemas(codes) -> dict:
     moment = {"type": "string", "format": "date-time"}
     nullable_moment = {**moment, "nullable": True}
     nullable_text = {"type": "string", "nullable": True}
@@ -172,12 +274,74 @@ def _schemas() -> dict:
             "closed_at": nullable_moment,
         },
     }
-    return {
-        "NewPetition": _object(PETITION_FIELDS, submitter=_ref("Submitter")),
-        "Submitter": {
-            **_object(SUBMITTER_FIELDS),
-            "description": "Give an email address or a phone number (or both).",
+    new_petition = _object(PETITION_FIELDS, submitter=_ref("Submitter"))
+    properties = new_petition["properties"]
+    if codes.categories:
+        properties["category"]["enum"] = [c["code"] for c in codes.categories]
+    properties["province"]["enum"] = [p["code"] for p in codes.provinces]
+    properties["category"]["description"] += " (GET /api/v1/categories)"
+    properties["province"]["description"] += " (GET /api/v1/provinces)"
+    properties["commune"]["description"] += (
+        " (GET /api/v1/provinces/{province}/communes)"
+    )
+    # A commune of the province given: one branch per province.
+    new_petition["anyOf"] = [
+        {
+            "properties": {
+                "province": {"enum": [province["code"]]},
+                "commune": {
+                    "type": "integer",
+                    "nullable": True,
+                    "enum": [
+                        c["code"] for c in codes.communes.get(province["code"], [])
+                    ]
+                    + [None],
+                },
+            }
+        }
+        for province in codes.provinces
+    ]
+    submitter = _object(SUBMITTER_FIELDS)
+    submitter["description"] = (
+        "Give an email address or a phone number (or both); a business gives "
+        "its tax code."
+    )
+    submitter["allOf"] = [
+        {
+            "anyOf": [
+                {
+                    "required": ["email"],
+                    "properties": {"email": {"type": "string", "format": "email"}},
+                },
+                {
+                    "required": ["phone"],
+                    "properties": {"phone": {"type": "string", "pattern": NON_BLANK}},
+                },
+            ]
         },
+        {
+            "anyOf": [
+                {
+                    "properties": {
+                        "kind": {
+                            "type": "string",
+                            "nullable": True,
+                            "enum": [SubmitterKind.CITIZEN.value, None],
+                        }
+                    }
+                },
+                {
+                    "required": ["tax_code"],
+                    "properties": {
+                        "tax_code": {"type": "string", "pattern": NON_BLANK}
+                    },
+                },
+            ]
+        },
+    ]
+    return {
+        "NewPetition": new_petition,
+        "Submitter": submitter,
         "Petition": petition,
         "CreatedPetition": {
             "allOf": [
@@ -276,8 +440,14 @@ def _property(field) -> dict:
         if field.choices:
             # OpenAPI 3.0: a nullable enum lists null among its values.
             prop["enum"] = list(field.choices) + ([] if field.required else [None])
-        if field.required:
-            prop["minLength"] = 1
+        elif field.required:
+            # Blank text counts as missing.
+            prop["pattern"] = NON_BLANK
+        if field.pattern:
+            prop["pattern"] = field.pattern
+        if field.is_email:
+            # An address, or blank for none.
+            prop["anyOf"] = [{"format": "email"}, {"pattern": BLANK}]
     if not field.required:
         # Optional fields may be null, which counts as left out.
         prop["nullable"] = True

@@ -10,6 +10,13 @@ urlpatterns = [
     path("api/v1/petitions", api.petitions, name="api-petitions"),
     path("api/v1/petitions/<str:tracking_code>", api.petition, name="api-petition"),
     path("api/v1/schema", api.schema, name="api-schema"),
+    path("api/v1/categories", api.categories, name="api-categories"),
+    path("api/v1/provinces", api.provinces, name="api-provinces"),
+    path(
+        "api/v1/provinces/<str:province>/communes",
+        api.communes,
+        name="api-communes",
+    ),
     re_path(r"^api/v1/(?P<rest>.*)$", api.not_found),
     re_path(
         r"^open311/v2/discovery" + FMT, open311.discovery, name="open311-discovery"

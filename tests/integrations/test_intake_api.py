@@ -101,7 +101,13 @@ def test_other_channels_do_not_share_the_portal_ids(post_petition, submit):
             "Give an email address or a phone number.",
         ),
         (
-            {"submitter": {"name": "Công ty X", "kind": "business", "phone": "09"}},
+            {
+                "submitter": {
+                    "name": "Công ty X",
+                    "kind": "business",
+                    "phone": "0912345678",
+                }
+            },
             "submitter.tax_code",
             "A business must give its tax code.",
         ),

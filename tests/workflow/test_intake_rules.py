@@ -2,12 +2,16 @@
 what the others take, and refuses what they refuse (workflow.intake_rules)."""
 
 import json
+import re
 
 import pytest
 from django.utils import timezone
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from feedback.integrations.keys import issue_api_key
 from tests import factories
+from workflow import intake_rules as rules
 from workflow import services
 from workflow.errors import InvalidInput
 from workflow.models import Petition
@@ -201,3 +205,41 @@ def test_every_door_takes_and_refuses_the_same_submitter_values(
         # Taken, and stored in the one spelling every door stores.
         assert isinstance(outcome, Petition), outcome
         assert getattr(Petition.objects.get(pk=outcome.pk), field) == stored
+
+
+# --- the rules as the API's schema publishes them ---------------------------------
+
+# The characters phone numbers and tax codes are typed with, and some they are not.
+TYPED = st.text(
+    st.sampled_from(list("0123456789+-.() \t\n\x1c") + ["٢", "²", "a", "\u00a0"]),
+    max_size=20,
+)
+
+
+def taken(rule, value) -> bool:
+    try:
+        rule(value)
+    except InvalidInput:
+        return False
+    return True
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(TYPED, st.from_regex(rules.PHONE_AS_TYPED)))
+def test_the_published_phone_pattern_takes_what_the_rule_takes(value):
+    assume(len(value) <= rules.PHONE_MAX_LENGTH)
+
+    assert taken(rules.clean_phone, value) == bool(
+        re.search(rules.PHONE_AS_TYPED, value)
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(TYPED, st.from_regex(rules.TAX_CODE_AS_TYPED)))
+def test_the_published_tax_code_pattern_takes_what_the_rule_takes(value):
+    assume(len(value) <= rules.TAX_CODE_MAX_LENGTH)
+
+    def rule(v):
+        return rules.clean_tax_code(v, submitter_kind="citizen")
+
+    assert taken(rule, value) == bool(re.search(rules.TAX_CODE_AS_TYPED, value))
