@@ -26,6 +26,8 @@ def use_bench_database(name=None) -> str:
         create_database_once(host, name)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # The benches serve plain HTTP on 127.0.0.1 (production redirects to HTTPS).
+    os.environ.setdefault("HTTPS", "false")
     import django
 
     django.setup()

@@ -82,6 +82,8 @@ def address(channels, n):
 
 
 def start_cluster(url, workers):
+    from config.serve import CLUSTER_COMMAND
+
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -93,7 +95,7 @@ def start_cluster(url, workers):
     }
     log = open(OUT / "cluster.log", "w")  # noqa: SIM115 (closed with the process)
     return subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"],
+        [sys.executable, *CLUSTER_COMMAND],
         cwd=ROOT,
         env=env,
         stdout=log,

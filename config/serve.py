@@ -15,6 +15,9 @@ import time
 from config import database
 
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+# The django-q2 cluster without qcluster's idle main process and without system
+# checks (notifications/management/commands/cluster.py): 5 processes, not 6.
+CLUSTER_COMMAND = ["manage.py", "cluster"]
 DATABASE_CHECK_SECONDS = 1.0
 
 
@@ -29,7 +32,7 @@ def serve(host: str, port: str) -> int:
         "preexec_fn": lambda: signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     }
     children = [
-        subprocess.Popen([python, "manage.py", "qcluster"], **start),
+        subprocess.Popen([python, *CLUSTER_COMMAND], **start),
         subprocess.Popen(
             [python, "manage.py", "runserver", "--noreload", f"{host}:{port}"], **start
         ),

@@ -3,12 +3,14 @@
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
-from workflow.proof import keys
-
 
 @register()
 def checkpoint_key(app_configs, **kwargs):
     """A configured key must load; a missing one is refused in production only."""
+    # Imported here: `cryptography` costs every process about 10 MB, and the
+    # cluster's processes that never sign (config/serve.py) should not pay it.
+    from workflow.proof import keys
+
     if not keys.is_configured():
         return []
     try:
@@ -20,6 +22,8 @@ def checkpoint_key(app_configs, **kwargs):
 
 @register(Tags.security, deploy=True)
 def checkpoint_key_in_production(app_configs, **kwargs):
+    from workflow.proof import keys
+
     if keys.is_configured() or settings.DEBUG:
         return []
     return [

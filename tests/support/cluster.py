@@ -9,11 +9,15 @@ from pathlib import Path
 
 from django.db import connection
 
+from config.serve import CLUSTER_COMMAND
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_database_url() -> str:
-    db = connection.settings_dict
+def test_database_url(name=None) -> str:
+    """The URL of the test database (or of another database on its server)."""
+    db = {**connection.settings_dict}
+    db["NAME"] = name or db["NAME"]
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     if db["HOST"].startswith("/"):
         return f"postgresql://{auth}@/{db['NAME']}?host={db['HOST']}"
@@ -31,7 +35,7 @@ def running_cluster(log_path, **extra_env):
     }
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [sys.executable, "manage.py", "qcluster"],
+            [sys.executable, *CLUSTER_COMMAND],
             cwd=ROOT,
             env=env,
             stdout=log,
