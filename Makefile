@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint migrate bench clean-db
+.PHONY: run test setup lint migrate bench backup clean-db
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -34,6 +34,10 @@ test: lint
 
 bench: migrate
 	@echo "See bench/README.md; e.g. $(PY) bench/sweep.py"
+
+# A dump of the database in var/backups/ (restore: docs/operations.md).
+backup: setup
+	$(PY) -m config.backup
 
 # Stops the embedded PostgreSQL and deletes its data.
 clean-db: setup

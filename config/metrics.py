@@ -79,6 +79,16 @@ class ProductCollector:
             received.add_metric([channel], by_channel.get(channel, 0) / seconds)
         yield received
 
+        from config.routers import has_reports_database, replica_lag
+
+        if has_reports_database():
+            lag = replica_lag()
+            yield GaugeMetricFamily(
+                "pakn_reports_replica_lag_seconds",
+                "How far the reports replica is behind the primary.",
+                value=-1 if lag is None else lag,
+            )
+
 
 REGISTRY = CollectorRegistry(auto_describe=False)
 REGISTRY.register(ProductCollector())

@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.routers.reports_freshness",
             ],
         },
     },
@@ -114,6 +115,14 @@ TEMPLATES = [
 # Reading the settings never starts the embedded server: the entry points do
 # (config.database.start_database).
 DATABASES = {"default": database_settings(os.environ.get("DATABASE_URL"))}
+# Reports (auditor pages, exports, statistics) read from a streaming replica when
+# one is named: config/routers.py, docs/operations.md. Tests mirror it on default.
+if os.environ.get("REPORTS_DATABASE_URL"):
+    DATABASES["reports"] = {
+        **database_settings(os.environ["REPORTS_DATABASE_URL"]),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["config.routers.ReportsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGIN_URL = "login"
@@ -318,7 +327,7 @@ SECURE_HSTS_PRELOAD = HTTPS and envbool("HSTS_PRELOAD", "true")
 if os.environ.get("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = (os.environ["SECURE_PROXY_SSL_HEADER"], "https")
 # Probes of the load balancer speak plain HTTP from inside.
-SECURE_REDIRECT_EXEMPT = [r"^health", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^health", r"^readyz$", r"^metrics$"]
 CSRF_COOKIE_HTTPONLY = True
 
 # Content-Security-Policy (django-csp) on every response: scripts and styles only

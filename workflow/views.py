@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.routers import reads_reports
 from workflow import charts, csv_export, queries, receipts
 from workflow.access import (
     get_petition_for_staff,
@@ -196,6 +197,7 @@ def dashboard(request):
 
 
 @login_required
+@reads_reports
 def report(request):
     require_auditor(request)
     form = PeriodForm(request.GET or None)
@@ -255,6 +257,7 @@ def _rate_summary(rated) -> str:
 
 
 @login_required
+@reads_reports
 def report_csv(request, table):
     require_auditor(request)
     period, now = PeriodForm(request.GET or None).period(), timezone.now()
@@ -270,6 +273,7 @@ def report_csv(request, table):
 
 
 @login_required
+@reads_reports
 def drill_down(request):
     require_auditor(request)
     form = DrillDownForm(request.GET)
@@ -296,6 +300,7 @@ def _drill_down_petitions(form):
 
 
 @login_required
+@reads_reports
 def backdated(request):
     """Auditors: every staff entry made after its stated receipt moment."""
     require_auditor(request)
@@ -318,6 +323,7 @@ def backdated(request):
 
 
 @login_required
+@reads_reports
 def audit_case(request, tracking_code):
     require_auditor(request)
     petition = get_petition_for_staff(request, tracking_code)
