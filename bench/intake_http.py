@@ -1,4 +1,4 @@
-"""Benchmark: the intake API over HTTP, gunicorn with 2 workers (target ≥ 400/s).
+"""Benchmark: the intake API over HTTP, gunicorn with 2 workers (target ≥ 600/s).
 
     .venv/bin/python bench/intake_http.py [--requests 5000] [--runs 3]
         [--connections 32] [--worker-class gthread --threads 16] [--max-seconds 120]
@@ -10,7 +10,8 @@ requests are still counted), starts gunicorn with the production settings
 sends POST /api/v1/petitions from threads of this process, each on its own
 keep-alive connection. Each of `--runs` runs sends `--requests` new petitions and
 is bounded by a time limit. Prints requests per second of every run and their
-median, answers by status and latency percentiles, then stops gunicorn. This
+median, answers by status, latency percentiles, each web worker's RSS after the
+runs and the load average, then stops gunicorn. This
 machine's figures vary by ±20 % from run to run: hence several runs.
 """
 
@@ -146,6 +147,13 @@ def hammer(port, key, bodies, *, connections, max_seconds):
     return results, time.perf_counter() - started
 
 
+def web_worker_rss(server) -> list[int]:
+    """Resident memory of each gunicorn worker (the master's children)."""
+    import psutil
+
+    return [child.memory_info().rss for child in psutil.Process(server.pid).children()]
+
+
 def percentile(sorted_values, fraction):
     return sorted_values[
         min(int(len(sorted_values) * fraction), len(sorted_values) - 1)
@@ -208,6 +216,7 @@ def main():
                         max_seconds=args.max_seconds,
                     )
                 )
+            workers_rss = web_worker_rss(server)
         finally:
             server.send_signal(signal.SIGTERM)
             try:
@@ -235,10 +244,16 @@ def main():
     )
     print(
         f"rate                : {statistics.median(rates):,.0f} requests/s, "
-        "median of the runs (target ≥ 400)"
+        "median of the runs (target ≥ 600)"
     )
     print(f"answers             : {dict(sorted(statuses.items()))}")
     print(f"petitions in the db : {created} (warm-up included)")
+    print(
+        "web workers' RSS    : "
+        + ", ".join(f"{rss / 2**20:.1f} MB" for rss in workers_rss)
+        + " after the runs (target ≤ 150 MB each)"
+    )
+    print(f"load average        : {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
     print(
         "latency             : "
         f"p50 {percentile(latencies, 0.50) * 1000:.1f} ms, "
