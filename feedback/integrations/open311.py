@@ -501,6 +501,8 @@ def _moment(params, name, problems):
 
 def parse_w3c(value: str) -> datetime | None:
     """A W3C date or date-time; without an offset it is Vietnam's time."""
+    if not value.isascii():  # Django's date regex would take "٢٠٢٦" for 2026
+        return None
     # A "+" left unescaped in a query string arrives as a space.
     value = re.sub(r" (\d\d(:?\d\d)?)$", r"+\1", value.strip())
     try:

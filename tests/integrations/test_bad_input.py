@@ -372,3 +372,12 @@ def test_a_body_still_chunked_when_it_reaches_django_is_411_in_the_doors_format(
     assert (api.status_code, open311.status_code) == (411, 411)
     assert api.json()["error"] == "length_required"
     assert b"<code>411</code>" in open311.content
+
+
+def test_dates_in_other_scripts_digits_are_not_dates(client, rows_unchanged):
+    response = client.get(f"{V2}/requests.json", {"start_date": "٢٠٢٦-٠١-٠١"})
+
+    assert response.status_code == 400
+    assert open311_errors(response) == [
+        "start_date: not a W3C date-time (e.g. 2026-03-02T08:00:00+07:00)."
+    ]
