@@ -56,7 +56,7 @@ def petitions(request):
     except DuplicateSubmission as duplicate:
         return JsonResponse(petition_body(duplicate.petition), status=200)
     except InvalidInput as error:
-        return _previous_delivery(data, api_key) or _invalid(
+        return _previous_delivery(data, api_key, error.field) or _invalid(
             {api_field(error.field): [error.message]}
         )
     body = {**petition_body(submission.petition), "secret": submission.secret}
@@ -209,19 +209,31 @@ def _authorized(request):
     return admission.api_key, None
 
 
-def _previous_delivery(data, api_key):
+def _previous_delivery(data, api_key, refused_field):
     """200 with the petition a repeated delivery created, before refusing it.
 
-    A portal retrying a delivery gets its petition even if the body no longer
-    passes the workflow's rules (a category closed since, say). A malformed body
-    is refused whatever its id. Only refused bodies pay for this look-up: the
-    intake service checks the id of the others itself.
+    A portal retrying a delivery gets its petition even if the codes it sent
+    went out of use since (a category closed, units merged): the refused code
+    is the one the petition was filed with. A body with another code, or a
+    malformed one, is refused whatever its id: it is not the same delivery.
+    Only refused bodies pay for this look-up: the intake service checks the id
+    of the others itself.
     """
     external_id = external_id_of(data)
     existing = external_id and queries.filed_petition_by_external_id(
         external_id, integration_id=api_key.integration_id
     )
-    return JsonResponse(petition_body(existing), status=200) if existing else None
+    if not existing or refused_field not in FILED_CODES:
+        return None
+    unit = getattr(existing, refused_field)
+    filed_code = unit.code if unit is not None else None
+    if data.get(refused_field) != filed_code:
+        return None
+    return JsonResponse(petition_body(existing), status=200)
+
+
+# The codes of reference data that can go out of use after a petition was filed.
+FILED_CODES = ("category", "province", "commune")
 
 
 def _invalid(errors):

@@ -64,6 +64,16 @@ def test_a_repeated_delivery_gets_its_petition_even_if_the_body_no_longer_passes
     assert again.json()["tracking_code"] == first.json()["tracking_code"]
 
 
+def test_a_known_id_with_another_invalid_code_is_refused_not_a_repeat(post_petition):
+    post_petition()
+
+    # Not the same delivery: its category is not the one filed, and is unknown.
+    response = post_petition(category="AAA")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"category": ["Unknown category 'AAA'."]}
+
+
 def test_other_channels_do_not_share_the_portal_ids(post_petition, submit):
     submit(channel="open311", channel_ref="DVC-2026-000001")
 
