@@ -6,6 +6,7 @@ Every value has a safe development default except where production must decide
 
 import ipaddress
 import os
+import urllib.parse
 from datetime import timedelta
 from pathlib import Path
 
@@ -344,6 +345,18 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# Map on the petition form: a tile URL template ("https://tiles.example.vn/{z}/{x}/{y}.png")
+# and its credit line; none by default (no map, no request leaves the site). The
+# tile server's origin is added to the policy's img-src.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+if MAP_TILE_URL:
+    # "{s}.tile.example.org" (Leaflet's subdomains) is allowed as "*.tile.example.org".
+    _tiles = urllib.parse.urlsplit(MAP_TILE_URL.replace("{s}.", "*."))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+        f"{_tiles.scheme}://{_tiles.netloc}"
+    )
 
 # --- Audit proof (workflow.proof; docs/audit.md) -----------------------------------
 # The Ed25519 key that signs the daily checkpoint, kept outside the database: the

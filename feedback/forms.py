@@ -238,6 +238,16 @@ class PetitionForm(CitizenForm):
         empty_label=_("— Không chọn —"),
         error_messages={"invalid_choice": MESSAGES["commune_outside"]},
     )
+    place = forms.CharField(
+        label=_("Địa chỉ nơi xảy ra sự việc"),
+        required=False,
+        max_length=rules.PLACE_MAX_LENGTH,
+        help_text=_("Số nhà, đường, thôn, xóm hoặc mô tả nơi xảy ra, nếu có."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    # Filled by the map (static/js/place-map.js) where one is configured.
+    latitude = forms.CharField(required=False, widget=forms.HiddenInput)
+    longitude = forms.CharField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(label=_("Tiêu đề"), max_length=rules.TITLE_MAX_LENGTH)
     content = forms.CharField(
         label=_("Nội dung phản ánh, kiến nghị"),
@@ -320,6 +330,14 @@ class PetitionForm(CitizenForm):
                 )
             except InvalidInput as error:
                 self.add_error("tax_code", error.text)
+        try:
+            data.update(
+                rules.clean_place(
+                    data.get("place", ""), data.get("latitude"), data.get("longitude")
+                )
+            )
+        except InvalidInput as error:
+            self.add_error("place", error.text)
         if "email" not in self.errors and "phone" not in self.errors:
             try:
                 self.check_contact(data)
@@ -342,6 +360,9 @@ class PetitionForm(CitizenForm):
             "category": data["category"].code,
             "province": data["province"].code,
             "commune": data["commune"].code if data["commune"] else None,
+            "place": data["place"],
+            "latitude": data["latitude"],
+            "longitude": data["longitude"],
             "title": data["title"],
             "content": data["content"],
             "publish_consent": data["publish_consent"],

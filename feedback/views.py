@@ -1,5 +1,6 @@
 """Citizen pages: submit a petition, follow it, read published answers."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
@@ -63,7 +64,12 @@ def _petition_form(request, form, *, status=200, retry_at=None):
     response = render(
         request,
         "feedback/submit.html",
-        {"form": form, "files_dropped": bool(request.FILES)},
+        {
+            "form": form,
+            "files_dropped": bool(request.FILES),
+            "map_tiles": settings.MAP_TILE_URL,
+            "map_attribution": settings.MAP_TILE_ATTRIBUTION,
+        },
         status=status,
     )
     if retry_at is not None:

@@ -13,6 +13,7 @@ the field, a code, an English message (machine interfaces) and a translatable te
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -246,6 +247,53 @@ def clean_postal_address(value, *, by_staff: bool) -> str:
             text=POSTAL_ADDRESS_TOO_LONG,
         )
     return value
+
+
+# --- where: the place the petition is about (every door) -----------------------------
+
+PLACE_MAX_LENGTH = 300
+PLACE_TOO_LONG = _("Địa chỉ nơi xảy ra sự việc dài quá 300 ký tự.")
+COORDINATES_FORMAT = _(
+    "Vị trí trên bản đồ chưa đúng: cần cả vĩ độ và kinh độ, ví dụ 21.8537, 106.7615."
+)
+
+
+def clean_place(place, latitude, longitude) -> dict:
+    """Where the petition is about: an address as typed and, if given, a point.
+
+    Latitude and longitude come together or not at all, in decimal degrees on the
+    globe, kept to 6 decimals (about 10 cm); they are data, not words in the text,
+    so that Open311 can serve them back and a map can show them.
+    """
+    place = " ".join((place or "").split())
+    if "\x00" in place or len(place) > PLACE_MAX_LENGTH:
+        raise InvalidInput(
+            f"place has at most {PLACE_MAX_LENGTH} characters and no NUL.",
+            field="place",
+            code="place_format",
+            text=PLACE_TOO_LONG,
+        )
+    point = {"latitude": None, "longitude": None}
+    given = [v for v in (latitude, longitude) if v not in (None, "")]
+    if given:
+        try:
+            if len(given) != 2:
+                raise ValueError
+            lat, long = (Decimal(str(v).strip()) for v in (latitude, longitude))
+            if not (lat.is_finite() and long.is_finite()):
+                raise ValueError
+        except (ValueError, ArithmeticError):
+            lat = long = None
+        if lat is None or not (-90 <= lat <= 90 and -180 <= long <= 180):
+            raise InvalidInput(
+                "latitude and longitude: give both, in decimal degrees on the globe.",
+                field="latitude",
+                code="coordinates_format",
+                text=COORDINATES_FORMAT,
+            )
+        quantum = Decimal("0.000001")
+        point = {"latitude": lat.quantize(quantum), "longitude": long.quantize(quantum)}
+    return {"place": place, **point}
 
 
 # --- attachments (the web form's files; the limits are settings) ---------------------

@@ -371,7 +371,7 @@ def _intake_arguments(params) -> tuple[dict, list[str]]:
         problems.append("email: not a valid email address.")
     phone = text("phone", rules.PHONE_MAX_LENGTH)
     external_id = text("external_id", 100)
-    extras = _location_lines(params, problems, text)
+    where, extras = _location(problems, text)
     units = {}
     for code in ("province", "commune"):
         if attributes.get(code):
@@ -397,35 +397,32 @@ def _intake_arguments(params) -> tuple[dict, list[str]]:
         "language": attributes.get("language") or "vi",
         "publish_consent": attributes.get("publish_consent") == "true",
         "channel_ref": external_id or None,
+        **where,
     }, []
 
 
-def _location_lines(params, problems, text) -> list[str]:
-    """Where and what the client pointed at, kept in the petition's text.
-
-    Petitions have no coordinates or address fields; dropping what the client sent
-    would lose it, so it is written under the description for the handler.
-    """
-    lines = []
+def _location(problems, text) -> tuple[dict, list[str]]:
+    """Where the client pointed: address and point as the petition's own fields
+    (served back by _service_request), the rest kept in the text for the handler."""
+    where = {"place": text("address_string", rules.PLACE_MAX_LENGTH)}
     lat, long = text("lat", 30), text("long", 30)
-    if lat or long:
-        try:
-            lat_value, long_value = float(lat), float(long)
-        except ValueError:
-            problems.append("lat/long: give both, as decimal degrees.")
-        else:
-            if not (-90 <= lat_value <= 90 and -180 <= long_value <= 180):
-                problems.append("lat/long: outside the globe.")
-            lines.append(f"Toạ độ (lat, long): {lat}, {long}")
+    try:
+        where.update(rules.clean_place(where["place"], lat, long))
+    except InvalidInput as error:
+        problems.append(
+            "lat/long: give both, as decimal degrees on the globe."
+            if error.field == "latitude"
+            else f"address_string: at most {rules.PLACE_MAX_LENGTH} characters."
+        )
+    lines = []
     for name, label in (
-        ("address_string", "Địa chỉ"),
         ("address_id", "Mã địa chỉ"),
         ("media_url", "Ảnh, tệp đính kèm"),
     ):
         value = text(name, 1000)
         if value:
             lines.append(f"{label} ({name}): {value}")
-    return lines
+    return where, lines
 
 
 def _title_from(description: str) -> str:
@@ -544,11 +541,11 @@ def _service_request(petition, *, integration_id) -> dict:
         "updated_datetime": w3c(getattr(petition, "updated_at", None))
         or facts["received_at"],
         "expected_datetime": facts["due_at"],
-        "address": ", ".join(place),
+        "address": ", ".join([petition.place, *place] if petition.place else place),
         "address_id": "",
         "zipcode": "",
-        "lat": None,
-        "long": None,
+        "lat": None if petition.latitude is None else float(petition.latitude),
+        "long": None if petition.longitude is None else float(petition.longitude),
         "media_url": "",
     }
 

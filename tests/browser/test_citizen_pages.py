@@ -116,3 +116,34 @@ def test_on_a_phone_the_header_is_short_and_the_status_above_the_fold(
     page.shot("case-phone")
     page.set_viewport_size(DESKTOP)
     page.shot("case-desktop")
+
+
+def test_where_a_typed_address_and_a_pin_on_the_map_are_stored_as_data(
+    page, land_in_lang_son, live_server, settings
+):
+    # Tiles from the test server itself (they 404: the map works without them).
+    settings.MAP_TILE_URL = live_server.url + "/static/tiles/{z}/{x}/{y}.png"
+    page.goto("/")
+    fill_petition(page)
+    page.fill("#id_place", "Cầu treo thôn Bản Chắt")
+    page.locator("#place-map.leaflet-container").wait_for()
+    both_sizes(page, "form-with-map")
+    page.locator("#place-map").click(position={"x": 150, "y": 120})
+    page.locator("#place-map .leaflet-marker-icon").wait_for()
+    latitude = page.input_value("#id_latitude")
+    assert latitude and page.input_value("#id_longitude")
+    page.shot("form-pin")
+    page.get_by_role("button", name="Gửi phản ánh", exact=True).click()
+    page.get_by_role("heading", name="Phản ánh của bạn đã được tiếp nhận").wait_for()
+    petition = Petition.objects.get(tracking_code=page.inner_text("#tracking-code"))
+    assert petition.place == "Cầu treo thôn Bản Chắt"
+    assert f"{petition.latitude:.6f}" == latitude
+    assert petition.longitude is not None
+    # The text stays the citizen's own: no coordinates appended.
+    assert latitude not in petition.content
+
+
+def test_without_map_tiles_the_form_has_no_map(page, land_in_lang_son):
+    page.goto("/")
+    assert page.locator("#id_place").is_visible()
+    assert page.locator("#place-map").count() == 0

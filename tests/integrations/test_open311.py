@@ -210,9 +210,14 @@ def test_attributes_fill_the_petition(file_request):
     assert petition.title == "Tiêu đề riêng"
     assert petition.publish_consent is True
     assert petition.language == "en"
-    # Location and media have no fields of their own; they are kept in the text.
-    assert "12 Trần Đăng Ninh" in petition.content
-    assert "21.85, 106.76" in petition.content
+    # Address and point are the petition's own data, not words in its text.
+    assert petition.place == "12 Trần Đăng Ninh"
+    assert (str(petition.latitude), str(petition.longitude)) == (
+        "21.850000",
+        "106.760000",
+    )
+    assert "21.85" not in petition.content
+    # Media has no field of its own: it is kept in the text for the handler.
     assert "https://example.vn/a.jpg" in petition.content
 
 
@@ -260,7 +265,10 @@ def test_filing_with_a_deactivated_key_is_403_in_xml_too(file_request, open311_k
         ({"email": "nope"}, "email: not a valid email address."),
         ({"email": None}, "email: Give an email address or a phone number."),
         ({"lat": "21.8"}, "lat/long: give both"),
-        ({"lat": "200", "long": "10"}, "lat/long: outside the globe."),
+        (
+            {"lat": "200", "long": "10"},
+            "lat/long: give both, as decimal degrees on the globe.",
+        ),
         (
             {"attribute[submitter_kind]": "business"},
             "attribute[tax_code]: A business must give its tax code.",
@@ -612,3 +620,18 @@ def test_the_clock_is_vietnams_in_every_datetime(client, submit):
     [item] = client.get(f"{V2}/requests/{petition.tracking_code}.json").json()
 
     assert item["requested_datetime"] == "2026-03-03T03:30:00+07:00"
+
+
+def test_a_request_serves_back_its_address_and_point(client, submit, routed_to_a):
+    petition = submit(
+        publish_consent=True,
+        place="Cầu treo Bản Chắt",
+        latitude="21.853700",
+        longitude="106.761500",
+    )
+
+    [item] = client.get(f"{V2}/requests/{petition.tracking_code}.json").json()
+
+    # Stored as data at intake, served as numbers, not parsed back out of the text.
+    assert (item["lat"], item["long"]) == (21.8537, 106.7615)
+    assert item["address"].startswith("Cầu treo Bản Chắt, ")

@@ -162,6 +162,15 @@ class Petition(FSMModelMixin, models.Model):
     # As the submitter wrote it; with neither e-mail nor phone the answer goes out
     # as a letter (workflow.letters).
     postal_address = models.CharField(max_length=500, blank=True)
+    # Where the petition is about (not the submitter's address): as typed, and a
+    # point when the door gave one (workflow.intake_rules.clean_place).
+    place = models.CharField(max_length=300, blank=True)
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True
+    )
     language = models.CharField(max_length=5, default="vi")
     publish_consent = models.BooleanField(default=False)
 
@@ -301,6 +310,21 @@ class Petition(FSMModelMixin, models.Model):
             ),
         ]
         constraints = [
+            # A point has both coordinates or none (intake_rules.clean_place); the
+            # map and Open311 read them as a pair.
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    # NULL passes a CHECK: say "not null" outright.
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="petition_point_is_a_pair_on_the_globe",
+            ),
             # Idempotent intake: a sending system's own id maps to one petition,
             # among those of its integration (workflow.services.intake); the
             # channel's own ids (the web form's) where there is none.

@@ -271,6 +271,9 @@ def _with_defaults(fields):
         "email": "",
         "phone": "",
         "postal_address": "",
+        "place": "",
+        "latitude": None,
+        "longitude": None,
         "tax_code": "",
         "priority": Priority.NORMAL,
         "language": "vi",
@@ -289,6 +292,9 @@ INTAKE_FIELDS = {
     "email",
     "phone",
     "postal_address",
+    "place",
+    "latitude",
+    "longitude",
     "tax_code",
     "priority",
     "language",
@@ -356,6 +362,9 @@ def _validated_intake(
     email,
     phone,
     postal_address,
+    place,
+    latitude,
+    longitude,
     tax_code,
     priority,
     language,
@@ -370,6 +379,7 @@ def _validated_intake(
     tax_code = rules.clean_tax_code(tax_code, submitter_kind=submitter_kind)
     email, phone = rules.clean_email(email), rules.clean_phone(phone)
     postal_address = rules.clean_postal_address(postal_address, by_staff=by_staff)
+    where = rules.clean_place(place, latitude, longitude)
     rules.require_contact(
         email=email, phone=phone, postal_address=postal_address, by_staff=by_staff
     )
@@ -418,6 +428,7 @@ def _validated_intake(
         "email": email,
         "phone": phone,
         "postal_address": postal_address,
+        **where,
         "title": title.strip(),
         "content": content.strip(),
         "category": category_obj,
