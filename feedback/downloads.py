@@ -10,27 +10,32 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.views.decorators.cache import never_cache
 
-from feedback import queries
+from feedback import previews, queries
 from feedback.access import petition_for_submitter
 from workflow.access import get_petition_for_staff
 
 
 @never_cache
-def submitter_attachment(request, code, pk):
+def submitter_attachment(request, code, pk, how):
     petition = petition_for_submitter(request, code)
-    return _download(queries.petition_attachment(petition, pk))
+    return _hand_out(queries.petition_attachment(petition, pk), how)
 
 
 @never_cache
 @login_required
-def staff_attachment(request, tracking_code, pk):
+def staff_attachment(request, tracking_code, pk, how):
     petition = get_petition_for_staff(request, tracking_code)
-    return _download(queries.petition_attachment(petition, pk))
+    return _hand_out(queries.petition_attachment(petition, pk), how)
 
 
-def _download(attachment):
-    if attachment is None:
+def _hand_out(attachment, how):
+    """Saved (download), shown in the browser (view) or small (thumbnail)."""
+    if attachment is None or how not in ("download", "view", "thumbnail"):
         raise Http404
+    if how == "view":
+        return previews.inline_response(attachment.file, name=attachment.original_name)
+    if how == "thumbnail":
+        return previews.thumbnail_response(attachment.file)
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -15,6 +15,12 @@ urlpatterns = [
     path(
         "track/<str:code>/attachments/<int:pk>/",
         downloads.submitter_attachment,
+        {"how": "download"},
+        name="attachment",
+    ),
+    path(
+        "track/<str:code>/attachments/<int:pk>/<slug:how>/",
+        downloads.submitter_attachment,
         name="attachment",
     ),
     path("track/<str:code>/proof.json", views.proof, name="proof"),
@@ -24,6 +30,12 @@ urlpatterns = [
     # On the staff case page (workflow's /work/petitions/<code>/).
     path(
         "work/petitions/<str:tracking_code>/attachments/<int:pk>/",
+        downloads.staff_attachment,
+        {"how": "download"},
+        name="staff_attachment",
+    ),
+    path(
+        "work/petitions/<str:tracking_code>/attachments/<int:pk>/<slug:how>/",
         downloads.staff_attachment,
         name="staff_attachment",
     ),

@@ -3,7 +3,7 @@
 from datetime import time, timedelta
 
 from django import template
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -23,3 +23,15 @@ def deadline(value):
         last_day = local.date() - timedelta(days=1)
         return _("hết ngày %(date)s") % {"date": last_day.strftime("%d/%m/%Y")}
     return local.strftime("%H:%M %d/%m/%Y")
+
+
+@register.filter
+def human_size(size_bytes):
+    """A file size as people read it: "812 B", "17 KB", "2,4 MB" (1 KB = 1024 B)."""
+    if size_bytes is None:
+        return ""
+    if size_bytes < 1024:
+        return f"{size_bytes} B"
+    if size_bytes < 1024 * 1024:
+        return f"{round(size_bytes / 1024)} KB"
+    return formats.number_format(round(size_bytes / (1024 * 1024), 1), 1) + " MB"

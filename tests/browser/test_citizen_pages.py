@@ -8,7 +8,7 @@ from django.core import mail
 from notifications.models import Notification
 from tests import factories
 from tests.browser.test_citizen import fill_petition
-from workflow.models import Petition
+from workflow.models import Petition, Role
 
 pytestmark = pytest.mark.browser
 
@@ -147,3 +147,54 @@ def test_without_map_tiles_the_form_has_no_map(page, land_in_lang_son):
     page.goto("/")
     assert page.locator("#id_place").is_visible()
     assert page.locator("#place-map").count() == 0
+
+
+def _photo():
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (1200, 900), (40, 120, 200)).save(out, "JPEG")
+    return {
+        "name": "hien-truong.jpg",
+        "mimeType": "image/jpeg",
+        "buffer": out.getvalue(),
+    }
+
+
+def test_files_show_as_thumbnails_open_inline_and_read_in_kilobytes(
+    page, land_in_lang_son, login
+):
+    page.goto("/")
+    fill_petition(page)
+    page.set_input_files("#id_attachments", files=[_photo()])
+    page.get_by_role("button", name="Gửi phản ánh", exact=True).click()
+    code = page.inner_text("#tracking-code")
+    secret = page.inner_text("#secret")
+    page.goto("/track/")
+    page.fill("#id_tracking_code", code)
+    page.fill("#id_secret", secret)
+    page.get_by_role("button", name="Xem phản ánh").click()
+    thumb = page.locator("img.thumbnail")
+    thumb.wait_for()
+    thumb.scroll_into_view_if_needed()  # it loads lazily
+    page.wait_for_function("document.querySelector('img.thumbnail').complete")
+    # The thumbnail is a real picture, decoded by the browser.
+    assert page.evaluate("document.querySelector('img.thumbnail').naturalWidth") == 320
+    assert " KB)" in page.inner_text(".attachments")
+    both_sizes(page, "case-attachments")
+    with page.context.expect_page() as opened:
+        page.locator(".attachments").get_by_role("link", name="Xem").click()
+    shown = opened.value
+    shown.wait_for_load_state()
+    assert shown.evaluate("document.contentType") == "image/jpeg"
+    shown.close()
+
+    agency = Petition.objects.get(tracking_code=code).agency
+    factories.staff("handler_a", Role.HANDLER, agency)
+    login(page, "handler_a")
+    page.goto(f"/work/petitions/{code}/")
+    page.locator("img.thumbnail").wait_for()
+    assert " KB)" in page.inner_text(".attachments")
+    both_sizes(page, "staff-case-attachments")
