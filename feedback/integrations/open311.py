@@ -525,9 +525,12 @@ def _service_request(petition, *, integration_id) -> dict:
     ):
         shown = str
         place = [unit.name for unit in (petition.commune, petition.province) if unit]
+        place = [petition.place, *place] if petition.place else place
+        point = (petition.latitude, petition.longitude)
     else:
         shown = partial(mask_for_public, petition)
         place = [petition.province.name]
+        point = (None, None)
     return {
         "service_request_id": facts["tracking_code"],
         "status": "open" if facts["is_open"] else "closed",
@@ -541,11 +544,11 @@ def _service_request(petition, *, integration_id) -> dict:
         "updated_datetime": w3c(getattr(petition, "updated_at", None))
         or facts["received_at"],
         "expected_datetime": facts["due_at"],
-        "address": ", ".join([petition.place, *place] if petition.place else place),
+        "address": ", ".join(place),
         "address_id": "",
         "zipcode": "",
-        "lat": None if petition.latitude is None else float(petition.latitude),
-        "long": None if petition.longitude is None else float(petition.longitude),
+        "lat": None if point[0] is None else float(point[0]),
+        "long": None if point[1] is None else float(point[1]),
         "media_url": "",
     }
 

@@ -622,16 +622,15 @@ def test_the_clock_is_vietnams_in_every_datetime(client, submit):
     assert item["requested_datetime"] == "2026-03-03T03:30:00+07:00"
 
 
-def test_a_request_serves_back_its_address_and_point(client, submit, routed_to_a):
-    petition = submit(
-        publish_consent=True,
-        place="Cầu treo Bản Chắt",
-        latitude="21.853700",
-        longitude="106.761500",
-    )
+def test_a_request_serves_back_its_address_and_point_to_its_integration_only(
+    client, file_request, open311_key
+):
+    code = file_request(
+        address_string="Cầu treo Bản Chắt", lat="21.8537", long="106.7615"
+    ).json()[0]["service_request_id"]
 
-    [item] = client.get(f"{V2}/requests/{petition.tracking_code}.json").json()
-
-    # Stored as data at intake, served as numbers, not parsed back out of the text.
-    assert (item["lat"], item["long"]) == (21.8537, 106.7615)
-    assert item["address"].startswith("Cầu treo Bản Chắt, ")
+    url = f"{V2}/requests/{code}.json"
+    [own] = client.get(url, {"api_key": open311_key}).json()
+    # Stored as data at intake, served as numbers, not parsed out of the text.
+    assert (own["lat"], own["long"]) == (21.8537, 106.7615)
+    assert own["address"].startswith("Cầu treo Bản Chắt, ")
