@@ -19,7 +19,7 @@ from workflow import intake_rules as rules
 from workflow.areas.models import Commune, Province
 from workflow.codes import parse_number
 from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted, PetitionChanged
-from workflow.models import Category, SubmitterKind
+from workflow.models import Agency, Category, SubmitterKind
 
 MESSAGES = {
     "tax_code_required": rules.TAX_CODE_REQUIRED,
@@ -489,11 +489,55 @@ class WithdrawForm(VersionedForm):
 
 
 class AnswerSearchForm(forms.Form):
+    """Search and filters of /answers/; a bad value is shown, the rest still apply."""
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
     q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=200)
+    agency = forms.ModelChoiceField(
+        label=_("Cơ quan trả lời"),
+        queryset=Agency.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("— Tất cả —"),
+    )
+    category = CategoryChoiceField(
+        label=_("Lĩnh vực"),
+        queryset=Category.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("— Tất cả —"),
+    )
+    province = UnitChoiceField(
+        label=_("Tỉnh, thành phố"),
+        queryset=Province.objects.current().order_by("codename"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("— Tất cả —"),
+    )
+    answered_from = forms.DateField(
+        label=_("Trả lời từ ngày"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    answered_until = forms.DateField(
+        label=_("đến ngày"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def clean_q(self):
         return unicodedata.normalize("NFC", self.cleaned_data["q"]).strip()
+
+    def filters(self) -> dict:
+        """published_answers' arguments from what was valid (an error drops only
+        its own filter)."""
+        self.is_valid()  # cleaned_data then holds the fields that are valid
+        data = self.cleaned_data
+        names = ("agency", "category", "province", "answered_from", "answered_until")
+        return {
+            "search": data.get("q", ""),
+            **{name: data.get(name) for name in names},
+        }

@@ -4,16 +4,17 @@ Queries return rows or small frozen dataclasses; nothing here writes.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
-from django.db.models import F, Func, TextField, Value
+from django.db.models import F, Func, Prefetch, TextField, Value
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from feedback.masking import mask_personal_data
 from feedback.models import Attachment, Rating
 from workflow.areas.models import Commune
 from workflow.intake_rules import DISPUTE_WINDOW_DAYS
-from workflow.models import Action, HistoryEntry, Petition, State
+from workflow.models import Action, AnswerLetter, HistoryEntry, Petition, State
 from workflow.models.petitions import OPEN_STATES
 from workflow.sla import sla_status
 
@@ -263,11 +264,22 @@ class SearchText(Func):
         super().__init__(F("title"), F("content"), F("answer"))
 
 
-def published_answers(search: str = ""):
+def published_answers(
+    search: str = "",
+    *,
+    agency=None,
+    category=None,
+    province=None,
+    answered_from=None,
+    answered_until=None,
+):
     """Answered petitions whose submitter agreed to publication, newest answer first.
 
     Every word of `search` must occur in the title, content or answer, ignoring case
     and Vietnamese diacritics; the matching is done by PostgreSQL (unaccent, pg_trgm).
+    The filters narrow by agency, category and province (objects) and by the local
+    dates of the answer (inclusive). Each carries its newest answer letter, for its
+    reference number and signer (workflow.letters).
     """
     petitions = (
         Petition.objects.filter(publish_consent=True, state__in=PUBLISHED_STATES)
@@ -287,14 +299,44 @@ def published_answers(search: str = ""):
             "province__name",
             "agency__name",
         )
+        .prefetch_related(
+            Prefetch(
+                "letters",
+                queryset=AnswerLetter.objects.select_related("signed")
+                .defer("signed__pdf", "answer")
+                .order_by("-issued_at"),
+            )
+        )
         .order_by("-answered_at", "-id")
     )
+    for field, value in (
+        ("agency", agency),
+        ("category", category),
+        ("province", province),
+    ):
+        if value is not None:
+            petitions = petitions.filter(**{field: value})
+    if answered_from is not None:
+        petitions = petitions.filter(answered_at__gte=_local_midnight(answered_from))
+    if answered_until is not None:
+        petitions = petitions.filter(
+            answered_at__lt=_local_midnight(answered_until + timedelta(days=1))
+        )
     terms = search.split()[:MAX_SEARCH_TERMS]
     if terms:
         petitions = petitions.alias(haystack=SearchText())
         for term in terms:
             petitions = petitions.filter(haystack__contains=Fold(Value(term)))
     return petitions
+
+
+def _local_midnight(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def published_answer(tracking_code: str):
+    """One published answer by its tracking code, or None (not published, unknown)."""
+    return published_answers().filter(tracking_code=tracking_code.upper()).first()
 
 
 @dataclass(frozen=True)
@@ -308,6 +350,10 @@ class PublishedAnswer:
     agency: str
     received_at: datetime
     answered_at: datetime
+    tracking_code: str = ""
+    reference: str = ""  # the answer letter's number, e.g. "15/UBND-TD"
+    signer: str = ""  # "Nguyễn Văn B, Chánh Thanh tra"
+    is_signed: bool = False  # issued as a digitally signed PDF
 
 
 def mask_for_public(petition, text: str) -> str:
@@ -325,7 +371,16 @@ def masked(petition) -> PublishedAnswer:
     def mask(text):
         return mask_for_public(petition, text)
 
+    letters = list(petition.letters.all())
+    letter = letters[0] if letters else None
+    signer = ""
+    if letter is not None:
+        signer = ", ".join(n for n in (letter.signer_name, letter.signer_title) if n)
     return PublishedAnswer(
+        tracking_code=petition.tracking_code,
+        reference=letter.reference if letter else "",
+        signer=signer,
+        is_signed=letter is not None and hasattr(letter, "signed"),
         title=mask(petition.title),
         content=mask(petition.content),
         answer=mask(petition.answer),

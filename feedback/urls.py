@@ -27,6 +27,7 @@ urlpatterns = [
     path("track/<str:code>/answer.pdf", views.signed_answer, name="signed_answer"),
     path("track/<str:code>/<slug:action>/", views.case_action, name="case_action"),
     path("answers/", views.answers, name="answers"),
+    path("answers/<str:code>/", views.published_answer, name="published_answer"),
     # On the staff case page (workflow's /work/petitions/<code>/).
     path(
         "work/petitions/<str:tracking_code>/attachments/<int:pk>/",

@@ -327,14 +327,23 @@ def proof(request, code):
 
 def answers(request):
     form = forms.AnswerSearchForm(request.GET or None)
-    search = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(queries.published_answers(search), ANSWERS_PER_PAGE).get_page(
+    filters = form.filters() if form.is_bound else {}
+    page = Paginator(queries.published_answers(**filters), ANSWERS_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "form": form,
-        "search": search,
+        "query": query.urlencode(),
         "page": page,
         "items": [queries.masked(petition) for petition in page],
     }
     return render(request, "feedback/answers.html", context)
+
+
+def published_answer(request, code):
+    petition = queries.published_answer(code)
+    if petition is None:
+        raise Http404("No such published answer")
+    return render(request, "feedback/answer.html", {"item": queries.masked(petition)})

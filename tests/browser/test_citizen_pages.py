@@ -198,3 +198,31 @@ def test_files_show_as_thumbnails_open_inline_and_read_in_kilobytes(
     page.locator("img.thumbnail").wait_for()
     assert " KB)" in page.inner_text(".attachments")
     both_sizes(page, "staff-case-attachments")
+
+
+def test_published_answers_filter_and_open_one_answer_page(page, land_in_lang_son):
+    from workflow import services
+    from workflow.access import Actor
+
+    page.goto("/")
+    fill_petition(page)
+    page.check("#id_publish_consent")
+    page.get_by_role("button", name="Gửi phản ánh", exact=True).click()
+    petition = Petition.objects.get(tracking_code=page.inner_text("#tracking-code"))
+    handler = Actor.staff(factories.staff("handler", Role.HANDLER, petition.agency))
+    services.accept_petition(petition_id=petition.pk, actor=handler)
+    services.answer_petition(
+        petition_id=petition.pk, actor=handler, text="Sở đã sửa đoạn đường này."
+    )
+
+    page.goto("/answers/")
+    page.select_option("#id_agency", petition.agency.code)
+    page.select_option("#id_province", str(factories.LANG_SON))
+    page.get_by_role("button", name="Lọc").click()
+    page.locator("article.published").wait_for()
+    assert page.locator("article.published").count() == 1
+    both_sizes(page, "answers-filtered")
+    page.get_by_role("link", name="Xem toàn văn").click()
+    page.get_by_role("heading", name=petition.title).wait_for()
+    assert "Sở đã sửa đoạn đường này." in page.inner_text("main")
+    both_sizes(page, "answer-page")
