@@ -348,6 +348,22 @@ class PetitionForm(CitizenForm):
     def check_contact(self, data):
         rules.require_contact(email=data.get("email", ""), phone=data.get("phone", ""))
 
+    def likeness_fields(self) -> dict:
+        """What feedback.duplicates compares (a valid form)."""
+        data = self.cleaned_data
+        return {
+            "category": data["category"],
+            "commune": data["commune"],
+            "title": data["title"],
+            "content": data["content"],
+        }
+
+    def contact_fields(self) -> dict:
+        return {
+            "email": self.cleaned_data["email"],
+            "phone": self.cleaned_data["phone"],
+        }
+
     def petition_fields(self) -> dict:
         """Arguments of feedback.services.file_petition."""
         data = self.cleaned_data

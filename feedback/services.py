@@ -255,3 +255,35 @@ def _store_attachments(petition, uploads, *, stage, now):
         for name in written:
             default_storage.delete(name)
         raise
+
+
+def follow_petition(*, tracking_code, email, phone, language, client_ip):
+    """Follow an open petition instead of filing the same one: told of its answer.
+
+    Counted like a submission (per IP and per contact), so that following cannot
+    be used to send messages to someone else's address in bulk.
+    """
+    now = timezone.now()
+    _enforce(
+        f"submit-ip:{client_ip}",
+        scope="ip",
+        limit=settings.FEEDBACK_SUBMIT_LIMIT_PER_IP,
+        window_seconds=settings.FEEDBACK_SUBMIT_WINDOW_PER_IP,
+        now=now,
+    )
+    for key in contact_keys(email=email, phone=phone):
+        _enforce(
+            key,
+            scope="contact",
+            limit=settings.FEEDBACK_SUBMIT_LIMIT_PER_CONTACT,
+            window_seconds=settings.FEEDBACK_SUBMIT_WINDOW_PER_CONTACT,
+            now=now,
+        )
+    petition = Petition.objects.filter(
+        tracking_code=(tracking_code or "").strip().upper()
+    ).first()
+    if petition is None:
+        raise InvalidInput("No such petition.", field="follow")
+    return workflow.follow_petition(
+        petition_id=petition.pk, email=email, phone=phone, language=language
+    )

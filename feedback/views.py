@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from feedback import forms, queries, recovery, services
+from feedback import duplicates, forms, queries, recovery, services
 from feedback.access import (
     client_ip,
     forget_petition,
@@ -41,6 +41,12 @@ def home(request):
     form = forms.PetitionForm(request.POST, request.FILES)
     if not form.is_valid():
         return _petition_form(request, form, status=400)
+    if request.POST.get("follow"):
+        return _follow(request, form, request.POST["follow"])
+    if not request.POST.get("file_anyway"):
+        similar = duplicates.similar_for_citizen(**form.likeness_fields())
+        if similar:
+            return _petition_form(request, form, similar=similar)
     try:
         submission = services.file_petition(
             client_ip=client_ip(request),
@@ -60,12 +66,31 @@ def home(request):
     return render(request, "feedback/submitted.html", {"submission": submission})
 
 
-def _petition_form(request, form, *, status=200, retry_at=None):
+def _follow(request, form, code):
+    """Follow an open petition like this one instead of filing it again."""
+    try:
+        services.follow_petition(
+            tracking_code=code,
+            client_ip=client_ip(request),
+            language=request.LANGUAGE_CODE,
+            **form.contact_fields(),
+        )
+    except services.RateLimited as limit:
+        form.add_error(None, _rate_limit_message(limit))
+        return _petition_form(request, form, status=429, retry_at=limit.retry_at)
+    except WorkflowError as error:
+        form.add_error(None, forms.workflow_error_message(error))
+        return _petition_form(request, form, status=400)
+    return render(request, "feedback/following.html", {"code": code.upper()})
+
+
+def _petition_form(request, form, *, status=200, retry_at=None, similar=()):
     response = render(
         request,
         "feedback/submit.html",
         {
             "form": form,
+            "similar": similar,
             "files_dropped": bool(request.FILES),
             "map_tiles": settings.MAP_TILE_URL,
             "map_attribution": settings.MAP_TILE_ATTRIBUTION,

@@ -163,6 +163,25 @@ def information_provided(petition, *, now):
 
 def petition_answered(petition, *, now):
     _to("answered", petition, submitter_recipients(petition), now=now)
+    # Followers hear that it was answered, and where to read it if it is public;
+    # nothing else of the petition (its title may name its submitter).
+    followers = [
+        Recipient(
+            EMAIL if f.email else SMS, address=f.email or f.phone, language=f.language
+        )
+        for f in petition.followers.all()
+    ]
+    if followers:
+        queue_notifications(
+            event="followed_answered",
+            petition_id=petition.pk,
+            recipients=followers,
+            now=now,
+            context={
+                "tracking_code": petition.tracking_code,
+                "is_published": petition.publish_consent,
+            },
+        )
 
 
 def petition_expired(petition, *, now):

@@ -6,7 +6,9 @@ template loads this library for the part feedback owns.
 
 from django import template
 
-from feedback import queries
+from feedback import duplicates, queries
+from workflow.access import staff_actor
+from workflow.models import Action
 
 register = template.Library()
 
@@ -14,3 +16,28 @@ register = template.Library()
 @register.inclusion_tag("feedback/_staff_attachments.html")
 def staff_attachments(petition):
     return {"petition": petition, "attachments": queries.petition_attachments(petition)}
+
+
+@register.inclusion_tag("feedback/_staff_similar.html", takes_context=True)
+def similar_petitions(context, petition):
+    """Open petitions like this one that the staff member may see, each with a
+    one-step merge into it (the case page's own merge form, prefilled)."""
+    request = context["request"]
+    merge = next(
+        (form for form, _ in context.get("forms", ()) if form.action == Action.MERGE),
+        None,
+    )
+    similar = duplicates.similar_open_petitions(
+        category=petition.category,
+        commune=petition.commune,
+        title=petition.title,
+        content=petition.content,
+        exclude_id=petition.pk,
+        agency_ids=staff_actor(request).visible_agency_ids(),
+    )
+    return {
+        "petition": petition,
+        "similar": similar,
+        "merge": merge,
+        "csrf_token": context.get("csrf_token"),
+    }

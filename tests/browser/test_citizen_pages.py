@@ -226,3 +226,50 @@ def test_published_answers_filter_and_open_one_answer_page(page, land_in_lang_so
     page.get_by_role("heading", name=petition.title).wait_for()
     assert "Sở đã sửa đoạn đường này." in page.inner_text("main")
     both_sizes(page, "answer-page")
+
+
+def test_a_citizen_is_shown_a_similar_petition_and_follows_it(
+    page, land_in_lang_son, login
+):
+    commune = factories.commune_of(factories.LANG_SON)
+
+    def fill_same():
+        fill_petition(page)
+        page.wait_for_selector(
+            f"#id_commune option[value='{commune.code}']", state="attached"
+        )
+        page.select_option("#id_commune", str(commune.code))
+
+    page.goto("/")
+    fill_same()
+    page.get_by_role("button", name="Gửi phản ánh", exact=True).click()
+    first = page.inner_text("#tracking-code")
+
+    page.goto("/")
+    fill_same()
+    page.fill("#id_email", "hang.xom@example.vn")
+    page.get_by_role("button", name="Gửi phản ánh", exact=True).click()
+    page.locator("#similar-petitions").wait_for()
+    assert "Nguyễn Văn An" not in page.inner_text("#similar-petitions")
+    both_sizes(page, "similar-suggested")
+    page.get_by_role("button", name="Theo dõi phản ánh này").click()
+    page.get_by_role("heading", name="Bạn đang theo dõi phản ánh").wait_for()
+    both_sizes(page, "following")
+    assert Petition.objects.count() == 1
+    from workflow.models import Follower
+
+    assert Follower.objects.get().petition.tracking_code == first
+
+    # A second, filed anyway, shows the first on the staff case page.
+    page.goto("/")
+    fill_same()
+    page.get_by_role("button", name="Gửi phản ánh", exact=True).click()
+    page.get_by_role("button", name="Không trùng, vẫn gửi phản ánh của tôi").click()
+    second = page.inner_text("#tracking-code")
+    agency = Petition.objects.get(tracking_code=second).agency
+    factories.staff("handler_a", Role.HANDLER, agency)
+    login(page, "handler_a")
+    page.goto(f"/work/petitions/{second}/")
+    page.locator("#similar-petitions").wait_for()
+    assert first in page.inner_text("#similar-petitions")
+    both_sizes(page, "staff-similar")

@@ -7,6 +7,7 @@ from workflow.models.agencies import (
     SlaTarget,
 )
 from workflow.models.checkpoints import Checkpoint, CheckpointChunk
+from workflow.models.followers import Follower
 from workflow.models.history import HistoryEntry
 from workflow.models.intake import IntakePolicy
 from workflow.models.integrations import Integration
@@ -46,6 +47,7 @@ __all__ = [
     "Checkpoint",
     "CheckpointChunk",
     "Channel",
+    "Follower",
     "HistoryEntry",
     "Integration",
     "Membership",

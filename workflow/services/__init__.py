@@ -11,6 +11,7 @@ from workflow.services.extensions import (
     decide_extension,
     request_extension,
 )
+from workflow.services.followers import follow_petition
 from workflow.services.intake import (
     INTAKE_FIELDS,
     MAIL_SERVER,
@@ -66,6 +67,7 @@ __all__ = [
     "record_posting",
     "record_rating",
     "reject_petition",
+    "follow_petition",
     "reissue_secret",
     "reopen_petition",
     "request_extension",

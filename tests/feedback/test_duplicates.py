@@ -1,0 +1,132 @@
+"""Duplicates: similar open petitions suggested while filing; following instead."""
+
+from feedback.duplicates import similar_open_petitions
+from notifications.models import Notification
+from tests import factories
+from workflow import services
+from workflow.models import Follower, Petition
+
+ROAD = "Đường liên xã thôn Bản Chắt sạt lở nghiêm trọng"
+ROAD_TEXT = "Đoạn đường liên xã qua thôn Bản Chắt bị sạt lở, xe không đi được."
+
+
+def test_an_open_petition_of_the_same_category_and_commune_with_like_text_is_found(
+    submit, land
+):
+    commune = factories.commune_of(factories.LANG_SON)
+    same = submit(title=ROAD, content=ROAD_TEXT, commune=commune.code)
+    submit(
+        title="Thủ tục cấp sổ đỏ chậm",
+        content="Hồ sơ nộp ba tháng chưa có kết quả.",
+        commune=commune.code,
+    )
+    found = similar_open_petitions(
+        category=land,
+        commune=commune,
+        title="Sạt lở đường liên xã ở thôn Bản Chắt",
+        content="Đường liên xã qua Bản Chắt sạt lở, không đi lại được.",
+    )
+    # The reworded report of the same road is found; the unrelated one is not.
+    assert found == [same]
+    other_commune = factories.commune_of(factories.LANG_SON, index=1)
+    assert (
+        similar_open_petitions(
+            category=land, commune=other_commune, title=ROAD, content=ROAD_TEXT
+        )
+        == []
+    )
+
+
+def test_the_form_suggests_it_and_shows_nothing_personal(client, form_data, submit):
+    commune = factories.commune_of(factories.LANG_SON)
+    submit(
+        title=ROAD,
+        content=ROAD_TEXT + " Liên hệ 0912 345 678.",
+        commune=commune.code,
+        submitter_name="Lò Văn Sáu",
+        email="sau@example.vn",
+        publish_consent=False,
+    )
+    form_data.update(commune=str(commune.code), title=ROAD, content=ROAD_TEXT)
+    response = client.post("/", form_data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Đã có phản ánh tương tự" in html
+    # Nothing of the other petition beyond what /answers/ could show: no name,
+    # contact or text, and no title without its submitter's consent.
+    panel = html.split('id="similar-petitions"')[1].split("</section>")[0]
+    for private in ("Lò Văn Sáu", "sau@example.vn", "0912", "xe không đi được", ROAD):
+        assert private not in panel, private
+    assert "Theo dõi phản ánh này" in panel
+    assert Petition.objects.count() == 1
+    # "Not the same": it is filed after all.
+    form_data["file_anyway"] = "1"
+    assert (
+        "Phản ánh của bạn đã được tiếp nhận"
+        in client.post("/", form_data).content.decode()
+    )
+    assert Petition.objects.count() == 2
+
+
+def test_following_tells_the_follower_of_the_answer_instead_of_filing(
+    client, form_data, submit, routed_to_a, handler_a
+):
+    commune = factories.commune_of(factories.LANG_SON)
+    existing = submit(
+        title=ROAD, content=ROAD_TEXT, commune=commune.code, publish_consent=True
+    )
+    form_data.update(
+        commune=str(commune.code),
+        title=ROAD,
+        content=ROAD_TEXT,
+        email="theodoi@example.vn",
+    )
+    form_data["follow"] = existing.tracking_code
+    response = client.post("/", form_data)
+    assert response.status_code == 200
+    assert "Bạn đang theo dõi phản ánh" in response.content.decode()
+    assert Petition.objects.count() == 1
+    assert Follower.objects.get().email == "theodoi@example.vn"
+    # Following twice is once.
+    client.post("/", form_data)
+    assert Follower.objects.count() == 1
+
+    services.accept_petition(petition_id=existing.pk, actor=handler_a)
+    services.answer_petition(petition_id=existing.pk, actor=handler_a, text="Đã sửa.")
+    told = Notification.objects.get(event="followed_answered")
+    assert told.recipient_address == "theodoi@example.vn"
+    assert told.context == {
+        "tracking_code": existing.tracking_code,
+        "is_published": True,
+    }
+
+
+def test_the_staff_case_page_lists_similar_petitions_and_merges_in_one_step(
+    client, submit, routed_to_a, handler_a, staff_client
+):
+    commune = factories.commune_of(factories.LANG_SON)
+    first = submit(title=ROAD, content=ROAD_TEXT, commune=commune.code)
+    second = submit(
+        title="Sạt lở đường liên xã ở thôn Bản Chắt",
+        content="Đường liên xã qua Bản Chắt sạt lở, không đi lại được.",
+        commune=commune.code,
+    )
+    services.accept_petition(petition_id=second.pk, actor=handler_a)
+    staff_client(handler_a)
+    page = client.get(f"/work/petitions/{second.tracking_code}/").content.decode()
+    panel = page.split('id="similar-petitions"')[1].split("</div>")[0]
+    assert first.tracking_code in panel
+    assert f"Gộp vào {first.tracking_code}" in panel
+    # The button posts the case page's own merge form, prefilled: one step.
+    second.refresh_from_db()
+    response = client.post(
+        f"/work/petitions/{second.tracking_code}/merge/",
+        {
+            "merge-version": second.version,
+            "merge-into": first.tracking_code,
+            "merge-reason": f"Trùng nội dung với phản ánh {first.tracking_code}.",
+        },
+    )
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.merged_into_id == first.pk
