@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from feedback import services
+from feedback import duplicates, services
 from feedback.staff.forms import StaffIntakeForm
 from workflow.access import staff_actor
 from workflow.documents.views import render_receipt_created
@@ -29,6 +29,12 @@ def new_petition(request):
     form = StaffIntakeForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, form, roles, status=400)
+    if not request.POST.get("file_anyway"):
+        # The desk may not see other agencies' cases: it is shown what the
+        # public would be, enough to tell the caller the matter is in hand.
+        similar = duplicates.similar_for_citizen(**form.likeness_fields())
+        if similar:
+            return _page(request, form, roles, similar=similar)
     try:
         submission = services.enter_petition(actor=actor, **form.petition_fields())
     except DuplicateSubmission as duplicate:
@@ -42,9 +48,10 @@ def new_petition(request):
     )
 
 
-def _page(request, form, roles, status=200):
+def _page(request, form, roles, status=200, similar=()):
     context = {
         "form": form,
+        "similar": similar,
         "roles": roles,
         "entries": recent_entries(staff_actor(request)),
         "files_dropped": bool(request.FILES),

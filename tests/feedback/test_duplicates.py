@@ -1,5 +1,9 @@
 """Duplicates: similar open petitions suggested while filing; following instead."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from feedback.duplicates import similar_open_petitions
 from notifications.models import Notification
 from tests import factories
@@ -130,3 +134,32 @@ def test_the_staff_case_page_lists_similar_petitions_and_merges_in_one_step(
     assert response.status_code == 302
     second.refresh_from_db()
     assert second.merged_into_id == first.pk
+
+
+def test_the_staff_intake_page_suggests_an_open_petition_before_entering(
+    client, staff_client, reception, submit, land
+):
+    commune = factories.commune_of(factories.LANG_SON)
+    existing = submit(title=ROAD, content=ROAD_TEXT, commune=commune.code)
+    letter = {
+        "channel": "post",
+        "received_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
+        "received_time": "08:00",
+        "submitter_kind": "citizen",
+        "submitter_name": "Hoàng Thị Mai",
+        "postal_address": "Thôn Bản Chắt, xã Tân Văn",
+        "language": "vi",
+        "category": land.code,
+        "province": str(factories.LANG_SON),
+        "commune": str(commune.code),
+        "title": ROAD,
+        "content": ROAD_TEXT,
+    }
+    staff_client(reception)
+    shown = client.post("/work/petitions/new/", letter)
+    assert shown.status_code == 200
+    assert existing.tracking_code in shown.content.decode()
+    assert Petition.objects.count() == 1
+    entered = client.post("/work/petitions/new/", {**letter, "file_anyway": "1"})
+    assert entered.status_code == 201
+    assert Petition.objects.count() == 2
