@@ -17,7 +17,8 @@ urlpatterns = [
         api.communes,
         name="api-communes",
     ),
-    re_path(r"^api/v1/(?P<rest>.*)$", api.not_found),
+    # [\s\S], not ".": a path may hold a newline (%0A), and it is still ours.
+    re_path(r"^api/v1/(?P<rest>[\s\S]*)$", api.not_found),
     re_path(
         r"^open311/v2/discovery" + FMT, open311.discovery, name="open311-discovery"
     ),
@@ -42,5 +43,5 @@ urlpatterns = [
         open311.token,
         name="open311-token",
     ),
-    re_path(r"^open311/v2(?P<rest>/.*)?$", open311.not_found),
+    re_path(r"^open311/v2(?P<rest>/[\s\S]*)?$", open311.not_found),
 ]

@@ -185,7 +185,7 @@ def test_files_show_as_thumbnails_open_inline_and_read_in_kilobytes(
     assert " KB)" in page.inner_text(".attachments")
     both_sizes(page, "case-attachments")
     with page.context.expect_page() as opened:
-        page.locator(".attachments").get_by_role("link", name="Xem").click()
+        page.locator(".attachments").get_by_role("link", name="Xem", exact=True).click()
     shown = opened.value
     shown.wait_for_load_state()
     assert shown.evaluate("document.contentType") == "image/jpeg"

@@ -634,3 +634,10 @@ def test_a_request_serves_back_its_address_and_point_to_its_integration_only(
     # Stored as data at intake, served as numbers, not parsed out of the text.
     assert (own["lat"], own["long"]) == (21.8537, 106.7615)
     assert own["address"].startswith("Cầu treo Bản Chắt, ")
+
+
+def test_a_path_with_a_newline_is_refused_in_open311_format(client):
+    # "." in a URL pattern does not match %0A; the catch-all must still answer.
+    response = client.get(f"{V2}/requests/ab%0Acd.xml")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/xml")
