@@ -49,6 +49,17 @@ class DatabaseUnavailableMiddleware:
         return unavailable(request)
 
 
+def not_found(request, exception=None):
+    """handler404: a machine door's own format for an unknown path (a client
+    reads its errors there); the site's page elsewhere."""
+    from django.views.defaults import page_not_found
+
+    from feedback.integrations.doors import door_refusal
+
+    refusal = door_refusal(request, 404, "not_found", "No such resource.")
+    return refusal or page_not_found(request, exception)
+
+
 def server_error(request):
     """handler500: 503 if the failure was the database's, else 500."""
     if is_database_unavailable(sys.exc_info()[1]):

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from config import health, metrics
 
+handler404 = "config.errors.not_found"
 handler500 = "config.errors.server_error"
 
 urlpatterns = [

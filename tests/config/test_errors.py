@@ -145,3 +145,37 @@ def test_other_failures_answer_500_json_at_the_api_and_open311():
     open311 = failed(KeyError("a bug"), "/open311/v2/requests.xml")
     assert open311.status_code == 500
     assert ET.fromstring(open311.content).find("error/code").text == "500"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/no-such-thing", "/api/", "/open311/v2/requests/.json", "/open311/x"],
+)
+def test_an_unknown_path_at_a_machine_door_answers_404_in_its_format(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    # A client of the door reads its errors there, not in a site page.
+    if path.startswith("/api/"):
+        assert response["Content-Type"].startswith("application/json")
+        assert json.loads(response.content)["error"] == "not_found"
+    else:
+        assert response["Content-Type"].startswith("application/json")
+        [error] = json.loads(response.content)
+        assert error["code"] == 404
+
+
+@pytest.mark.django_db
+def test_an_unknown_open311_xml_path_answers_404_in_xml(client):
+    response = client.get("/open311/v2/services/.xml")
+    assert response.status_code == 404
+    root = ET.fromstring(response.content)
+    assert root.tag == "errors"
+    assert root.find("error/code").text == "404"
+
+
+@pytest.mark.django_db
+def test_an_unknown_site_page_is_an_html_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
