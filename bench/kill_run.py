@@ -189,6 +189,9 @@ def main():
             web.send_signal(signal.SIGTERM)
             web.wait(30)
         report(outcome, [a, b])
+    from config.database import stop_embedded_server
+
+    stop_embedded_server()  # its own server, in WORK
     shutil.rmtree(WORK, ignore_errors=True)
 
 
