@@ -10,9 +10,12 @@ requests are still counted), starts gunicorn with the production settings
 sends POST /api/v1/petitions from threads of this process, each on its own
 keep-alive connection. Each of `--runs` runs sends `--requests` new petitions and
 is bounded by a time limit. Prints requests per second of every run and their
-median, answers by status, latency percentiles, each web worker's RSS after the
-runs and the load average, then stops gunicorn. This
-machine's figures vary by ±20 % from run to run: hence several runs.
+median, the CPU time a request costs (the web workers', PostgreSQL's and this
+client's, from psutil over the runs), answers by status, latency percentiles,
+each web worker's RSS after the runs and the load average at each run, then
+stops gunicorn. Requests per second vary by ±20 % from run to run on this shared
+machine (hence several runs); CPU milliseconds per request do not depend on what
+else runs, and 2 cores divided by them is the machine's ceiling.
 """
 
 import argparse
@@ -31,6 +34,8 @@ from collections import Counter
 
 from common import ROOT, use_bench_database
 
+# Before use_bench_database sets it to the bench database.
+EXTERNAL_SERVER = bool(os.environ.get("DATABASE_URL"))
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
@@ -154,6 +159,65 @@ def web_worker_rss(server) -> list[int]:
     return [child.memory_info().rss for child in psutil.Process(server.pid).children()]
 
 
+class CpuClock:
+    """CPU seconds (user + system) spent by the gunicorn processes, the PostgreSQL
+    server (every process of its postmaster, exited ones included) and this
+    process. A reading is a dict of the three; the difference of two readings
+    is what a run cost."""
+
+    def __init__(self, server):
+        import psutil
+
+        self._psutil = psutil
+        self._server = psutil.Process(server.pid)
+        self._postmaster = postmaster()
+
+    def read(self) -> dict:
+        def own(process):
+            times = process.cpu_times()
+            return times.user + times.system
+
+        def tree(root):
+            # A child that exited was reaped by its parent: its times are the
+            # parent's children_* from then on.
+            times = root.cpu_times()
+            total = own(root) + times.children_user + times.children_system
+            for child in root.children(recursive=True):
+                try:
+                    total += own(child)
+                except self._psutil.NoSuchProcess:
+                    pass
+            return total
+
+        return {
+            "worker": tree(self._server),
+            "postgresql": tree(self._postmaster) if self._postmaster else None,
+            "client": own(self._psutil.Process()),
+        }
+
+
+def postmaster():
+    """The embedded server's postmaster, or None for a DATABASE_URL server (on
+    another machine, perhaps: not measured)."""
+    import psutil
+
+    from config.database import EMBEDDED_DATA_DIR
+
+    if EXTERNAL_SERVER:
+        return None
+    pid = int((EMBEDDED_DATA_DIR / "postmaster.pid").read_text().split("\n", 1)[0])
+    return psutil.Process(pid)
+
+
+def cpu_per_request(before, after, requests) -> dict:
+    return {
+        part: None
+        if before[part] is None
+        else (after[part] - before[part]) / requests * 1000
+        for part in before
+    }
+
+
 def percentile(sorted_values, fraction):
     return sorted_values[
         min(int(len(sorted_values) * fraction), len(sorted_values) - 1)
@@ -204,18 +268,21 @@ def main():
                 connections=args.connections,
                 max_seconds=args.max_seconds,
             )
-            runs = []
+            clock = CpuClock(server)
+            runs, cpu, loads = [], [], []
             for run in range(args.runs):
                 first = args.warm_up + run * args.requests
-                runs.append(
-                    hammer(
-                        port,
-                        key,
-                        bodies[first : first + args.requests],
-                        connections=args.connections,
-                        max_seconds=args.max_seconds,
-                    )
+                before = clock.read()
+                answers, elapsed = hammer(
+                    port,
+                    key,
+                    bodies[first : first + args.requests],
+                    connections=args.connections,
+                    max_seconds=args.max_seconds,
                 )
+                cpu.append(cpu_per_request(before, clock.read(), len(answers)))
+                loads.append(os.getloadavg()[0])
+                runs.append((answers, elapsed))
             workers_rss = web_worker_rss(server)
         finally:
             server.send_signal(signal.SIGTERM)
@@ -246,6 +313,27 @@ def main():
         f"rate                : {statistics.median(rates):,.0f} requests/s, "
         "median of the runs (target ≥ 600)"
     )
+    for part in ("worker", "postgresql", "client"):
+        figures = [run[part] for run in cpu]
+        print(
+            f"CPU {part:<16}: "
+            + (
+                "not measured (DATABASE_URL's server)"
+                if None in figures
+                else f"{statistics.median(figures):.2f} ms a request, median "
+                f"({', '.join(f'{f:.2f}' for f in figures)})"
+            )
+        )
+    if all(None not in run.values() for run in cpu):
+        totals = [sum(run.values()) for run in cpu]
+        total = statistics.median(totals)
+        cores = os.cpu_count() or 1
+        print(
+            f"CPU in all          : {total:.2f} ms a request, median "
+            f"({', '.join(f'{t:.2f}' for t in totals)}; target ≤ 3.0): "
+            f"{cores} cores give at most {cores * 1000 / total:,.0f}/s"
+        )
+    print(f"load after each run : {', '.join(f'{load:.2f}' for load in loads)}")
     print(f"answers             : {dict(sorted(statuses.items()))}")
     print(f"petitions in the db : {created} (warm-up included)")
     print(

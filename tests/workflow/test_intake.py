@@ -208,3 +208,36 @@ def test_a_channel_id_committed_meanwhile_by_another_intake_is_a_duplicate(submi
     thread.join()
     assert error.value.petition.pk == first["petition"].pk
     assert Petition.objects.filter(channel_ref="DVC-9").count() == 1
+
+
+def test_the_look_up_of_earlier_deliveries_reads_the_unique_indexes(submit):
+    """Every batch looks its channel ids up: a whole-table read at a million
+    petitions would cost each batch more than its writes."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from workflow.models import Integration
+
+    portal = Integration.objects.create(name="Cổng DVC", created_at=timezone.now())
+    submit(channel="portal", channel_ref="DVC-1", integration_id=portal.pk)
+    submit(channel="open311", channel_ref="O-1")
+    with CaptureQueriesContext(connection) as captured:
+        with pytest.raises(DuplicateSubmission):
+            submit(channel="portal", channel_ref="DVC-1", integration_id=portal.pk)
+        with pytest.raises(DuplicateSubmission):
+            submit(channel="open311", channel_ref="O-1")
+    look_ups = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "channel_ref IS NOT NULL" in q["sql"]
+    ]
+    assert len(look_ups) == 2
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Any plan but a sequential scan, if one exists, whatever the table's size.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for sql in look_ups:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(line for (line,) in cursor.fetchall())
+            assert "Seq Scan on workflow_petition" not in plan, plan
+            assert "one_petition_per_" in plan, plan

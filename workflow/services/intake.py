@@ -316,19 +316,7 @@ def _without_duplicates(received, results):
     refs = {sender(r.petition) for r in received if r.petition.channel_ref}
     known = {}
     if refs:
-        # Plain SQL: intake runs this for every batch, and nearly always finds
-        # nothing; the ORM's query building would cost more than the look-up.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT id, channel, integration_id, channel_ref "
-                "FROM workflow_petition "
-                "WHERE channel = ANY(%s) AND channel_ref = ANY(%s)",
-                [
-                    sorted({channel for channel, _, _ in refs}),
-                    sorted({channel_ref for _, _, channel_ref in refs}),
-                ],
-            )
-            found = {pk: tuple(key) for pk, *key in cursor if tuple(key) in refs}
+        found = {pk: tuple(key) for pk, *key in _petitions_by_sender(refs)}
         if found:
             known = {found[p.pk]: p for p in Petition.objects.filter(pk__in=found)}
     kept, seen = [], {}
@@ -345,6 +333,52 @@ def _without_duplicates(received, results):
         seen[key] = r.petition
         kept.append(r)
     return kept
+
+
+# One look-up per unique index (models.petitions): each part names its index's
+# condition, or PostgreSQL, unable to use a partial index, reads the whole table.
+# Plain SQL: intake runs this for every batch, and nearly always finds nothing;
+# the ORM's query building would cost more than the look-up.
+_BY_INTEGRATION_REF = """
+    SELECT id, channel, integration_id, channel_ref FROM workflow_petition
+    WHERE channel_ref IS NOT NULL AND integration_id IS NOT NULL
+    AND (integration_id, channel, channel_ref) IN (
+        SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[]))
+"""
+_BY_CHANNEL_REF = """
+    SELECT id, channel, integration_id, channel_ref FROM workflow_petition
+    WHERE channel_ref IS NOT NULL AND integration_id IS NULL
+    AND (channel, channel_ref) IN (SELECT * FROM unnest(%s::text[], %s::text[]))
+"""
+
+
+def _petitions_by_sender(refs) -> list[tuple]:
+    """(id, channel, integration_id, channel_ref) of the stored petitions with
+    these senders' keys (channel, integration_id, channel_ref)."""
+    by_integration = sorted(ref for ref in refs if ref[1] is not None)
+    by_channel = sorted(ref for ref in refs if ref[1] is None)
+    rows = []
+    with connection.cursor() as cursor:
+        if by_integration:
+            cursor.execute(
+                _BY_INTEGRATION_REF,
+                [
+                    [integration for _, integration, _ in by_integration],
+                    [channel for channel, _, _ in by_integration],
+                    [channel_ref for _, _, channel_ref in by_integration],
+                ],
+            )
+            rows += cursor.fetchall()
+        if by_channel:
+            cursor.execute(
+                _BY_CHANNEL_REF,
+                [
+                    [channel for channel, _, _ in by_channel],
+                    [channel_ref for _, _, channel_ref in by_channel],
+                ],
+            )
+            rows += cursor.fetchall()
+    return rows
 
 
 def _validated_intake(
