@@ -1,6 +1,8 @@
 """The cast: a citizen, handlers at agencies A and B, a supervisor, an auditor…"""
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests import factories
 from workflow import services
@@ -44,6 +46,20 @@ def fresh_process_memory():
 
     tallies.clear()
     forget_found_keys()
+
+
+@pytest.fixture(autouse=True)
+def language_of_record():
+    """A test that leaves another language than Vietnamese active fails: a later
+    test would otherwise render its documents in that language and pass or fail
+    by the order of the tests. Use `translation.override()`, never `activate()`
+    alone. The language is reset first, so that only the leaking test fails."""
+    yield
+    left = translation.get_language()
+    translation.deactivate()
+    assert left == settings.LANGUAGE_CODE, (
+        f"the test left the language {left!r} active (use translation.override)"
+    )
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from notifications.models import Notification
 from tests import factories
@@ -102,6 +103,18 @@ def test_a_reviewed_answer_gets_its_letter_when_the_supervisor_lets_it_out(
     # The supervisor who let the answer out signs it.
     assert letter.signer == supervisor_a.user
     assert letter.signer_title == "Lãnh đạo đơn vị"
+
+
+def test_a_signer_working_in_english_is_titled_in_vietnamese_on_the_letter(
+    enter, reception, routed_to_a, handler_a
+):
+    petition = enter(reception).petition
+    services.accept_petition(petition_id=petition.pk, actor=handler_a)
+    # The handler's pages are in English (the request's language is active).
+    with translation.override("en"):
+        answer(petition, handler_a)
+    letter = AnswerLetter.objects.get(petition=petition)
+    assert letter.signer_title == "Cán bộ xử lý"
 
 
 def test_posting_is_recorded_in_the_history_once(letter_petition, handler_a):

@@ -5,9 +5,10 @@ letter (workflow.documents renders it); the outbox has no address to try for the
 Staff print and post it, then record the posting, which the history keeps.
 """
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from notifications.services import outbox_transaction
 from workflow import permissions
@@ -79,7 +80,10 @@ def signer_of(actor, agency) -> tuple[str, str]:
     ranked = sorted(memberships, key=lambda m: (m.agency_id != agency.pk, m.pk))
     for membership in ranked:
         if membership.role in (Role.HANDLER, Role.SUPERVISOR):
-            return name, membership.title or str(membership.get_role_display())
+            # The letter is a Vietnamese official document: the role's name in the
+            # language of record, whatever language the signer's screen speaks.
+            with translation.override(settings.LANGUAGE_CODE):
+                return name, membership.title or str(membership.get_role_display())
     return name, ""
 
 
