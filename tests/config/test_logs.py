@@ -86,3 +86,25 @@ def test_lines_logged_while_serving_carry_the_request_id(db, caplog):
     lines = as_json_lines(caplog.records)
     assert {line["name"] for line in lines} >= {"django.request", "pakn.request"}
     assert {line["request_id"] for line in lines} == {"r-1"}
+
+
+def test_rendering_a_pdf_logs_no_step_of_weasyprint_or_fonttools(
+    enter, reception, caplog
+):
+    """Each PDF would otherwise add a dozen INFO lines (WeasyPrint's steps,
+    fontTools' subset tables) to the production log."""
+    from workflow import documents
+    from workflow.documents.content import receipt_of
+
+    submission = enter(reception, channel="counter")
+    pdf = documents.render_pdf(
+        documents.RECEIPT, {"receipt": receipt_of(submission.petition)}
+    )
+
+    assert pdf.startswith(b"%PDF-")
+    chatter = [
+        r.getMessage()
+        for r in caplog.records
+        if r.name.split(".")[0] in ("weasyprint", "fontTools")
+    ]
+    assert chatter == []
