@@ -21,14 +21,14 @@ import random
 import resource
 import statistics
 
-from common import timed, use_bench_database
+from common import insert_select, timed, use_bench_database
 
 
 def fill(petitions: int):
     from django.db import connection
 
     from workflow.areas.models import Province
-    from workflow.models import Category
+    from workflow.models import Category, Petition
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -41,23 +41,26 @@ def fill(petitions: int):
     province = Province.objects.current().first()
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            INSERT INTO workflow_petition (
-                tracking_code, secret_hash, submitter_kind, submitter_name, tax_code,
-                email, phone, postal_address, language, publish_consent, title,
-                content, category_id,
-                province_id, priority, channel, state, agency_id, merged_into_id,
-                transfer_count, version, history_head, history_length, received_at,
-                answer, rejection_reason, redirect_hint, due_at, next_due_at,
-                next_warn_at)
-            SELECT 'C' || lpad(g::text, 9, '0'), md5(g::text) || md5(g::text),
-                   'citizen', 'Nguyễn Văn ' || g, '', 'a' || g || '@example.vn', '', '',
-                   'vi', false, 'Phản ánh số ' || g, 'Nội dung', %(category)s,
-                   %(province)s, 'normal', 'web', 'closed', NULL, NULL, 0, 1,
-                   encode(sha256(g::text::bytea), 'hex'), 1 + g %% 5,
-                   now() - interval '30 days', '', '', '', NULL, NULL, NULL
-            FROM generate_series(1, %(n)s) g
-            """,
+            insert_select(
+                Petition,
+                {
+                    "tracking_code": "'C' || lpad(g::text, 9, '0')",
+                    "secret_hash": "md5(g::text) || md5(g::text)",
+                    "submitter_kind": "'citizen'",
+                    "submitter_name": "'Nguyễn Văn ' || g",
+                    "email": "'a' || g || '@example.vn'",
+                    "title": "'Phản ánh số ' || g",
+                    "content": "'Nội dung'",
+                    "category_id": "%(category)s",
+                    "province_id": "%(province)s",
+                    "channel": "'web'",
+                    "state": "'closed'",
+                    "history_head": "encode(sha256(g::text::bytea), 'hex')",
+                    "history_length": "1 + g %% 5",
+                    "received_at": "now() - interval '30 days'",
+                },
+                "generate_series(1, %(n)s) g",
+            ),
             {"category": category.pk, "province": province.pk, "n": petitions},
         )
         cursor.execute("VACUUM ANALYZE workflow_petition")

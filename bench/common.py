@@ -37,6 +37,47 @@ def use_bench_database(name=None) -> str:
     return url
 
 
+def insert_select(model, values: dict[str, str], source: str) -> str:
+    """`INSERT INTO <model's table> (every column) SELECT … FROM source`.
+
+    `values` gives the SQL of the columns a bench cares about (expressions over
+    `source`, with %(name)s parameters). Every other column gets what Django
+    would give it: its default, NULL, or '' for text, so a column added to the
+    model later does not break the bench; one that needs a value the bench does
+    not give stops it with the column's name.
+    """
+    values, columns, selected = dict(values), [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key and field.column not in values:
+            continue
+        columns.append(field.column)
+        if field.column in values:
+            selected.append(values.pop(field.column))
+        elif field.has_default() and not callable(field.default):
+            selected.append(sql_literal(field.default))
+        elif field.null:
+            selected.append("NULL")
+        elif field.get_internal_type() in ("CharField", "TextField", "EmailField"):
+            selected.append("''")
+        else:
+            raise SystemExit(f"bench: no value for {model.__name__}.{field.column}")
+    if values:
+        raise SystemExit(f"bench: {model.__name__} has no column {sorted(values)}")
+    return (
+        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
+        f"SELECT {', '.join(selected)} FROM {source}"
+    )
+
+
+def sql_literal(value) -> str:
+    """A default as SQL inside a statement run with parameters (% doubled)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''").replace("%", "%%") + "'"
+
+
 def timed(fn, *args, **kwargs):
     import time
 

@@ -11,7 +11,7 @@ Targets (DESIGN.md): full sweep ≤ 2 s, nothing due ≤ 50 ms.
 import argparse
 import statistics
 
-from common import timed, use_bench_database
+from common import insert_select, timed, use_bench_database
 
 AGENCIES = 20
 
@@ -21,7 +21,7 @@ def fill(petitions: int, due_percent: float, now):
     from django.db import connection
 
     from workflow.areas.models import Province
-    from workflow.models import Agency, Category, Membership
+    from workflow.models import Agency, Category, Clock, Membership, Petition
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -53,29 +53,32 @@ def fill(petitions: int, due_percent: float, now):
     due_every = max(int(round(100 / due_percent)), 1)
     first_agency = agencies[0].pk
     with connection.cursor() as cursor:
+        due = (
+            "CASE WHEN g %% %(every)s = 0 THEN %(now)s - interval '1 hour' "
+            "ELSE %(now)s + (1 + g %% 20) * interval '1 day' END"
+        )
         cursor.execute(
-            """
-            INSERT INTO workflow_petition (
-                tracking_code, secret_hash, submitter_kind, submitter_name, tax_code,
-                email, phone, language, publish_consent, title, content, category_id,
-                province_id, priority, channel, state, agency_id, merged_into_id,
-                transfer_count, version, history_head, history_length, received_at,
-                answer, rejection_reason, redirect_hint, due_at, next_due_at,
-                next_warn_at)
-            SELECT 'B' || lpad(g::text, 9, '0'), md5(g::text) || md5(g::text),
-                   'citizen',
-                   'Nguyễn Văn ' || g, '', 'a' || g || '@example.vn', '', 'vi', false,
-                   'Phản ánh số ' || g, 'Nội dung', %(category)s, %(province)s,
-                   'normal', 'web', 'in_progress', %(agency)s + g %% %(agencies)s, NULL,
-                   0, 1, '', 0, %(now)s - interval '10 days',
-                   '', '', '',
-                   CASE WHEN g %% %(every)s = 0 THEN %(now)s - interval '1 hour'
-                        ELSE %(now)s + (1 + g %% 20) * interval '1 day' END,
-                   CASE WHEN g %% %(every)s = 0 THEN %(now)s - interval '1 hour'
-                        ELSE %(now)s + (1 + g %% 20) * interval '1 day' END,
-                   NULL
-            FROM generate_series(1, %(n)s) g
-            """,
+            insert_select(
+                Petition,
+                {
+                    "tracking_code": "'B' || lpad(g::text, 9, '0')",
+                    "secret_hash": "md5(g::text) || md5(g::text)",
+                    "submitter_kind": "'citizen'",
+                    "submitter_name": "'Nguyễn Văn ' || g",
+                    "email": "'a' || g || '@example.vn'",
+                    "title": "'Phản ánh số ' || g",
+                    "content": "'Nội dung'",
+                    "category_id": "%(category)s",
+                    "province_id": "%(province)s",
+                    "channel": "'web'",
+                    "state": "'in_progress'",
+                    "agency_id": "%(agency)s + g %% %(agencies)s",
+                    "received_at": "%(now)s - interval '10 days'",
+                    "due_at": due,
+                    "next_due_at": due,
+                },
+                "generate_series(1, %(n)s) g",
+            ),
             {
                 "category": category.pk,
                 "province": province.pk,
@@ -87,14 +90,22 @@ def fill(petitions: int, due_percent: float, now):
             },
         )
         cursor.execute(
-            """
-            INSERT INTO workflow_clock (petition_id, kind, cycle, agency_id_at_start,
-                amount, unit, started_at, due_at, original_due_at, warn_at,
-                last_day_warn_at, is_paused, stopped_at, breached_at, next_check_at)
-            SELECT id, 'answer', 1, agency_id, 20, 'days', received_at, due_at, due_at,
-                   NULL, NULL, false, NULL, NULL, due_at
-            FROM workflow_petition
-            """
+            insert_select(
+                Clock,
+                {
+                    "petition_id": "id",
+                    "kind": "'answer'",
+                    "agency_id_at_start": "agency_id",
+                    "amount": "20",
+                    "unit": "'days'",
+                    "started_at": "received_at",
+                    "due_at": "due_at",
+                    "original_due_at": "due_at",
+                    "next_check_at": "due_at",
+                },
+                "workflow_petition",
+            ),
+            {},
         )
         cursor.execute("VACUUM ANALYZE workflow_petition")
         cursor.execute("VACUUM ANALYZE workflow_clock")
