@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in the messages `make run` sends point at the server it starts.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test setup lint migrate bench backup clean-db
 
@@ -21,9 +23,9 @@ migrate: setup
 
 # Web and the django-q2 cluster side by side; Ctrl-C stops both.
 run: migrate
-	$(PY) manage.py seed_demo --if-empty
+	SITE_URL="$(SITE_URL)" $(PY) manage.py seed_demo --if-empty
 	@echo "PAKN on http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the cluster)"
-	$(PY) -m config.serve $(HOST) $(PORT)
+	SITE_URL="$(SITE_URL)" $(PY) -m config.serve $(HOST) $(PORT)
 
 lint: setup
 	$(VENV)/bin/ruff check .

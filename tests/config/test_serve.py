@@ -112,3 +112,20 @@ def test_a_killed_embedded_postgres_is_restarted_and_503_answered_meanwhile(
         except subprocess.TimeoutExpired:
             os.killpg(serve.pid, signal.SIGKILL)
             serve.wait(5)
+
+
+def test_make_run_links_its_messages_to_the_port_it_serves():
+    unset = ("SITE_URL", "HOST", "PORT", "MAKEFLAGS")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    plan = subprocess.run(
+        ["make", "-n", "run", "PORT=8765"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    serve = next(line for line in plan if "config.serve" in line)
+    seed = next(line for line in plan if "seed_demo" in line)
+    assert serve.startswith('SITE_URL="http://127.0.0.1:8765" ')
+    assert seed.startswith('SITE_URL="http://127.0.0.1:8765" ')
