@@ -21,7 +21,7 @@ import random
 import resource
 import statistics
 
-from common import insert_select, timed, use_bench_database
+from common import insert_select, numbered_petitions, timed, use_bench_database
 
 
 def fill(petitions: int):
@@ -44,16 +44,9 @@ def fill(petitions: int):
             insert_select(
                 Petition,
                 {
-                    "tracking_code": "'C' || lpad(g::text, 9, '0')",
-                    "secret_hash": "md5(g::text) || md5(g::text)",
-                    "submitter_kind": "'citizen'",
-                    "submitter_name": "'Nguyễn Văn ' || g",
-                    "email": "'a' || g || '@example.vn'",
-                    "title": "'Phản ánh số ' || g",
-                    "content": "'Nội dung'",
+                    **numbered_petitions("C"),
                     "category_id": "%(category)s",
                     "province_id": "%(province)s",
-                    "channel": "'web'",
                     "state": "'closed'",
                     "history_head": "encode(sha256(g::text::bytea), 'hex')",
                     "history_length": "1 + g %% 5",

@@ -69,6 +69,21 @@ def insert_select(model, values: dict[str, str], source: str) -> str:
     )
 
 
+def numbered_petitions(prefix: str) -> dict[str, str]:
+    """insert_select's values for the citizen and text of petition number g (the
+    series), its tracking code `prefix` and the number."""
+    return {
+        "tracking_code": f"'{prefix}' || lpad(g::text, 9, '0')",
+        "secret_hash": "md5(g::text) || md5(g::text)",
+        "submitter_kind": "'citizen'",
+        "submitter_name": "'Nguyễn Văn ' || g",
+        "email": "'a' || g || '@example.vn'",
+        "title": "'Phản ánh số ' || g",
+        "content": "'Nội dung'",
+        "channel": "'web'",
+    }
+
+
 def sql_literal(value) -> str:
     """A default as SQL inside a statement run with parameters (% doubled)."""
     if isinstance(value, bool):

@@ -11,7 +11,7 @@ Targets (DESIGN.md): full sweep ≤ 2 s, nothing due ≤ 50 ms.
 import argparse
 import statistics
 
-from common import insert_select, timed, use_bench_database
+from common import insert_select, numbered_petitions, timed, use_bench_database
 
 AGENCIES = 20
 
@@ -61,16 +61,9 @@ def fill(petitions: int, due_percent: float, now):
             insert_select(
                 Petition,
                 {
-                    "tracking_code": "'B' || lpad(g::text, 9, '0')",
-                    "secret_hash": "md5(g::text) || md5(g::text)",
-                    "submitter_kind": "'citizen'",
-                    "submitter_name": "'Nguyễn Văn ' || g",
-                    "email": "'a' || g || '@example.vn'",
-                    "title": "'Phản ánh số ' || g",
-                    "content": "'Nội dung'",
+                    **numbered_petitions("B"),
                     "category_id": "%(category)s",
                     "province_id": "%(province)s",
-                    "channel": "'web'",
                     "state": "'in_progress'",
                     "agency_id": "%(agency)s + g %% %(agencies)s",
                     "received_at": "%(now)s - interval '10 days'",
