@@ -25,7 +25,7 @@ migrate: setup
 run: migrate
 	SITE_URL="$(SITE_URL)" $(PY) manage.py seed_demo --if-empty
 	@echo "PAKN on http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the cluster)"
-	SITE_URL="$(SITE_URL)" $(PY) -m config.serve $(HOST) $(PORT)
+	SITE_URL="$(SITE_URL)" exec $(PY) -m config.serve $(HOST) $(PORT)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -127,5 +127,6 @@ def test_make_run_links_its_messages_to_the_port_it_serves():
     ).stdout.splitlines()
     serve = next(line for line in plan if "config.serve" in line)
     seed = next(line for line in plan if "seed_demo" in line)
-    assert serve.startswith('SITE_URL="http://127.0.0.1:8765" ')
+    # exec: no shell stays between make and the server to miss a signal.
+    assert serve.startswith('SITE_URL="http://127.0.0.1:8765" exec ')
     assert seed.startswith('SITE_URL="http://127.0.0.1:8765" ')
