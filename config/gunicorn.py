@@ -2,7 +2,7 @@
 
 Threads, not processes, carry the concurrency: the intake API hands the petitions
 of requests arriving together in one worker to one transaction
-(workflow/group_intake.py), so a worker with more requests in flight writes
+(feedback/integrations/group_intake.py), so a worker with more requests in flight writes
 bigger groups. bench/intake_http.py measures this configuration. Each thread
 keeps its own database connection: workers × threads connections in all.
 """

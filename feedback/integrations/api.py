@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 
-from feedback.integrations import keys, queries
+from feedback.integrations import group_intake, keys, queries
 from feedback.integrations.fields import (
     MAX_BODY_BYTES,
     MalformedBody,
@@ -22,7 +22,6 @@ from feedback.integrations.fields import (
 )
 from feedback.integrations.schema import openapi_document
 from feedback.integrations.serializers import serialize_petition, w3c
-from workflow import group_intake
 from workflow.codes import parse_number
 from workflow.errors import DuplicateSubmission, InvalidInput
 from workflow.models import Channel, State

@@ -20,10 +20,9 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from feedback.integrations import keys, queries
+from feedback.integrations import group_intake, keys, queries
 from feedback.integrations.serializers import serialize_petition, w3c
 from feedback.queries import mask_for_public
-from workflow import group_intake
 from workflow import intake_rules as rules
 from workflow.areas.models import Province
 from workflow.codes import parse_number

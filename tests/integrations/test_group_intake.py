@@ -6,8 +6,9 @@ import time
 import pytest
 from django.db import connection
 
+from feedback.integrations import group_intake
 from tests import factories
-from workflow import group_intake, services
+from workflow import services
 from workflow.errors import DuplicateSubmission, InvalidInput
 from workflow.models import HistoryEntry, Petition
 
