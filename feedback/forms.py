@@ -74,7 +74,7 @@ def workflow_error_message(error) -> str:
         return _("Bạn không thể thực hiện thao tác này.")
     if isinstance(error, InvalidInput) and error.field in WORKFLOW_FIELD_MESSAGES:
         return WORKFLOW_FIELD_MESSAGES[error.field]
-    return _("Thông tin chưa hợp lệ: %(detail)s") % {"detail": error.message}
+    return error.display
 
 
 class CitizenForm(forms.Form):

@@ -2,9 +2,10 @@
 
 `message` (also `str(error)`) is English and complete, for machine interfaces (the
 intake API and Open311 answer in English), logs and tests. `text` is the same refusal
-for the person on a page: translatable, in Vietnamese (the source language) or
-English, whichever the page speaks. `code` names the refusal for programs, and
-`field` the input concerned.
+for the person on a page: translatable (gettext, Vietnamese source, English in
+locale/en), with `params` filled in when it is shown (`display`), so that a
+Vietnamese page says it in Vietnamese and an English page in English. `code` names
+the refusal for programs, and `field` the input concerned.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,15 @@ class WorkflowError(Exception):
     code = "workflow_error"
     text = _("Thao tác chưa thực hiện được.")
 
-    def __init__(self, message: str, *, field: str | None = None, code=None, text=None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        text=None,
+        params: dict | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.field = field
@@ -24,6 +33,12 @@ class WorkflowError(Exception):
             self.code = code
         if text is not None:
             self.text = text
+        self.params = params
+
+    @property
+    def display(self) -> str:
+        """The refusal for a page, in the active language."""
+        return str(self.text) % self.params if self.params else str(self.text)
 
 
 class InvalidInput(WorkflowError):

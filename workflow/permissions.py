@@ -178,11 +178,16 @@ def is_allowed(roles: StaffRoles, petition, action: Action) -> bool:
     return True
 
 
-# Service errors are in English; pages show their own texts by error field.
+# Who may act: in the English message, and on pages.
 WHO = {
     COORDINATOR: "a coordinator",
     HANDLER: "a handler or supervisor of the petition's agency",
     SUPERVISOR: "a supervisor of the petition's agency",
+}
+WHO_TEXTS = {
+    COORDINATOR: _("cán bộ điều phối"),
+    HANDLER: _("cán bộ xử lý hoặc lãnh đạo của đơn vị được giao phản ánh"),
+    SUPERVISOR: _("lãnh đạo của đơn vị được giao phản ánh"),
 }
 
 
@@ -197,10 +202,20 @@ def require(actor, petition, action: Action) -> None:
         raise NotAllowedNow(
             f"Action '{action}' is not possible while petition "
             f"{petition.tracking_code} is {petition.get_state_display()} "
-            f"({petition.state})."
+            f"({petition.state}).",
+            text=_("Không thể «%(action)s» khi phản ánh %(code)s đang «%(state)s»."),
+            params={
+                "action": ACTION_LABELS.get(action, action),
+                "code": petition.tracking_code,
+                "state": State(petition.state).label,
+            },
         )
     if not StaffRoles.of(actor).holds(who, petition.agency_id):
-        raise NotPermitted(f"Only {WHO[who]} may take the action '{action}' now.")
+        raise NotPermitted(
+            f"Only {WHO[who]} may take the action '{action}' now.",
+            text=_("Chỉ %(who)s mới được «%(action)s» lúc này."),
+            params={"who": WHO_TEXTS[who], "action": ACTION_LABELS.get(action, action)},
+        )
 
 
 def require_intake(actor) -> None:
@@ -208,7 +223,11 @@ def require_intake(actor) -> None:
     if not StaffRoles.of(actor).enters_petitions:
         raise NotPermitted(
             "Only handlers, supervisors, coordinators and reception staff may "
-            "enter petitions."
+            "enter petitions.",
+            text=_(
+                "Chỉ cán bộ xử lý, lãnh đạo, cán bộ điều phối và bộ phận tiếp nhận "
+                "mới được nhập phản ánh."
+            ),
         )
 
 

@@ -92,11 +92,26 @@ def test_a_stale_page_is_refused_and_changes_nothing(assigned, handler_a, staff_
     )
     page = response.content.decode()
     assert response.status_code == 400
-    assert "changed meanwhile" in page
+    # The service's refusal in the page's language (Vietnamese by default).
+    assert "đã thay đổi trong lúc bạn xem trang" in page
     # What was typed comes back, with the current version for a deliberate resend.
     assert "Không thuộc thẩm quyền" in page
     assert f'name="transfer-version" value="{refetch(assigned).version}"' in page
     assert refetch(assigned).agency_id == assigned.agency_id
+
+
+def test_a_refusal_on_an_english_page_is_in_english(assigned, handler_a, staff_client):
+    stale = assigned.version
+    services.claim_petition(petition_id=assigned.pk, actor=handler_a)
+    response = staff_client(handler_a).post(
+        url(assigned, "accept"),
+        {"accept-version": stale},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f"Petition {assigned.tracking_code} changed meanwhile" in page
+    assert "đã thay đổi" not in page
 
 
 def test_missing_reason_is_a_field_error_and_nothing_changes(
@@ -119,8 +134,15 @@ def test_action_the_role_may_not_take_is_refused_with_the_reason(
         {"reject-version": assigned.version, "reject-reason": "Ngoài phạm vi"},
     )
     assert response.status_code == 400
-    assert "Only a" in response.content.decode()
+    assert "Chỉ lãnh đạo của đơn vị được giao phản ánh" in response.content.decode()
     assert refetch(assigned).state == State.ASSIGNED
+    # An English page gives the same reason in English.
+    response = staff_client(handler_a).post(
+        url(assigned, "reject"),
+        {"reject-version": assigned.version, "reject-reason": "Ngoài phạm vi"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "Only a" in response.content.decode()
 
 
 def test_handler_asks_a_question_then_answers(
@@ -201,7 +223,7 @@ def test_merge_into_an_unknown_code_says_so_on_the_field(
         },
     )
     assert response.status_code == 400
-    assert "No other petition" in response.content.decode()
+    assert "Không có phản ánh nào khác có mã ZZZZZZZZZZ" in response.content.decode()
 
 
 def test_extension_is_requested_by_the_handler_and_approved_by_the_supervisor(

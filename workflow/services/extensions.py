@@ -1,6 +1,7 @@
 """Extensions of the case deadline: asked once by a handler, decided by a supervisor."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from notifications.services import outbox_transaction
 from workflow import messages, permissions, sla
@@ -24,13 +25,23 @@ def request_extension(*, petition_id, actor, days, reason, expected_version=None
     try:
         days = int(days)
     except (TypeError, ValueError):
-        raise InvalidInput("Days must be a whole number.", field="days") from None
+        raise InvalidInput(
+            "Days must be a whole number.",
+            field="days",
+            text=_("Số ngày phải là số nguyên."),
+        ) from None
     if not 1 <= days <= MAX_EXTENSION_DAYS:
         raise InvalidInput(
-            f"An extension is 1 to {MAX_EXTENSION_DAYS} days.", field="days"
+            f"An extension is 1 to {MAX_EXTENSION_DAYS} days.",
+            field="days",
+            text=_("Gia hạn từ 1 đến %(days)s ngày."),
+            params={"days": MAX_EXTENSION_DAYS},
         )
     if Extension.objects.filter(petition=petition).exists():
-        raise NotAllowedNow("This petition's deadline can be extended only once.")
+        raise NotAllowedNow(
+            "This petition's deadline can be extended only once.",
+            text=_("Thời hạn của phản ánh chỉ được gia hạn một lần."),
+        )
     now = timezone.now()
     Extension.objects.create(
         petition=petition,
@@ -60,9 +71,16 @@ def decide_extension(*, petition_id, actor, approve, note="", expected_version=N
         petition=petition, status=Extension.Status.PENDING
     ).first()
     if extension is None:
-        raise NotAllowedNow("No extension request is waiting for a decision.")
+        raise NotAllowedNow(
+            "No extension request is waiting for a decision.",
+            text=_("Không có đề nghị gia hạn nào đang chờ quyết định."),
+        )
     if not approve and not (note or "").strip():
-        raise InvalidInput("Say why the extension is refused.", field="note")
+        raise InvalidInput(
+            "Say why the extension is refused.",
+            field="note",
+            text=_("Vui lòng nêu lý do không duyệt gia hạn."),
+        )
     now = timezone.now()
     if approve:
         sla.extend_answer_clock(petition, days=extension.days, now=now)

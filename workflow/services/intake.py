@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from django.db import IntegrityError, connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from config.bulk import allocate_ids, insert_rows
 from notifications.services import outbox_transaction
@@ -77,7 +78,9 @@ def receive_petition(
             )
         elif received_at > now:
             raise InvalidInput(
-                "The receipt moment cannot be in the future.", field="received_at"
+                "The receipt moment cannot be in the future.",
+                field="received_at",
+                text=_("Thời điểm tiếp nhận không thể ở tương lai."),
             )
     entry = Entry(actor=actor, received_at=received_at, source=receipt_source)
     return submit_petition(channel=channel, entry=entry, **fields)
@@ -425,16 +428,30 @@ def _validated_intake(
     ):
         # PostgreSQL text cannot hold NUL; refuse it here rather than fail on save.
         if "\x00" in (value or ""):
-            raise InvalidInput(f"{name} contains a NUL character.", field=name)
+            raise InvalidInput(
+                f"{name} contains a NUL character.",
+                field=name,
+                text=_("Nội dung có ký tự không được phép."),
+            )
     for name, value, limit in (
         ("submitter_name", submitter_name, rules.SUBMITTER_NAME_MAX_LENGTH),
         ("title", title, rules.TITLE_MAX_LENGTH),
         ("content", content, rules.CONTENT_MAX_LENGTH),
     ):
         if not (value or "").strip():
-            raise InvalidInput(f"{name} is required.", field=name)
+            raise InvalidInput(
+                f"{name} is required.",
+                field=name,
+                code="required",
+                text=_("Vui lòng nhập thông tin này."),
+            )
         if len(value) > limit:
-            raise InvalidInput(f"{name} is longer than {limit} characters.", field=name)
+            raise InvalidInput(
+                f"{name} is longer than {limit} characters.",
+                field=name,
+                text=_("Tối đa %(limit)s ký tự."),
+                params={"limit": limit},
+            )
     if priority not in Priority.values:
         raise InvalidInput(f"Unknown priority {priority!r}.", field="priority")
     if language not in ("vi", "en"):
@@ -446,14 +463,20 @@ def _validated_intake(
         lambda: Category.objects.filter(code=category, is_active=True).first(),
     )
     if category_obj is None:
-        raise InvalidInput(f"Unknown category {category!r}.", field="category")
+        raise InvalidInput(
+            f"Unknown category {category!r}.",
+            field="category",
+            text=_("Lĩnh vực này không còn tiếp nhận, vui lòng chọn lĩnh vực khác."),
+        )
     province_obj = _current_unit(ref, Province.objects, province, "province")
     commune_obj = None
     if commune not in (None, ""):
         commune_obj = _current_unit(ref, Commune.objects, commune, "commune")
         if commune_obj.province_id != province_obj.pk:
             raise InvalidInput(
-                f"Commune {commune} is not in province {province}.", field="commune"
+                f"Commune {commune} is not in province {province}.",
+                field="commune",
+                text=_("Xã, phường này không thuộc tỉnh, thành phố đã chọn."),
             )
     return {
         "submitter_kind": submitter_kind,
@@ -473,13 +496,23 @@ def _validated_intake(
     }
 
 
+UNKNOWN_UNIT_TEXTS = {
+    "province": _("Vui lòng chọn tỉnh, thành phố trong danh sách."),
+    "commune": _("Vui lòng chọn xã, phường trong danh sách."),
+}
+
+
 def _current_unit(ref, manager, code, name):
     number = parse_number(code)
-    if number is None:
-        raise InvalidInput(f"Unknown {name} {code!r}.", field=name)
-    unit = ref.get(
-        (name, number), lambda: manager.current().filter(code=number).first()
+    unit = (
+        None
+        if number is None
+        else ref.get(
+            (name, number), lambda: manager.current().filter(code=number).first()
+        )
     )
     if unit is None:
-        raise InvalidInput(f"Unknown {name} {code!r}.", field=name)
+        raise InvalidInput(
+            f"Unknown {name} {code!r}.", field=name, text=UNKNOWN_UNIT_TEXTS[name]
+        )
     return unit

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Max
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from notifications.services import outbox_transaction
 from workflow import permissions
@@ -106,7 +107,9 @@ def record_posting(
     letter = unposted_letter(petition)
     if letter is None:
         raise NotAllowedNow(
-            f"No answer letter of {petition.tracking_code} waits to be posted."
+            f"No answer letter of {petition.tracking_code} waits to be posted.",
+            text=_("Phản ánh %(code)s không có thư trả lời nào chờ gửi."),
+            params={"code": petition.tracking_code},
         )
     tracking_number = required_text(
         postal_tracking_number, what="postal_tracking_number"
@@ -115,18 +118,24 @@ def record_posting(
         raise InvalidInput(
             f"A postal tracking number has at most {MAX_TRACKING_NUMBER} characters.",
             field="postal_tracking_number",
+            text=_("Số hiệu bưu gửi có tối đa %(count)s ký tự."),
+            params={"count": MAX_TRACKING_NUMBER},
         )
     now = timezone.now()
     issued_on = letter.issued_at.astimezone(VIETNAM).date()
     if posted_on > now.astimezone(VIETNAM).date():
         raise InvalidInput(
-            "The posting day cannot be in the future.", field="posted_on"
+            "The posting day cannot be in the future.",
+            field="posted_on",
+            text=_("Ngày gửi không thể ở tương lai."),
         )
     if posted_on < issued_on:
         raise InvalidInput(
             f"The letter was issued on {issued_on:%d/%m/%Y}; it cannot have been "
             "posted before.",
             field="posted_on",
+            text=_("Thư được ban hành ngày %(date)s; không thể gửi trước ngày đó."),
+            params={"date": f"{issued_on:%d/%m/%Y}"},
         )
     letter.posted_on = posted_on
     letter.postal_tracking_number = tracking_number

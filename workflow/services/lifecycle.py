@@ -6,6 +6,7 @@ and writes the notification rows. Either all of that happens or none of it.
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from notifications.services import outbox_transaction
 from workflow import messages, permissions, sla
@@ -86,7 +87,9 @@ def claim_petition(*, petition_id, actor, expected_version=None):
     permissions.require(actor, petition, Action.CLAIM)
     if petition.handler_id is not None:
         raise PetitionChanged(
-            f"{petition.tracking_code} is already handled by {petition.handler}."
+            f"{petition.tracking_code} is already handled by {petition.handler}.",
+            text=_("Phản ánh %(code)s đã có cán bộ %(handler)s xử lý."),
+            params={"code": petition.tracking_code, "handler": str(petition.handler)},
         )
     now = timezone.now()
     petition.handler = actor.user
@@ -108,12 +111,17 @@ def assign_handler(*, petition_id, actor, handler, expected_version=None):
     if petition.state not in (State.ASSIGNED, State.IN_PROGRESS, State.AWAITING_INFO):
         raise NotAllowedNow(
             f"A petition that is {petition.get_state_display()} "
-            "cannot be assigned to a handler."
+            "cannot be assigned to a handler.",
+            text=_("Phản ánh đang «%(state)s» không phân công cán bộ được."),
+            params={"state": State(petition.state).label},
         )
     handler_roles = permissions.StaffRoles.of(Actor.staff(handler))
     if not handler_roles.holds(permissions.HANDLER, petition.agency_id):
         raise InvalidInput(
-            f"{handler} does not work for {petition.agency}.", field="handler"
+            f"{handler} does not work for {petition.agency}.",
+            field="handler",
+            text=_("%(handler)s không thuộc %(agency)s."),
+            params={"handler": str(handler), "agency": str(petition.agency)},
         )
     now = timezone.now()
     petition.handler = handler
@@ -150,7 +158,9 @@ def transfer_petition(*, petition_id, actor, agency_id, reason, expected_version
     target = active_agency(agency_id)
     if target.pk == petition.agency_id:
         raise InvalidInput(
-            "Choose another agency than the current one.", field="agency"
+            "Choose another agency than the current one.",
+            field="agency",
+            text=_("Vui lòng chọn một đơn vị khác đơn vị hiện tại."),
         )
     now = timezone.now()
     from_agency = petition.agency_id
@@ -334,7 +344,12 @@ def reopen_petition(*, petition_id, actor, reason, expected_version=None):
     ):
         raise NotAllowedNow(
             f"An answer can be disputed within {DISPUTE_WINDOW_DAYS} days; "
-            "this one was given earlier."
+            "this one was given earlier.",
+            text=_(
+                "Chỉ có thể đề nghị xem xét lại trong %(days)s ngày kể từ khi có "
+                "trả lời."
+            ),
+            params={"days": DISPUTE_WINDOW_DAYS},
         )
     from_state = run_transition(petition, petition.reopen)
     finish_step(
@@ -392,13 +407,21 @@ def merge_petition(
     target = Petition.objects.filter(tracking_code=into_tracking_code).first()
     if target is None or target.pk == petition.pk:
         raise InvalidInput(
-            f"No other petition has the code {into_tracking_code!r}.", field="into"
+            f"No other petition has the code {into_tracking_code!r}.",
+            field="into",
+            text=_("Không có phản ánh nào khác có mã %(code)s."),
+            params={"code": into_tracking_code},
         )
     if target.state not in OPEN_STATES and target.state != State.ANSWERED:
         raise InvalidInput(
             f"{target.tracking_code} is {target.get_state_display()}; "
             "merge into a petition that is still handled.",
             field="into",
+            text=_(
+                "Phản ánh %(code)s đang «%(state)s»; hãy gộp vào phản ánh còn đang "
+                "xử lý."
+            ),
+            params={"code": target.tracking_code, "state": State(target.state).label},
         )
     now = timezone.now()
     from_state = run_transition(petition, petition.merge, into=target, now=now)
@@ -425,9 +448,16 @@ def record_rating(*, petition_id, actor, score, comment=""):
     petition = lock_petition(petition_id, None)
     require_submitter(actor)
     if petition.state not in (State.ANSWERED, State.CLOSED):
-        raise NotAllowedNow("Only an answered petition can be rated.")
+        raise NotAllowedNow(
+            "Only an answered petition can be rated.",
+            text=_("Chỉ đánh giá được phản ánh đã có trả lời."),
+        )
     if score not in (1, 2, 3, 4, 5):
-        raise InvalidInput("A rating is 1 to 5.", field="score")
+        raise InvalidInput(
+            "A rating is 1 to 5.",
+            field="score",
+            text=_("Mức độ hài lòng từ 1 đến 5."),
+        )
     now = timezone.now()
     finish_step(
         petition,

@@ -7,6 +7,7 @@ it gets a new one from reissue_secret. Neither puts the secret in the history.
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from notifications.services import Recipient, outbox_transaction, queue_notifications
 from workflow import messages, permissions
@@ -22,7 +23,10 @@ def _require_receipt_desk(actor, petition):
     sees = roles.visible is None or petition.agency_id in roles.visible
     entered = actor.user is not None and petition.entered_by_id == actor.user.pk
     if not (roles.enters_petitions and (sees or entered)):
-        raise NotPermitted("Only the receiving staff may send this petition's receipt.")
+        raise NotPermitted(
+            "Only the receiving staff may send this petition's receipt.",
+            text=_("Chỉ cán bộ tiếp nhận mới gửi được mã tra cứu của phản ánh này."),
+        )
 
 
 @outbox_transaction()
@@ -36,9 +40,17 @@ def send_receipt_by_sms(*, petition_id, actor, secret):
     petition = lock_petition(petition_id, None)
     _require_receipt_desk(actor, petition)
     if not petition.phone:
-        raise InvalidInput("The submitter gave no phone number.", field="phone")
+        raise InvalidInput(
+            "The submitter gave no phone number.",
+            field="phone",
+            text=_("Người gửi không để lại số điện thoại."),
+        )
     if not petition.has_secret(secret):
-        raise InvalidInput("This is not the petition's secret.", field="secret")
+        raise InvalidInput(
+            "This is not the petition's secret.",
+            field="secret",
+            text=_("Mã bí mật không đúng."),
+        )
     now = timezone.now()
     queue_notifications(
         event="receipt",

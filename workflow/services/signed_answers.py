@@ -4,6 +4,7 @@ import hashlib
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from workflow import documents, permissions
 from workflow.documents.content import letter_of
@@ -29,7 +30,9 @@ def sign_answer(*, petition_id, actor, expected_version=None) -> SignedAnswer:
     permissions.require(actor, petition, Action.SIGN_ANSWER)
     if answer_is_signed(petition):
         raise NotAllowedNow(
-            f"The answer of {petition.tracking_code} is already signed."
+            f"The answer of {petition.tracking_code} is already signed.",
+            text=_("Trả lời của phản ánh %(code)s đã được ký số."),
+            params={"code": petition.tracking_code},
         )
     now = timezone.now()
     letter = _letter_of_answer(petition) or issue_letter(petition, actor=actor, now=now)

@@ -6,13 +6,14 @@ transaction, so that a step is either fully applied or not at all.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
 from workflow import messages, sla
 from workflow.codes import MAX_ID, parse_number
 from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted, PetitionChanged
 from workflow.history import insert_entries, next_values
-from workflow.models import Action, Agency, Petition
+from workflow.models import Action, Agency, Petition, State
 
 
 def lock_petition(petition_id, expected_version) -> Petition:
@@ -32,7 +33,15 @@ def lock_petition(petition_id, expected_version) -> Petition:
     if expected_version is not None and int(expected_version) != petition.version:
         raise PetitionChanged(
             f"Petition {petition.tracking_code} changed meanwhile (now: "
-            f"{petition.get_state_display()}). Reload it and try again."
+            f"{petition.get_state_display()}). Reload it and try again.",
+            text=_(
+                "Phản ánh %(code)s đã thay đổi trong lúc bạn xem trang (hiện: "
+                "%(state)s). Vui lòng tải lại trang rồi thực hiện lại."
+            ),
+            params={
+                "code": petition.tracking_code,
+                "state": State(petition.state).label,
+            },
         )
     return petition
 
@@ -50,7 +59,15 @@ def run_transition(petition, transition, **arguments) -> str:
         raise NotAllowedNow(
             f"Action {transition.__name__!r} is not possible while petition "
             f"{petition.tracking_code} is {petition.get_state_display()} "
-            f"({petition.state})."
+            f"({petition.state}).",
+            text=_(
+                "Thao tác này không thực hiện được khi phản ánh %(code)s đang "
+                "«%(state)s»."
+            ),
+            params={
+                "code": petition.tracking_code,
+                "state": State(petition.state).label,
+            },
         ) from None
     return from_state
 
@@ -136,7 +153,12 @@ def finish_step(
 def required_text(text, what="reason"):
     text = (text or "").strip()
     if not text:
-        raise InvalidInput(f"A {what} is required for this action.", field=what)
+        raise InvalidInput(
+            f"A {what} is required for this action.",
+            field=what,
+            code="required",
+            text=_("Vui lòng nhập thông tin này."),
+        )
     return text
 
 
@@ -148,7 +170,11 @@ def active_agency(agency_id):
         else None
     )
     if agency is None:
-        raise InvalidInput(f"Unknown agency {agency_id!r}.", field="agency")
+        raise InvalidInput(
+            f"Unknown agency {agency_id!r}.",
+            field="agency",
+            text=_("Đơn vị này không tồn tại hoặc không còn hoạt động."),
+        )
     return agency
 
 
