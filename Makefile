@@ -7,7 +7,7 @@ PORT ?= 8000
 # Links in the messages `make run` sends point at the server it starts.
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test setup lint migrate bench backup clean-db
+.PHONY: run test test-fast setup lint migrate bench backup clean-db
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -30,9 +30,14 @@ run: migrate
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 test: lint
 	$(PY) -m pytest
+
+# The edit loop: lint and the suite without the browser and real-cluster tests.
+test-fast: lint
+	$(PY) -m pytest -m "not browser and not cluster"
 
 bench: migrate
 	@echo "See bench/README.md; e.g. $(PY) bench/sweep.py"

@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import JSONField
@@ -46,7 +47,7 @@ def allocate_ids(model, count: int) -> list[int]:
         return [pk for (pk,) in cursor.fetchall()]
 
 
-def insert_rows(model, rows, *, ignore_conflicts=False):
+def insert_rows(model: Any, rows: Any, *, ignore_conflicts: bool = False) -> Any:
     """INSERT the rows (model instances, defaults already applied by __init__).
 
     Every row ends up with its id: rows without one get one from the sequence,
@@ -76,7 +77,7 @@ def insert_rows(model, rows, *, ignore_conflicts=False):
     return rows
 
 
-def copy_values(table: str, columns, values) -> None:
+def copy_values(table: str, columns: Any, values: Any) -> None:
     """COPY tuples of plain values (str, numbers, datetimes, UUIDs, None)."""
     _copy(table, ", ".join(_quoted(column) for column in columns), values)
 

@@ -11,6 +11,7 @@ with every attempt so that a repeat is recognisable downstream.
 """
 
 import logging
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -43,11 +44,13 @@ class Recipient:
     language: str = "vi"
 
 
-_batch: ContextVar = ContextVar("outbox rows of the transaction", default=None)
+_batch: ContextVar[list[Notification] | None] = ContextVar(
+    "outbox rows of the transaction", default=None
+)
 
 
 @contextmanager
-def outbox_transaction():
+def outbox_transaction() -> Iterator[None]:
     """One transaction whose outbox rows are written together and delivered by one
     task after the commit.
 
@@ -70,16 +73,13 @@ def outbox_transaction():
             raise
         return
     rows = []
-    token = _batch.set(rows)
-    try:
-        with transaction.atomic():
+    with transaction.atomic():
+        token = _batch.set(rows)
+        try:
             yield
+        finally:
             _batch.reset(token)
-            token = None
-            _write(rows)
-    finally:
-        if token is not None:
-            _batch.reset(token)
+        _write(rows)
 
 
 def _write(rows):

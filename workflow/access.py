@@ -1,10 +1,14 @@
 """Who may do what: the actor of a service call and the roles it holds for an agency."""
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.http import Http404
 
 from workflow.models import Membership, Petition, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -16,7 +20,7 @@ class Actor:
     the intake channels and the routing rules.
     """
 
-    user: object = None
+    user: "User | None" = None
     kind: str = "staff"  # staff | submitter | system
     memberships: tuple[tuple[str, int | None], ...] = field(default=())
 
@@ -47,7 +51,7 @@ class Actor:
 
     @property
     def label(self) -> str:
-        if self.kind != "staff":
+        if self.kind != "staff" or self.user is None:
             return self.kind
         name = self.user.get_full_name() or self.user.get_username()
         roles = ", ".join(sorted({role for role, _ in self.memberships})) or "admin"

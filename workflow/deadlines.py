@@ -96,7 +96,7 @@ class WorkingCalendar:
     extra_working_days: frozenset[date] = frozenset()
     end_of_day: time | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         # Callers may pass sets or query results; the calendar must stay hashable.
         object.__setattr__(self, "extra_days_off", frozenset(self.extra_days_off))
         object.__setattr__(

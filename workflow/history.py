@@ -1,6 +1,8 @@
 """A petition's next history entries: built (next_values), then inserted together."""
 
 import json
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 from config.bulk import copy_values
 from workflow.models.history import (
@@ -13,19 +15,39 @@ from workflow.models.history import (
     new_part_salt,
 )
 
+if TYPE_CHECKING:
+    from workflow.access import Actor
+    from workflow.models import Petition
+
+
+class ChainHead(Protocol):
+    """What extending a history chain reads and moves: a Petition, or the sweep's
+    copy of one (workflow.sweeps.PetitionHead)."""
+
+    pk: int
+    state: str
+    agency_id: int | None
+    tracking_code: str
+    history_head: str
+    history_length: int
+
+
+# The column values of one history entry (workflow.models.history.COLUMNS).
+Entry = dict[str, Any]
+
 
 def next_values(
-    petition,
+    petition: ChainHead,
     *,
-    actor,
-    action,
-    from_state,
-    at,
-    reason="",
-    data=None,
-    due_at=None,
-    to_state=None,
-) -> dict:
+    actor: "Actor",
+    action: str,
+    from_state: str,
+    at: datetime,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    due_at: datetime | None = None,
+    to_state: str | None = None,
+) -> Entry:
     """The column values of the petition's next history entry; moves its head.
 
     The caller holds the petition's row lock and saves the entry and the petition's
@@ -37,7 +59,7 @@ def next_values(
     part behind a salt of its own (format 3), so that a proof can withhold it.
     """
     reason_digest, reason_salt = commit_reason(reason)
-    values = {
+    values: Entry = {
         "petition_id": petition.pk,
         "seq": petition.history_length + 1,
         "action": action,
@@ -64,7 +86,7 @@ def next_values(
     return values
 
 
-def insert_entries(entries: list[dict]) -> None:
+def insert_entries(entries: list[Entry]) -> None:
     """Insert built entry values in one COPY (the ORM's per-field work is the
     cost when thousands are written at once: the sweep, batch intake)."""
     columns = (*COLUMNS, "hash")
@@ -82,7 +104,13 @@ class ChainBroken(Exception):
     """A chain that no longer verifies must not be sealed over (erase_texts)."""
 
 
-def erase_texts(petition, *, actor, at, data=None) -> dict | None:
+def erase_texts(
+    petition: "Petition",
+    *,
+    actor: "Actor",
+    at: datetime,
+    data: dict[str, Any] | None = None,
+) -> Entry | None:
     """Erase the free text of a petition's history and record the erasure.
 
     Every entry's reason (and salt) becomes empty, the only change the database

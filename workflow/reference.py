@@ -9,8 +9,10 @@ call. Objects handed out are shared: callers read them and never change them.
 """
 
 import threading
+from collections.abc import Callable, Hashable
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any, TypeVar
 
 from django.db import connection
 
@@ -19,14 +21,17 @@ _current = None
 _held: ContextVar = ContextVar("reference", default=None)
 
 
+T = TypeVar("T")
+
+
 class Reference:
     """What one version of the reference data says, filled as it is asked."""
 
     def __init__(self, version: int):
         self.version = version
-        self._memo: dict = {}
+        self._memo: dict[Hashable, Any] = {}
 
-    def get(self, key, load):
+    def get(self, key: Hashable, load: Callable[[], T]) -> T:
         try:
             return self._memo[key]
         except KeyError:

@@ -10,8 +10,10 @@ append-only events; nothing is counted down.
 Services call `on_steps()` inside their transaction, with the petition locked.
 """
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime, time, timedelta
 from functools import cached_property
+from typing import Protocol
 
 from django.conf import settings
 from django.db import connection
@@ -36,16 +38,16 @@ from workflow.deadlines import (
     lay_out_clock,
 )
 from workflow.deadlines import ClockEvent as Event
-from workflow.models.agencies import SlaTarget
-from workflow.models.petitions import OPEN_STATES, Action, Priority, State
+from workflow.models.agencies import Agency, SlaTarget
+from workflow.models.petitions import OPEN_STATES, Action, Petition, Priority, State
 from workflow.models.sla import Clock
-from workflow.reference import reference
+from workflow.reference import Reference, reference
 
 TRIAGE, ACCEPT, ANSWER = Clock.Kind.TRIAGE, Clock.Kind.ACCEPT, Clock.Kind.ANSWER
 
 # Targets when a category sets none: forward within 5 working days and answer within
 # 20 days (Decree 20/2008 art. 10 and 14 as amended); accept within 2 working days.
-DEFAULT_TARGETS = {
+DEFAULT_TARGETS: dict[str, tuple[int, str]] = {
     TRIAGE: (5, WORKING_DAYS),
     ACCEPT: (2, WORKING_DAYS),
     ANSWER: (20, DAYS),
@@ -61,7 +63,7 @@ NATIONAL_CALENDAR = "Lịch làm việc quốc gia"
 
 # (action, state after the step) → clock operations, in order. One table so that
 # every rule about when clocks run lives here.
-STEPS = {
+STEPS: dict[str, list[tuple[str, str]]] = {
     Action.SUBMIT: [(START, TRIAGE), (START, ANSWER)],
     Action.TRIAGE: [(STOP, TRIAGE), (START, ACCEPT)],
     Action.TRANSFER: [(STOP, ACCEPT), (START, ACCEPT)],
@@ -83,7 +85,7 @@ FINAL_ACTIONS = {
 ANSWER_ACTIONS = {Action.ANSWER, Action.APPROVE_ANSWER}
 
 
-def on_steps(petition, *, actions, now):
+def on_steps(petition: Petition, *, actions: Sequence[str], now: datetime) -> None:
     """Apply lifecycle steps to the petition's clocks and refresh its SLA fields.
 
     An answer stops the answer clock only when it goes out: while a supervisor
@@ -94,7 +96,14 @@ def on_steps(petition, *, actions, now):
         save_ledgers([ledger])
 
 
-def plan_steps(petition, *, actions, now, ref=None, times=None):
+def plan_steps(
+    petition: Petition,
+    *,
+    actions: Sequence[str],
+    now: datetime,
+    ref: Reference | None = None,
+    times: Sequence[datetime] | None = None,
+) -> "_Ledger | None":
     """The clock changes of these steps, laid out in memory (save_ledgers writes).
 
     `times` is the moment of each step when they differ from `now`: a petition
@@ -121,7 +130,7 @@ def plan_steps(petition, *, actions, now, ref=None, times=None):
     return ledger
 
 
-def save_ledgers(ledgers):
+def save_ledgers(ledgers: Iterable["_Ledger"]) -> None:
     """Write the clocks and events of many ledgers: one COPY each for all."""
     insert_rows(Clock, [c for ledger in ledgers for c in ledger.created])
     for ledger in ledgers:
@@ -138,7 +147,7 @@ def save_ledgers(ledgers):
     )
 
 
-def _operations(petition, action):
+def _operations(petition: Petition, action: str) -> list[tuple[str, str]]:
     if action in FINAL_ACTIONS or (
         action in ANSWER_ACTIONS and petition.state == State.ANSWERED
     ):
@@ -146,7 +155,7 @@ def _operations(petition, action):
     return STEPS.get(action, [])
 
 
-def reply_due_at(petition, now):
+def reply_due_at(petition: Petition, now: datetime) -> datetime:
     """When a petition awaiting the submitter's information expires unanswered.
 
     The period (settings.SLA_INFO_REPLY_WORKING_DAYS) counts like every other:
@@ -156,7 +165,9 @@ def reply_due_at(petition, now):
     return due_at(now, days, WORKING_DAYS, calendar_for(petition.agency))
 
 
-def extend_answer_clock(petition, *, days, now):
+def extend_answer_clock(
+    petition: Petition, *, days: int, now: datetime
+) -> Clock | None:
     """Add `days` (in the answer target's unit) to the running answer clock."""
     ledger = _Ledger(petition, now, None)
     if ledger.append(ANSWER, EXTEND, days=days) is None:
@@ -166,14 +177,16 @@ def extend_answer_clock(petition, *, days, now):
     return ledger.clocks[ANSWER]
 
 
-def refresh_petition(petition, running):
+def refresh_petition(petition: Petition, running: Iterable[Clock]) -> None:
     """Copy the clocks' times onto the petition (for sorting and badges)."""
     running = list(running)
     answer = next((c for c in running if c.kind == ANSWER), None)
     if answer is not None:
         petition.due_at = answer.due_at
     active = [c for c in running if c.due_at is not None and not c.is_paused]
-    petition.next_due_at = min((c.due_at for c in active), default=None)
+    petition.next_due_at = min(
+        (c.due_at for c in active if c.due_at is not None), default=None
+    )
     warnings = [w for c in active for w in (c.warn_at, c.last_day_warn_at) if w]
     petition.next_warn_at = min(warnings, default=None)
 
@@ -184,12 +197,19 @@ SLA_FIELDS = ["due_at", "next_due_at", "next_warn_at", "breached_at"]
 class _Ledger:
     """A petition's clocks for one step: read once, changed in memory, written once."""
 
-    def __init__(self, petition, now, calendar, empty=False, ref=None):
+    def __init__(
+        self,
+        petition: Petition,
+        now: datetime,
+        calendar: WorkingCalendar | None,
+        empty: bool = False,
+        ref: Reference | None = None,
+    ) -> None:
         self.petition, self.now = petition, now
         if ref is not None:
             self.reference = ref
         self._calendar = calendar
-        self._targets = None
+        self._targets: dict[str, tuple[int, str]] | None = None
         self.cycles: dict[str, int] = {}
         self.clocks: dict[str, Clock] = {}  # the running clock of each kind
         self.events: dict[int, list[Event]] = {}
@@ -210,16 +230,16 @@ class _Ledger:
                     ]
 
     @cached_property
-    def reference(self):
+    def reference(self) -> Reference:
         return reference()
 
     @property
-    def calendar(self):
+    def calendar(self) -> WorkingCalendar:
         if self._calendar is None:
             self._calendar = calendar_for(self.petition.agency, self.reference)
         return self._calendar
 
-    def start(self, kind):
+    def start(self, kind: str) -> None:
         if kind in self.clocks:  # a new cycle replaces one still running
             self.append(kind, STOP)
         if self._targets is None:
@@ -240,7 +260,7 @@ class _Ledger:
         self.clocks[kind] = clock
         self.append(kind, START)
 
-    def append(self, kind, operation, days=0):
+    def append(self, kind: str, operation: str, days: int = 0) -> Clock | None:
         clock = self.clocks.get(kind)
         if clock is None:
             return None
@@ -254,7 +274,7 @@ class _Ledger:
             del self.clocks[kind]
         return clock
 
-    def running(self):
+    def running(self) -> list[Clock]:
         return list(self.clocks.values())
 
 
@@ -269,7 +289,13 @@ CLOCK_TIMES = [
 ]
 
 
-def lay_out(clock, calendar, *, now, events=None):
+def lay_out(
+    clock: Clock,
+    calendar: WorkingCalendar,
+    *,
+    now: datetime,
+    events: list[Event] | None = None,
+) -> None:
     """Recompute the clock's stored times from its events, target and calendar.
 
     A clock stopped after its deadline whose breach the sweep has not yet recorded
@@ -289,7 +315,24 @@ def lay_out(clock, calendar, *, now, events=None):
     clock.next_check_at = next_check(clock, now)
 
 
-def next_check(clock, now):
+class ClockTimes(Protocol):
+    """What next_check reads: a Clock, or the sweep's copy of one (DueClock)."""
+
+    @property
+    def due_at(self) -> datetime | None: ...
+    @property
+    def warn_at(self) -> datetime | None: ...
+    @property
+    def last_day_warn_at(self) -> datetime | None: ...
+    @property
+    def is_paused(self) -> bool: ...
+    @property
+    def stopped_at(self) -> datetime | None: ...
+    @property
+    def breached_at(self) -> datetime | None: ...
+
+
+def next_check(clock: ClockTimes, now: datetime) -> datetime | None:
     """The next moment the sweep must look at this clock, or None.
 
     Pending in order: the 75 % warning, the last-day warning, the breach, then a
@@ -313,7 +356,9 @@ def next_check(clock, now):
 # --- policy and calendar ------------------------------------------------------------
 
 
-def targets_for(petition, ref=None) -> dict[str, tuple[int, str]]:
+def targets_for(
+    petition: Petition, ref: Reference | None = None
+) -> dict[str, tuple[int, str]]:
     """The category's target of each clock for the petition's priority.
 
     An urgent petition uses the urgent target where the category sets one and the
@@ -336,7 +381,9 @@ def targets_for(petition, ref=None) -> dict[str, tuple[int, str]]:
     return targets
 
 
-def calendar_for(agency, ref=None) -> WorkingCalendar:
+def calendar_for(
+    agency: Agency | None, ref: Reference | None = None
+) -> WorkingCalendar:
     """The working calendar of an agency (the national one unless it has its own)."""
     calendar_id = agency.calendar_id if agency is not None else None
     return (ref or reference()).get(
@@ -344,7 +391,7 @@ def calendar_for(agency, ref=None) -> WorkingCalendar:
     )
 
 
-def _load_calendar(calendar_id) -> WorkingCalendar:
+def _load_calendar(calendar_id: int | None) -> WorkingCalendar:
     where = "c.id = %s" if calendar_id is not None else "c.name = %s"
     with connection.cursor() as cursor:
         cursor.execute(
@@ -377,7 +424,7 @@ def office_hours_after(moment: datetime, calendar: WorkingCalendar) -> datetime:
 # --- what people see -----------------------------------------------------------------
 
 
-def sla_status(petition, now) -> str:
+def sla_status(petition: Petition, now: datetime) -> str:
     """On track, at risk, overdue, paused (waiting for the submitter) or met.
 
     Overdue is a fact: a petition whose case deadline was ever breached stays

@@ -11,9 +11,11 @@ recorded at the due moment (`breached_at = due_at`), never at the time the sweep
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 
 from django.db import connection, transaction
 from psycopg2.extras import execute_values
@@ -22,7 +24,7 @@ from notifications.models import Notification
 from notifications.services import queue_batch
 from workflow.access import Actor
 from workflow.deadlines import WorkingCalendar
-from workflow.history import insert_entries, next_values
+from workflow.history import Entry, insert_entries, next_values
 from workflow.models import Action, Membership, Role
 from workflow.models.sla import SlaAlert
 from workflow.sla import ANSWER, PROGRESS_EVERY, next_check, office_hours_after
@@ -91,7 +93,7 @@ class PetitionHead:
     title: str
 
 
-def sweep(*, now, workers=1) -> Counter:
+def sweep(*, now: datetime, workers: int = 1) -> Counter[str]:
     """Handle due clocks in batches until none is left; return what was done.
 
     With several workers (threads, each with its own database connection) batches
@@ -102,18 +104,18 @@ def sweep(*, now, workers=1) -> Counter:
         return _sweep_batches(now)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(_sweep_in_thread, [now] * workers))
-    return sum(results, Counter())
+    return sum(results, Counter[str]())
 
 
-def _sweep_in_thread(now) -> Counter:
+def _sweep_in_thread(now: datetime) -> Counter[str]:
     try:
         return _sweep_batches(now)
     finally:
         connection.close()
 
 
-def _sweep_batches(now) -> Counter:
-    done = Counter()
+def _sweep_batches(now: datetime) -> Counter[str]:
+    done: Counter[str] = Counter()
     while True:
         batch = check_due_clocks(now=now)
         if not batch["claimed"]:
@@ -121,7 +123,7 @@ def _sweep_batches(now) -> Counter:
         done.update(batch)
 
 
-def due_alerts(clock: DueClock, now) -> list[str]:
+def due_alerts(clock: DueClock, now: datetime) -> list[str]:
     """Which alerts of this clock are due now (each is recorded at most once).
 
     After downtime a breach supersedes the warnings it overtook: nobody needs to be
@@ -141,12 +143,12 @@ def due_alerts(clock: DueClock, now) -> list[str]:
 
 
 @transaction.atomic
-def check_due_clocks(*, now, limit=BATCH_SIZE) -> Counter:
+def check_due_clocks(*, now: datetime, limit: int = BATCH_SIZE) -> Counter[str]:
     """Handle up to `limit` due clocks in one transaction."""
     with connection.cursor() as cursor:
         cursor.execute(CLAIM_SQL, [now, limit])
         clocks = _due_clocks(cursor.fetchall())
-    done = Counter(claimed=len(clocks))
+    done: Counter[str] = Counter(claimed=len(clocks))
     if not clocks:
         return done
     wanted = [(c, kind) for c in clocks for kind in due_alerts(c, now)]
@@ -165,17 +167,26 @@ def check_due_clocks(*, now, limit=BATCH_SIZE) -> Counter:
     return done
 
 
-def _due_clocks(rows) -> list[DueClock]:
+# The claim query's first columns, in DueClock's order (its petition follows).
+CLOCK_COLUMNS = [f.name for f in fields(DueClock) if f.name != "petition"]
+
+
+def _due_clocks(rows: Sequence[Sequence[Any]]) -> list[DueClock]:
     # Clocks of one petition share its head, so that two breaches found in the same
     # batch extend the petition's history chain one after the other.
-    heads = {}
-    return [
-        DueClock(*row[:12], petition=heads.setdefault(row[12], PetitionHead(*row[12:])))
-        for row in rows
-    ]
+    heads: dict[int, PetitionHead] = {}
+    clocks = []
+    for row in rows:
+        head = heads.setdefault(row[12], PetitionHead(*row[12:]))
+        clocks.append(
+            DueClock(**dict(zip(CLOCK_COLUMNS, row, strict=False)), petition=head)
+        )
+    return clocks
 
 
-def _record_alerts(wanted, now) -> set[tuple[int, str]]:
+def _record_alerts(
+    wanted: list[tuple[DueClock, str]], now: datetime
+) -> set[tuple[int, str]]:
     if not wanted:
         return set()
     rows = [
@@ -203,11 +214,11 @@ def _record_alerts(wanted, now) -> set[tuple[int, str]]:
     return {(clock_id, kind) for clock_id, kind in inserted}
 
 
-def _alert_moment(clock, kind):
+def _alert_moment(clock: DueClock, kind: str) -> datetime | None:
     return clock.warn_at if kind == WARNING else clock.last_day_warn_at
 
 
-def _snapshot(clock) -> str:
+def _snapshot(clock: DueClock) -> str:
     return json.dumps(
         {
             "clock": clock.kind,
@@ -222,7 +233,7 @@ def _snapshot(clock) -> str:
     )
 
 
-def _write_breaches(breached, now):
+def _write_breaches(breached: list[DueClock], now: datetime) -> None:
     """Stamp breaches of the case deadline on petitions, and log every breach.
 
     The clocks get theirs with their next check time (_store_next_checks).
@@ -230,7 +241,8 @@ def _write_breaches(breached, now):
     if not breached:
         return
     system = Actor.system()
-    entries, heads = [], {}
+    entries: list[Entry] = []
+    heads: dict[int, tuple[str, int, datetime | None]] = {}
     for clock in breached:
         petition = clock.petition
         entries.append(
@@ -274,14 +286,16 @@ def _write_breaches(breached, now):
         )
 
 
-def _reminder_number(clock, now) -> int:
+def _reminder_number(clock: DueClock, now: datetime) -> int:
     """The progress reminder due now for a clock running overdue (0: none)."""
     if clock.breached_at is None or clock.stopped_at or clock.is_paused:
         return 0
-    return (now - clock.due_at) // PROGRESS_EVERY
+    return int((now - clock.due_at) // PROGRESS_EVERY)
 
 
-def _notify(recorded, reminders, now):
+def _notify(
+    recorded: list[tuple[DueClock, str]], reminders: list[DueClock], now: datetime
+) -> None:
     """Tell handlers of warnings, breaches and overdue reminders; escalate breaches.
 
     One message per recipient and kind per batch: a supervisor whose agency has many
@@ -295,9 +309,18 @@ def _notify(recorded, reminders, now):
         | {c.petition.parent_agency_id for c in breached}
     )
     office = office_hours_after(now, WorkingCalendar())
-    digests = defaultdict(dict)  # (event, address, user id, when) → {petition: item}
+    # (event, address, user id, when) → {petition: item}
+    digests: defaultdict[tuple[str, str, int | None, datetime], dict[int, Any]] = (
+        defaultdict(dict)
+    )
 
-    def add(event, recipients, clock, when, **extra):
+    def add(
+        event: str,
+        recipients: Iterable[tuple[str, int | None]],
+        clock: DueClock,
+        when: datetime,
+        **extra: Any,
+    ) -> None:
         item = {
             "petition_id": clock.petition.pk,
             "tracking_code": clock.petition.tracking_code,
@@ -318,7 +341,7 @@ def _notify(recorded, reminders, now):
             ):
                 add(
                     "escalation",
-                    supervisors.get(agency_id, ()),
+                    supervisors.get(agency_id, []) if agency_id else [],
                     clock,
                     now,
                     agency=agency_id,
@@ -353,7 +376,7 @@ def _notify(recorded, reminders, now):
     )
 
 
-def _handlers(petition):
+def _handlers(petition: PetitionHead) -> list[tuple[str, int | None]]:
     if petition.handler_email:
         return [(petition.handler_email, petition.handler_id)]
     if petition.agency_email:
@@ -361,8 +384,10 @@ def _handlers(petition):
     return []
 
 
-def _supervisors(agency_ids) -> dict:
-    found = {}
+def _supervisors(
+    agency_ids: Iterable[int | None],
+) -> dict[int, list[tuple[str, int | None]]]:
+    found: dict[int, list[tuple[str, int | None]]] = {}
     rows = (
         Membership.objects.filter(
             agency_id__in=[a for a in agency_ids if a],
@@ -377,7 +402,7 @@ def _supervisors(agency_ids) -> dict:
     return found
 
 
-def _store_next_checks(clocks, now):
+def _store_next_checks(clocks: list[DueClock], now: datetime) -> None:
     """Each claimed clock's next check time, and the breach just recorded on it."""
     with connection.cursor() as cursor:
         execute_values(
@@ -391,7 +416,7 @@ def _store_next_checks(clocks, now):
         )
 
 
-def expire_unanswered(*, now) -> int:
+def expire_unanswered(*, now: datetime) -> int:
     """Close, one by one, petitions whose submitter did not answer in time."""
     from workflow.models import Petition, State
     from workflow.services import expire_petition

@@ -242,7 +242,9 @@ def provide_information(*, petition_id, actor, text, expected_version=None):
 
 
 @outbox_transaction()
-def expire_petition(*, petition_id, actor, expected_version=None):
+def expire_petition(
+    *, petition_id: int, actor: Actor, expected_version: int | None = None
+) -> Petition:
     """Close a petition whose submitter never sent the information asked for."""
     petition = lock_petition(petition_id, expected_version)
     if not actor.is_system:

@@ -38,12 +38,14 @@ def lock_petition(petition_id, expected_version) -> Petition:
                 "Phản ánh %(code)s đã thay đổi trong lúc bạn xem trang (hiện: "
                 "%(state)s). Vui lòng tải lại trang rồi thực hiện lại."
             ),
-            params={
-                "code": petition.tracking_code,
-                "state": State(petition.state).label,
-            },
+            params=where_it_stands(petition),
         )
     return petition
+
+
+def where_it_stands(petition) -> dict:
+    """The parameters a refusal's text names: the petition and its state."""
+    return {"code": petition.tracking_code, "state": State(petition.state).label}
 
 
 def run_transition(petition, transition, **arguments) -> str:
@@ -64,10 +66,7 @@ def run_transition(petition, transition, **arguments) -> str:
                 "Thao tác này không thực hiện được khi phản ánh %(code)s đang "
                 "«%(state)s»."
             ),
-            params={
-                "code": petition.tracking_code,
-                "state": State(petition.state).label,
-            },
+            params=where_it_stands(petition),
         ) from None
     return from_state
 
