@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from workflow.deadlines import VIETNAM, WorkingCalendar
 from workflow.errors import InvalidInput
 from workflow.models.intake import DEFAULT_MAX_BACKDATE_WORKING_DAYS, IntakePolicy
+from workflow.models.petitions import Action
 
 # The receipt moment is stated to the minute: an entry within the minute it names
 # is not back-dated.
@@ -133,7 +134,9 @@ def entry_facts(petition) -> EntryFacts | None:
         return None
     user = petition.entered_by
     data = (
-        petition.history.filter(action="submit").values_list("data", flat=True).first()
+        petition.history.filter(action=Action.SUBMIT)
+        .values_list("data", flat=True)
+        .first()
         or {}
     )
     return EntryFacts(

@@ -93,7 +93,7 @@ def reject(request, pk):
                 draft_id=found.pk, actor=actor, reason=form.cleaned_data["reason"]
             )
         except WorkflowError as error:
-            form.add_error(None, str(getattr(error, "text", None) or error.message))
+            form.add_error(None, error.display)
         else:
             messages.success(request, _("Đã ghi nhận không tiếp nhận thư này."))
             return redirect("mailbox:drafts")

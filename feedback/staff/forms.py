@@ -94,7 +94,7 @@ class StaffIntakeForm(PetitionForm):
             return super().add_workflow_error(error)
         names = {v: k for k, v in self.workflow_fields.items()}
         name = names.get(error.field, error.field)
-        self.add_error(name if name in self.fields else None, str(error.text))
+        self.add_error(name if name in self.fields else None, error.display)
 
     def clean_website(self):
         return ""

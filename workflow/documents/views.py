@@ -182,7 +182,7 @@ def letters_to_post(request):
 
 
 def _error_text(error) -> str:
-    return str(getattr(error, "text", None) or error.message)
+    return error.display
 
 
 def _pdf_response(pdf: bytes, name: str) -> HttpResponse:
