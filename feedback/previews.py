@@ -63,10 +63,10 @@ def make_thumbnail(stored) -> bytes | None:
     with stored.open("rb") as handle, warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            with Image.open(handle) as picture:
-                if picture.width * picture.height > MAX_PIXELS:
+            with Image.open(handle) as opened:
+                if opened.width * opened.height > MAX_PIXELS:
                     return None
-                picture = ImageOps.exif_transpose(picture)
+                picture = ImageOps.exif_transpose(opened)
                 picture.thumbnail(THUMBNAIL_BOX)
                 out = io.BytesIO()
                 # Saved anew, so no EXIF (a phone photo's GPS position) comes along.

@@ -273,18 +273,11 @@ def clean_place(place, latitude, longitude) -> dict:
             code="place_format",
             text=PLACE_TOO_LONG,
         )
-    point = {"latitude": None, "longitude": None}
+    point: dict[str, Decimal | None] = {"latitude": None, "longitude": None}
     given = [v for v in (latitude, longitude) if v not in (None, "")]
     if given:
-        try:
-            if len(given) != 2:
-                raise ValueError
-            lat, long = (Decimal(str(v).strip()) for v in (latitude, longitude))
-            if not (lat.is_finite() and long.is_finite()):
-                raise ValueError
-        except (ValueError, ArithmeticError):
-            lat = long = None
-        if lat is None or not (-90 <= lat <= 90 and -180 <= long <= 180):
+        coordinates = _coordinates(latitude, longitude) if len(given) == 2 else None
+        if coordinates is None:
             raise InvalidInput(
                 "latitude and longitude: give both, in decimal degrees on the globe.",
                 field="latitude",
@@ -292,8 +285,22 @@ def clean_place(place, latitude, longitude) -> dict:
                 text=COORDINATES_FORMAT,
             )
         quantum = Decimal("0.000001")
+        lat, long = coordinates
         point = {"latitude": lat.quantize(quantum), "longitude": long.quantize(quantum)}
     return {"place": place, **point}
+
+
+def _coordinates(latitude, longitude) -> tuple[Decimal, Decimal] | None:
+    """Both as decimal degrees on the globe, or None."""
+    try:
+        lat, long = (Decimal(str(v).strip()) for v in (latitude, longitude))
+    except (ValueError, ArithmeticError):
+        return None
+    if not (lat.is_finite() and long.is_finite()):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= long <= 180):
+        return None
+    return lat, long
 
 
 # --- attachments (the web form's files; the limits are settings) ---------------------
