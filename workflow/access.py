@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.http import Http404
 
 from workflow.models import Membership, Petition, Role
@@ -88,6 +89,37 @@ def staff_actor(request) -> Actor:
     return actor
 
 
+def visible_petitions(actor, petitions=None):
+    """The petitions `actor` may see: their agencies' (and, for supervisors, those
+    below), and the ones they entered themselves at a reception desk; everything
+    for admins and the global roles (coordinator, auditor).
+
+    The one rule behind every page, list and service refusal: what lies outside is
+    treated as if it did not exist.
+    """
+    petitions = Petition.objects.all() if petitions is None else petitions
+    visible = actor.visible_agency_ids()
+    if visible is None:
+        return petitions
+    return petitions.filter(Q(agency_id__in=visible) | Q(entered_by=actor.user))
+
+
+def may_see(actor, petition) -> bool:
+    """Whether `actor` may see this petition (the row rule of visible_petitions).
+
+    The submitter proved the tracking code and secret before any service call, and
+    the system (sweep, intake, routing) sees everything.
+    """
+    if actor.is_submitter or actor.is_system:
+        return True
+    visible = actor.visible_agency_ids()
+    return (
+        visible is None
+        or petition.agency_id in visible
+        or (actor.user is not None and petition.entered_by_id == actor.user.pk)
+    )
+
+
 def get_petition_for_staff(request, tracking_code):
     """The petition if the requesting staff member may see it, else 404 (never 403).
 
@@ -98,10 +130,11 @@ def get_petition_for_staff(request, tracking_code):
     petitions = Petition.objects.select_related(
         "agency", "category", "province", "commune", "handler", "merged_into"
     )
-    visible = actor.visible_agency_ids()
-    if visible is not None:
-        petitions = petitions.filter(agency_id__in=visible)
-    petition = petitions.filter(tracking_code=tracking_code.upper()).first()
+    petition = (
+        visible_petitions(actor, petitions)
+        .filter(tracking_code=tracking_code.upper())
+        .first()
+    )
     if petition is None:
         raise Http404
     return petition

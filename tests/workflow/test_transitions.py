@@ -59,11 +59,17 @@ def test_coordinator_triages_to_an_agency(submit, coordinator, agency_a):
     assert last_entry(petition).actor_label.startswith("Coordinator")
 
 
-def test_handler_cannot_triage(submit, handler_a, agency_a):
+def test_only_a_coordinator_triages(submit, handler_a, auditor, agency_a):
     petition = submit()
-    with pytest.raises(NotPermitted, match="coordinator"):
+    # A handler does not see the triage queue: the petition reads as unknown.
+    with pytest.raises(InvalidInput, match="No petition"):
         services.triage_petition(
             petition_id=petition.pk, actor=handler_a, agency_id=agency_a.pk
+        )
+    # An auditor sees it, and may not act.
+    with pytest.raises(NotPermitted, match="coordinator"):
+        services.triage_petition(
+            petition_id=petition.pk, actor=auditor, agency_id=agency_a.pk
         )
     assert refetch(petition).state == State.RECEIVED
 
@@ -119,7 +125,8 @@ def test_handler_accepts_and_becomes_the_handler(assigned, handler_a):
 
 
 def test_handler_of_another_agency_cannot_accept(assigned, handler_b):
-    with pytest.raises(NotPermitted, match="agency"):
+    # Another agency's petition reads as one that does not exist (issue 9).
+    with pytest.raises(InvalidInput, match="No petition"):
         services.accept_petition(petition_id=assigned.pk, actor=handler_b)
     assert refetch(assigned).state == State.ASSIGNED
 
@@ -196,7 +203,7 @@ def test_transferred_petition_is_no_longer_the_first_agencys(
         agency_id=agency_b.pk,
         reason="Không đúng thẩm quyền",
     )
-    with pytest.raises(NotPermitted):
+    with pytest.raises(InvalidInput, match="No petition"):
         services.accept_petition(petition_id=in_progress.pk, actor=handler_a)
     services.accept_petition(petition_id=in_progress.pk, actor=handler_b)
     assert refetch(in_progress).state == State.IN_PROGRESS
@@ -282,7 +289,7 @@ def test_answer_goes_straight_out_without_review(answered):
 def test_answer_by_another_agency_or_from_wrong_state_is_refused(
     in_progress, assigned, handler_b
 ):
-    with pytest.raises(NotPermitted):
+    with pytest.raises(InvalidInput, match="No petition"):
         services.answer_petition(petition_id=in_progress.pk, actor=handler_b, text="x")
 
 
@@ -378,7 +385,7 @@ def test_merge_a_duplicate_into_another_petition(
     submit, routed_to_a, handler_a, handler_b
 ):
     first, duplicate = submit(), submit()
-    with pytest.raises(NotPermitted):
+    with pytest.raises(InvalidInput, match="No petition"):
         services.merge_petition(
             petition_id=duplicate.pk,
             actor=handler_b,

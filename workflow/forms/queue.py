@@ -6,11 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from workflow import queries, services
+from workflow.access import visible_petitions
 from workflow.areas.models import Province
 from workflow.codes import MAX_ID, parse_number
 from workflow.errors import WorkflowError
 from workflow.forms.common import person_label
-from workflow.models import Category, Channel, Petition
+from workflow.models import Category, Channel
 from workflow.models.petitions import OPEN_STATES
 
 
@@ -120,8 +121,11 @@ class BulkAssignForm(forms.Form):
     def assign_all(self, actor) -> BulkResult:
         result = BulkResult()
         picked = dict(self.cleaned_data["petitions"])
+        # Only codes the supervisor may see: the others are named by the id sent.
         codes = dict(
-            Petition.objects.filter(pk__in=picked).values_list("pk", "tracking_code")
+            visible_petitions(actor)
+            .filter(pk__in=picked)
+            .values_list("pk", "tracking_code")
         )
         for petition_id, version in picked.items():
             code = codes.get(petition_id, f"#{petition_id}")

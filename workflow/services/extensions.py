@@ -19,7 +19,7 @@ def request_extension(*, petition_id, actor, days, reason, expected_version=None
     A supervisor decides (decide_extension); the original deadline is kept beside
     the new one, and a breach already recorded stays recorded.
     """
-    petition = lock_petition(petition_id, expected_version)
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     permissions.require(actor, petition, Action.REQUEST_EXTENSION)
     reason = required_text(reason)
     try:
@@ -65,7 +65,7 @@ def request_extension(*, petition_id, actor, days, reason, expected_version=None
 @outbox_transaction()
 def decide_extension(*, petition_id, actor, approve, note="", expected_version=None):
     """A supervisor approves or refuses the pending extension request."""
-    petition = lock_petition(petition_id, expected_version)
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     permissions.require(actor, petition, Action.DECIDE_EXTENSION)
     extension = Extension.objects.filter(
         petition=petition, status=Extension.Status.PENDING

@@ -102,7 +102,7 @@ def record_posting(
 ):
     """Record that the answer letter was posted: the day and the postal tracking
     number, in the petition's history (the proof that the answer went out)."""
-    petition = lock_petition(petition_id, expected_version)
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     permissions.require(actor, petition, Action.RECORD_POSTING)
     letter = unposted_letter(petition)
     if letter is None:

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.services import outbox_transaction
 from workflow import messages, permissions, sla
-from workflow.access import Actor
+from workflow.access import Actor, visible_petitions
 from workflow.errors import InvalidInput, NotAllowedNow, PetitionChanged
 from workflow.intake_rules import DISPUTE_WINDOW_DAYS
-from workflow.models import Action, Petition, State
+from workflow.models import Action, State
 from workflow.models.petitions import OPEN_STATES
 from workflow.services.letters import issue_answer_letter
 from workflow.services.steps import (
@@ -29,7 +29,7 @@ from workflow.services.steps import (
 @outbox_transaction()
 def triage_petition(*, petition_id, actor, agency_id, expected_version=None, reason=""):
     """A coordinator sends a petition waiting in the triage queue to an agency."""
-    petition = lock_petition(petition_id, expected_version)
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     permissions.require(actor, petition, Action.TRIAGE)
     agency = active_agency(agency_id)
     now = timezone.now()
@@ -56,7 +56,7 @@ def reject_petition(
     The submitter is told why and where to turn (complaints and denunciations have
     their own procedures).
     """
-    petition = lock_petition(petition_id, expected_version)
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     permissions.require(actor, petition, Action.REJECT)
     reason = required_text(reason)
     now = timezone.now()
@@ -83,7 +83,7 @@ def reject_petition(
 @outbox_transaction()
 def claim_petition(*, petition_id, actor, expected_version=None):
     """A handler takes an unassigned petition of the agency's queue for themselves."""
-    petition = lock_petition(petition_id, expected_version)
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     permissions.require(actor, petition, Action.CLAIM)
     if petition.handler_id is not None:
         raise PetitionChanged(
@@ -106,7 +106,7 @@ def claim_petition(*, petition_id, actor, expected_version=None):
 @outbox_transaction()
 def assign_handler(*, petition_id, actor, handler, expected_version=None):
     """A supervisor gives a petition to one of the agency's handlers."""
-    petition = lock_petition(petition_id, expected_version)
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     permissions.require(actor, petition, Action.ASSIGN)
     if petition.state not in (State.ASSIGNED, State.IN_PROGRESS, State.AWAITING_INFO):
         raise NotAllowedNow(
@@ -139,7 +139,7 @@ def assign_handler(*, petition_id, actor, handler, expected_version=None):
 @outbox_transaction()
 def accept_petition(*, petition_id, actor, expected_version=None):
     """The assigned agency accepts the petition for handling."""
-    petition = lock_petition(petition_id, expected_version)
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     permissions.require(actor, petition, Action.ACCEPT)
     now = timezone.now()
     from_state = run_transition(petition, petition.accept, handler=actor.user)
@@ -152,7 +152,7 @@ def accept_petition(*, petition_id, actor, expected_version=None):
 @outbox_transaction()
 def transfer_petition(*, petition_id, actor, agency_id, reason, expected_version=None):
     """Pass a petition to the competent agency; the case deadline stays."""
-    petition = lock_petition(petition_id, expected_version)
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     permissions.require(actor, petition, Action.TRANSFER)
     reason = required_text(reason)
     target = active_agency(agency_id)
@@ -181,7 +181,7 @@ def transfer_petition(*, petition_id, actor, agency_id, reason, expected_version
 @outbox_transaction()
 def return_to_triage(*, petition_id, actor, reason, expected_version=None):
     """An agency that is not competent, and knows none that is, sends it back."""
-    petition = lock_petition(petition_id, expected_version)
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     permissions.require(actor, petition, Action.RETURN_TO_TRIAGE)
     reason = required_text(reason)
     now = timezone.now()
@@ -202,7 +202,7 @@ def return_to_triage(*, petition_id, actor, reason, expected_version=None):
 @outbox_transaction()
 def request_information(*, petition_id, actor, question, expected_version=None):
     """Ask the submitter for more information; the answer clock pauses meanwhile."""
-    petition = lock_petition(petition_id, expected_version)
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     permissions.require(actor, petition, Action.REQUEST_INFO)
     question = required_text(question, what="question")
     now = timezone.now()
@@ -224,7 +224,7 @@ def request_information(*, petition_id, actor, question, expected_version=None):
 @outbox_transaction()
 def provide_information(*, petition_id, actor, text, expected_version=None):
     """The submitter answers the agency's question; the answer clock resumes."""
-    petition = lock_petition(petition_id, expected_version)
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     require_submitter(actor)
     text = required_text(text, what="information")
     now = timezone.now()
@@ -246,7 +246,7 @@ def expire_petition(
     *, petition_id: int, actor: Actor, expected_version: int | None = None
 ) -> Petition:
     """Close a petition whose submitter never sent the information asked for."""
-    petition = lock_petition(petition_id, expected_version)
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     if not actor.is_system:
         permissions.require(actor, petition, Action.EXPIRE)
     now = timezone.now()
@@ -261,7 +261,7 @@ def expire_petition(
 @outbox_transaction()
 def answer_petition(*, petition_id, actor, text, expected_version=None):
     """Answer the submitter, or send the answer for review where the agency wants."""
-    petition = lock_petition(petition_id, expected_version)
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     permissions.require(actor, petition, Action.ANSWER)
     text = required_text(text, what="answer")
     now = timezone.now()
@@ -298,7 +298,7 @@ def _answer_goes_out(petition, *, actor, now) -> dict | None:
 @outbox_transaction()
 def approve_answer(*, petition_id, actor, expected_version=None):
     """A supervisor lets a reviewed answer go out to the submitter."""
-    petition = lock_petition(petition_id, expected_version)
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     permissions.require(actor, petition, Action.APPROVE_ANSWER)
     now = timezone.now()
     from_state = run_transition(petition, petition.approve_answer, now=now)
@@ -317,7 +317,7 @@ def approve_answer(*, petition_id, actor, expected_version=None):
 @outbox_transaction()
 def return_answer(*, petition_id, actor, reason, expected_version=None):
     """A supervisor sends a draft answer back to the handler for rework."""
-    petition = lock_petition(petition_id, expected_version)
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     permissions.require(actor, petition, Action.RETURN_ANSWER)
     reason = required_text(reason)
     now = timezone.now()
@@ -336,7 +336,7 @@ def return_answer(*, petition_id, actor, reason, expected_version=None):
 @outbox_transaction()
 def reopen_petition(*, petition_id, actor, reason, expected_version=None):
     """The submitter disputes the answer within the dispute window: handling resumes."""
-    petition = lock_petition(petition_id, expected_version)
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     require_submitter(actor)
     reason = required_text(reason)
     now = timezone.now()
@@ -369,7 +369,7 @@ def reopen_petition(*, petition_id, actor, reason, expected_version=None):
 @outbox_transaction()
 def close_petition(*, petition_id, actor, expected_version=None):
     """Close an answered petition (the submitter accepts it, or a supervisor)."""
-    petition = lock_petition(petition_id, expected_version)
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     if not (actor.is_submitter or actor.is_system):
         permissions.require(actor, petition, Action.CLOSE)
     now = timezone.now()
@@ -383,7 +383,7 @@ def close_petition(*, petition_id, actor, expected_version=None):
 @outbox_transaction()
 def withdraw_petition(*, petition_id, actor, reason="", expected_version=None):
     """The submitter withdraws a petition that is still open."""
-    petition = lock_petition(petition_id, expected_version)
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     require_submitter(actor)
     now = timezone.now()
     from_state = run_transition(petition, petition.withdraw, now=now)
@@ -402,12 +402,21 @@ def withdraw_petition(*, petition_id, actor, reason="", expected_version=None):
 def merge_petition(
     *, petition_id, actor, into_tracking_code, reason, expected_version=None
 ):
-    """Close a duplicate into the petition that carries on (same agency or triage)."""
-    petition = lock_petition(petition_id, expected_version)
+    """Close a duplicate into the petition that carries on.
+
+    An agency's petition merges only into another petition of the same agency; one
+    waiting in the triage queue, into any petition the coordinator sees. Anything
+    else reads as a code that does not exist: a merge must not move a case to
+    another agency, nor tell which foreign codes exist or are closed.
+    """
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     permissions.require(actor, petition, Action.MERGE)
     reason = required_text(reason)
-    target = Petition.objects.filter(tracking_code=into_tracking_code).first()
-    if target is None or target.pk == petition.pk:
+    targets = visible_petitions(actor).exclude(pk=petition.pk)
+    if petition.agency_id is not None:
+        targets = targets.filter(agency_id=petition.agency_id)
+    target = targets.filter(tracking_code=into_tracking_code).first()
+    if target is None:
         raise InvalidInput(
             f"No other petition has the code {into_tracking_code!r}.",
             field="into",
@@ -447,7 +456,7 @@ def record_rating(*, petition_id, actor, score, comment=""):
     The rating itself is stored by `feedback`; this keeps it in the tamper-evident
     history beside the answer it judges. Only an answered or closed petition is rated.
     """
-    petition = lock_petition(petition_id, None)
+    petition = lock_petition(petition_id, None, actor=actor)
     require_submitter(actor)
     if petition.state not in (State.ANSWERED, State.CLOSED):
         raise NotAllowedNow(

@@ -17,12 +17,9 @@ from workflow.services.steps import finish_step, lock_petition
 
 
 def _require_receipt_desk(actor, petition):
-    """Who may tell a petition's receipt again: staff who may enter petitions and
-    either see the petition or entered it themselves."""
-    roles = permissions.StaffRoles.of(actor)
-    sees = roles.visible is None or petition.agency_id in roles.visible
-    entered = actor.user is not None and petition.entered_by_id == actor.user.pk
-    if not (roles.enters_petitions and (sees or entered)):
+    """Who may tell a petition's receipt again: staff who may enter petitions (that
+    they see it, or entered it themselves, lock_petition has checked)."""
+    if not permissions.StaffRoles.of(actor).enters_petitions:
         raise NotPermitted(
             "Only the receiving staff may send this petition's receipt.",
             text=_("Chỉ cán bộ tiếp nhận mới gửi được mã tra cứu của phản ánh này."),
@@ -37,7 +34,7 @@ def send_receipt_by_sms(*, petition_id, actor, secret):
     a typing error is refused instead of sending a code that opens nothing. The
     outbox forgets it once sent (notifications.services.ONCE_ONLY_KEYS).
     """
-    petition = lock_petition(petition_id, None)
+    petition = lock_petition(petition_id, None, actor=actor)
     _require_receipt_desk(actor, petition)
     if not petition.phone:
         raise InvalidInput(
@@ -81,7 +78,7 @@ def reissue_secret(*, petition_id, actor, expected_version=None) -> tuple:
     Returns (petition, new secret); the submitter is told by e-mail or SMS, if they
     gave one, so that a secret changed behind their back does not go unnoticed.
     """
-    petition = lock_petition(petition_id, expected_version)
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     if not actor.is_submitter:
         _require_receipt_desk(actor, petition)
     secret = new_secret()

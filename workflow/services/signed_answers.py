@@ -26,7 +26,7 @@ def sign_answer(*, petition_id, actor, expected_version=None) -> SignedAnswer:
     checkpoints seal which PDF was issued (Decree 30/2020/NĐ-CP: digital signatures
     on official documents).
     """
-    petition = lock_petition(petition_id, expected_version)
+    petition = lock_petition(petition_id, expected_version, actor=actor)
     permissions.require(actor, petition, Action.SIGN_ANSWER)
     if answer_is_signed(petition):
         raise NotAllowedNow(

@@ -10,17 +10,22 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
 from workflow import messages, sla
+from workflow.access import may_see
 from workflow.codes import MAX_ID, parse_number
 from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted, PetitionChanged
 from workflow.history import insert_entries, next_values
 from workflow.models import Action, Agency, Petition, State
 
 
-def lock_petition(petition_id, expected_version) -> Petition:
-    """Lock the petition row and check the caller saw its latest version.
+def lock_petition(petition_id, expected_version, *, actor) -> Petition:
+    """Lock the petition row, check the actor may see it and saw its latest version.
 
-    A second caller blocks here until the first commits, then sees the new version and
-    gets PetitionChanged instead of acting on what it no longer sees.
+    A petition the actor may not see is refused first, in the words used for an id
+    that does not exist: every later message (changed meanwhile, not possible in
+    this state, not permitted) names the petition's code or state, and a refusal
+    must not tell a staff member of agency A anything about agency B's cases.
+    A second caller blocks here until the first commits, then sees the new version
+    and gets PetitionChanged instead of acting on what it no longer sees.
     """
     petition = (
         Petition.objects.select_for_update(no_key=True, of=("self",))
@@ -28,7 +33,7 @@ def lock_petition(petition_id, expected_version) -> Petition:
         .filter(pk=petition_id)
         .first()
     )
-    if petition is None:
+    if petition is None or not may_see(actor, petition):
         raise InvalidInput(f"No petition with id {petition_id}.", field="petition")
     if expected_version is not None and int(expected_version) != petition.version:
         raise PetitionChanged(
