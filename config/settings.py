@@ -349,6 +349,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The outbox seals the submitter's secret (Fernet) until the message is out
+# (notifications/sealing.py). Keys from Fernet.generate_key(), comma-separated,
+# newest first; unset, one key derived from SECRET_KEY (and its fallbacks).
+NOTIFICATION_SEALING_KEYS = envlist("NOTIFICATION_SEALING_KEYS", "")
+
 # Map on the petition form: a tile URL template ("https://tiles.example.vn/{z}/{x}/{y}.png")
 # and its credit line; none by default (no map, no request leaves the site). The
 # tile server's origin is added to the policy's img-src.

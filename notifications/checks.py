@@ -2,8 +2,9 @@
 
 from urllib.parse import urlparse
 
+from cryptography.fernet import Fernet
 from django.conf import settings
-from django.core.checks import Error, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 from django.utils.module_loading import import_string
 
 
@@ -54,3 +55,42 @@ def delivery_settings(app_configs, **kwargs):
             )
         )
     return problems
+
+
+# The development SECRET_KEY of config/settings.py: a key derived from it is known.
+DEVELOPMENT_SECRET_KEY = "dev-only-secret-key-not-for-production"
+
+
+@register()
+def sealing_keys(app_configs, **kwargs):
+    problems = []
+    for index, key in enumerate(settings.NOTIFICATION_SEALING_KEYS):
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            problems.append(
+                Error(
+                    f"NOTIFICATION_SEALING_KEYS item {index + 1} is not a Fernet key.",
+                    hint="Make one with: python -c 'from cryptography.fernet import "
+                    "Fernet; print(Fernet.generate_key().decode())'",
+                    id="notifications.E005",
+                )
+            )
+    return problems
+
+
+@register(Tags.security, deploy=True)
+def sealing_in_production(app_configs, **kwargs):
+    """Production must not seal secrets with a key derived from the public one."""
+    if settings.NOTIFICATION_SEALING_KEYS or settings.SECRET_KEY != (
+        DEVELOPMENT_SECRET_KEY
+    ):
+        return []
+    return [
+        Error(
+            "The outbox would seal secrets with a key derived from the development "
+            "SECRET_KEY.",
+            hint="Set SECRET_KEY (or NOTIFICATION_SEALING_KEYS) for production.",
+            id="notifications.E006",
+        )
+    ]

@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.dateparse import parse_datetime
 
 from notifications.channels import PermanentFailure
+from notifications.sealing import Unsealable, open_context
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -41,7 +42,7 @@ def render(notification) -> Rendered:
             "site_url": settings.SITE_URL.rstrip("/"),
             "language": language,
             **petition_facts(notification.petition_id),
-            **_with_datetimes(notification.context),
+            **_with_datetimes(_opened(notification.context)),
         }
         event = notification.event
         try:
@@ -61,6 +62,14 @@ def render(notification) -> Rendered:
         body=re.sub(r"\n{3,}", "\n\n", body).strip() + "\n",
         sms=" ".join(sms.split()),
     )
+
+
+def _opened(context):
+    try:
+        return open_context(context or {})
+    except Unsealable as error:
+        # Retrying cannot help: no key will open it later either.
+        raise PermanentFailure(str(error)) from None
 
 
 def _render(event, part, language, context) -> str:

@@ -25,6 +25,7 @@ from config.bulk import insert_rows
 from notifications.channels import PermanentFailure, email, sms, webhook
 from notifications.models import Notification
 from notifications.rendering import render
+from notifications.sealing import SEALED_KEYS, seal_context
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +120,7 @@ def queue_notifications(
     `send_at` holds the rows back until then (office hours); otherwise each row's
     delivery is enqueued when the caller's transaction commits.
     """
+    sealed = seal_context(context or {})
     rows = [
         Notification(
             event=event,
@@ -127,7 +129,7 @@ def queue_notifications(
             recipient_user_id=r.user_id,
             recipient_address=r.address,
             language=r.language,
-            context=context or {},
+            context=sealed,
             dedupe_key=(
                 f"{dedupe_key}:{r.channel}:{r.user_id or r.address}"
                 if dedupe_key
@@ -349,8 +351,9 @@ def _send(row, *, now) -> str:
 
 
 # Context keys that may wait in the outbox only until the message is out: the
-# submitter's secret travels in the confirmation e-mail and is stored nowhere else.
-ONCE_ONLY_KEYS = ("secret",)
+# submitter's secret travels in the confirmation e-mail and is stored nowhere else
+# (sealed while it waits: notifications.sealing).
+ONCE_ONLY_KEYS = SEALED_KEYS
 
 
 def _scrubbed(row) -> dict:
