@@ -14,8 +14,16 @@ from feedback.masking import mask_personal_data
 from feedback.models import Attachment, Rating
 from workflow.areas.models import Commune
 from workflow.intake_rules import DISPUTE_WINDOW_DAYS
-from workflow.models import Action, AnswerLetter, HistoryEntry, Petition, State
+from workflow.models import (
+    Action,
+    Agency,
+    AnswerLetter,
+    HistoryEntry,
+    Petition,
+    State,
+)
 from workflow.models.petitions import OPEN_STATES
+from workflow.reference import reference
 from workflow.sla import sla_status
 
 # --- the case page ------------------------------------------------------------------
@@ -356,20 +364,40 @@ class PublishedAnswer:
     is_signed: bool = False  # issued as a digitally signed PDF
 
 
-def mask_for_public(petition, text: str) -> str:
+def published_contacts() -> list[str]:
+    """Every active agency's published hotline and e-mail: they stay unmasked.
+
+    Read once per version of the reference data (an admin's edit is seen at once).
+    """
+
+    def load():
+        rows = Agency.objects.filter(is_active=True).values_list("phone", "email")
+        return [value for row in rows for value in row if value]
+
+    return reference().get("published_contacts", load)
+
+
+def mask_for_public(petition, text: str, *, contacts=None) -> str:
     """A text of a published petition as the public may read it: its submitter's
-    name, e-mail addresses, phone and ID numbers hidden (feedback.masking).
+    name and every kind of personal data hidden (feedback.masking), the agencies'
+    published contacts kept (`contacts`, read when not given).
 
     The one rule for every public view: /answers/ and Open311's lists.
     """
-    return mask_personal_data(text, names=[petition.submitter_name])
+    keep = published_contacts() if contacts is None else contacts
+    return mask_personal_data(text, names=[petition.submitter_name], keep=keep)
 
 
-def masked(petition) -> PublishedAnswer:
-    """What may be shown of a published petition: no contact data, masked text."""
+def masked(petition, *, contacts=None) -> PublishedAnswer:
+    """What may be shown of a published petition: no contact data, masked text.
+
+    `contacts`: the published contacts to keep (a list page reads them once for
+    all its rows).
+    """
+    keep = published_contacts() if contacts is None else contacts
 
     def mask(text):
-        return mask_for_public(petition, text)
+        return mask_for_public(petition, text, contacts=keep)
 
     letters = list(petition.letters.all())
     letter = letters[0] if letters else None

@@ -358,11 +358,12 @@ def answers(request):
     )
     query = request.GET.copy()
     query.pop("page", None)
+    contacts = queries.published_contacts()
     context = {
         "form": form,
         "query": query.urlencode(),
         "page": page,
-        "items": [queries.masked(petition) for petition in page],
+        "items": [queries.masked(p, contacts=contacts) for p in page],
     }
     return render(request, "feedback/answers.html", context)
 

@@ -35,6 +35,13 @@ PROVINCES = {
     "lang_son": ("Lạng Sơn", "lang-son"),
     "tuyen_quang": ("Tuyên Quang", "tuyen-quang"),
 }
+# Landline area codes, for the agencies' published hotlines.
+AREA_CODES = {
+    "thai-nguyen": "0208",
+    "cao-bang": "0206",
+    "lang-son": "0205",
+    "tuyen-quang": "0207",
+}
 DEPARTMENTS = [
     ("so-nnmt", "Sở Nông nghiệp và Môi trường", "dat-dai-moi-truong"),
     ("so-xd", "Sở Xây dựng", "xay-dung-giao-thong"),
@@ -127,8 +134,9 @@ def seed_reference_data():
             parent=vpcp,
             province=province,
             email=f"ubnd@{slug}.gov.example",
+            phone=f"{AREA_CODES[slug]} 3852 000",
         )
-        for dept_code, dept_name, category_code in DEPARTMENTS:
+        for number, (dept_code, dept_name, category_code) in enumerate(DEPARTMENTS):
             dept = Agency.objects.create(
                 code=f"{dept_code}-{slug}",
                 name=f"{dept_name} tỉnh {label}",
@@ -137,6 +145,7 @@ def seed_reference_data():
                 province=province,
                 requires_answer_review=dept_code == "so-tc" or slug == "lang-son",
                 email=f"{dept_code}@{slug}.gov.example",
+                phone=f"{AREA_CODES[slug]} 3852 {number + 1:03d}",
             )
             RoutingRule.objects.create(
                 category=Category.objects.get(code=category_code),

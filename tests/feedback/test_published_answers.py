@@ -97,3 +97,29 @@ def test_a_reopened_petition_leaves_the_list_until_answered_again(answered, citi
     services.reopen_petition(petition_id=petition.pk, actor=citizen, reason="Chưa ổn")
     assert list(published_answers()) == []
     assert Petition.objects.filter(pk=petition.pk, publish_consent=True).exists()
+
+
+def test_the_issues_examples_on_the_answers_page(
+    client, file_with_secret, routed_to_a, handler_a, agency_a
+):
+    # The agency publishes its hotline and e-mail; the answer refers to them.
+    agency_a.phone, agency_a.email = "0206 3852 000", "vanphong@caobang.gov.vn"
+    agency_a.save()
+    petition, _secret = file_with_secret(
+        publish_consent=True,
+        content="CCCD 001.234.567.890, nhà ở số 12 ngõ 34 đường Trần Phú.",
+    )
+    services.accept_petition(petition_id=petition.pk, actor=handler_a)
+    services.answer_petition(
+        petition_id=petition.pk,
+        actor=handler_a,
+        text="Đề nghị liên hệ số 0206 3852 000 hoặc vanphong@caobang.gov.vn; "
+        "lệ phí 1.234.567 đồng.",
+    )
+
+    html = client.get("/answers/").content.decode()
+
+    assert "001.234.567.890" not in html and "ngõ 34" not in html
+    assert "CCCD ***, nhà ở ***." in html
+    assert "liên hệ số 0206 3852 000 hoặc vanphong@caobang.gov.vn" in html
+    assert "1.234.567 đồng" in html

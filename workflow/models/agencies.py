@@ -29,7 +29,10 @@ class Agency(models.Model):
     )
     # Some agencies have a supervisor check every answer before it goes out.
     requires_answer_review = models.BooleanField(default=False)
+    # Published contacts, the agency's own hotline and e-mail: public, so published
+    # answers show them unmasked (feedback.masking).
     email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True, help_text="Đường dây nóng")
     # The agency's symbol in the numbers of its letters ("15/SNNMT-VP"); letters
     # of an agency without one are numbered "15/PAKN".
     document_symbol = models.CharField(max_length=30, blank=True)
