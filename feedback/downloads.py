@@ -7,11 +7,12 @@ petition). Either way a file of another petition is a plain 404.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.views.decorators.cache import never_cache
 
 from feedback import previews, queries
 from feedback.access import petition_for_submitter
+from feedback.files import attachment_response
 from workflow.access import get_petition_for_staff
 
 
@@ -36,9 +37,8 @@ def _hand_out(attachment, how):
         return previews.inline_response(attachment.file, name=attachment.original_name)
     if how == "thumbnail":
         return previews.thumbnail_response(attachment.file)
-    return FileResponse(
+    return attachment_response(
         attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
+        name=attachment.original_name,
         content_type=attachment.content_type,
     )

@@ -97,6 +97,11 @@ def _petition_form(request, form, *, status=200, retry_at=None, similar=()):
         },
         status=status,
     )
+    return _retry_after(response, retry_at)
+
+
+def _retry_after(response, retry_at):
+    """A 429 says in Retry-After when the limit lifts (whole seconds, at least 1)."""
     if retry_at is not None:
         seconds = int((retry_at - timezone.now()).total_seconds()) + 1
         response["Retry-After"] = str(max(seconds, 1))
@@ -138,7 +143,7 @@ def communes(request):
 @never_cache
 def track(request):
     form = forms.TrackForm(request.POST or None)
-    status = 200
+    status, retry_at = 200, None
     if request.method == "POST" and form.is_valid():
         try:
             petition = services.verify_tracking(
@@ -148,7 +153,7 @@ def track(request):
             )
         except services.RateLimited as limit:
             form.add_error(None, _rate_limit_message(limit))
-            status = 429
+            status, retry_at = 429, limit.retry_at
         except services.WrongTrackingPair:
             form.add_error(None, _("Mã tra cứu hoặc mã bí mật không đúng."))
             status = 400
@@ -157,7 +162,8 @@ def track(request):
             return redirect("feedback:case", code=petition.tracking_code)
     elif request.method == "POST":
         status = 400
-    return render(request, "feedback/track.html", {"form": form}, status=status)
+    response = render(request, "feedback/track.html", {"form": form}, status=status)
+    return _retry_after(response, retry_at)
 
 
 @never_cache
@@ -172,7 +178,8 @@ def recover(request):
         recovery.request_code(tracking_code=code, client_ip=client_ip(request))
     except services.RateLimited as limit:
         form.add_error(None, _rate_limit_message(limit))
-        return render(request, "feedback/recover.html", {"form": form}, status=429)
+        response = render(request, "feedback/recover.html", {"form": form}, status=429)
+        return _retry_after(response, limit.retry_at)
     confirm = forms.RecoveryCodeForm(initial={"tracking_code": code})
     return render(request, "feedback/recover_code.html", {"form": confirm})
 
@@ -182,7 +189,7 @@ def recover(request):
 def recover_confirm(request):
     """Step 2: the code received issues a new secret, shown once."""
     form = forms.RecoveryCodeForm(request.POST)
-    status = 400
+    status, retry_at = 400, None
     if form.is_valid():
         try:
             petition, secret = recovery.redeem_code(
@@ -190,14 +197,17 @@ def recover_confirm(request):
             )
         except services.RateLimited as limit:
             form.add_error(None, _rate_limit_message(limit))
-            status = 429
+            status, retry_at = 429, limit.retry_at
         except recovery.WrongCode:
             form.add_error("code", _("Mã xác nhận không đúng hoặc đã hết hiệu lực."))
         else:
             remember_petition(request.session, petition.tracking_code)
             context = {"petition": petition, "secret": secret}
             return render(request, "feedback/recovered.html", context)
-    return render(request, "feedback/recover_code.html", {"form": form}, status=status)
+    response = render(
+        request, "feedback/recover_code.html", {"form": form}, status=status
+    )
+    return _retry_after(response, retry_at)
 
 
 @never_cache

@@ -1,7 +1,8 @@
 """CSV downloads of the auditor tables.
 
 UTF-8 with a byte-order mark, so that spreadsheet software opens Vietnamese names
-correctly instead of guessing a legacy code page. Long lists are streamed.
+correctly instead of guessing a legacy code page. Long lists are streamed. Text
+that a spreadsheet would run as a formula is neutralised (safe_cell).
 """
 
 import csv
@@ -13,6 +14,18 @@ from django.utils.translation import pgettext
 from workflow.deadlines import VIETNAM
 
 BOM = "\ufeff"
+# A cell starting with one of these is a formula to spreadsheet software (OWASP,
+# "CSV injection"): =HYPERLINK(…) in a petition's title would run on an auditor's
+# computer.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Text that would start a formula gets a leading apostrophe, which spreadsheet
+    software shows as text and does not run; numbers and other text pass."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 class _Echo:
@@ -26,9 +39,9 @@ def csv_response(filename: str, header: list[str], rows) -> StreamingHttpRespons
     writer = csv.writer(_Echo())
 
     def lines():
-        yield BOM + writer.writerow(header)
+        yield BOM + writer.writerow([safe_cell(cell) for cell in header])
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow([safe_cell(cell) for cell in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

