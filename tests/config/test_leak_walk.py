@@ -661,7 +661,7 @@ def test_the_walk_covers_every_pattern_it_does_not_leave_out():
         "workflow:case",
         "workflow:act",
         "workflow:bulk_assign",
-        "workflow:attachment",
+        "feedback:staff_attachment",
         "feedback:attachment",
         "admin:workflow_petition_change",
         "staff_login:verify",
