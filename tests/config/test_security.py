@@ -10,10 +10,30 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _checkpoint_key() -> str:
+    # Production also signs its audit checkpoints with a key of its own
+    # (workflow.E002, docs/audit.md).
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return (
+        Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+
+
 PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "pakn.example.gov.vn",
+    "AUDIT_CHECKPOINT_KEY": _checkpoint_key(),
     "DJANGO_SETTINGS_MODULE": "config.settings",
 }
 
@@ -27,6 +47,11 @@ def run(args, **env):
         text=True,
         timeout=120,
     )
+
+
+def last_line(done) -> str:
+    # Logs go to stdout as JSON lines; the settings are the last line.
+    return done.stdout.strip().splitlines()[-1]
 
 
 SHOW_SETTINGS = """
@@ -47,11 +72,11 @@ def test_production_settings_pass_the_deploy_check_without_a_warning():
 
 
 def test_without_debug_https_is_on_and_one_switch_turns_it_off():
-    on = run(["-c", SHOW_SETTINGS]).stdout.split()
-    off = run(["-c", SHOW_SETTINGS], HTTPS="false").stdout.split()
-    proxied = run(
-        ["-c", SHOW_SETTINGS], SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO"
-    ).stdout
+    on = last_line(run(["-c", SHOW_SETTINGS])).split()
+    off = last_line(run(["-c", SHOW_SETTINGS], HTTPS="false")).split()
+    proxied = last_line(
+        run(["-c", SHOW_SETTINGS], SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO")
+    )
 
     assert on == ["True", "True", "True", str(365 * 24 * 3600), "None"]
     assert off == ["False", "False", "False", "0", "None"]

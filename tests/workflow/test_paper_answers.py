@@ -10,7 +10,7 @@ from notifications.models import Notification
 from tests import factories
 from workflow import services
 from workflow.deadlines import VIETNAM
-from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted
+from workflow.errors import InvalidInput, NotAllowedNow
 from workflow.models import AnswerLetter, HistoryEntry, Membership, Petition, State
 
 ENTERED_AT = datetime(2026, 3, 16, 9, 0, tzinfo=VIETNAM)
@@ -173,7 +173,8 @@ def test_a_posting_that_cannot_be_true_is_refused(
 
 def test_only_the_agency_records_the_posting(letter_petition, handler_a, handler_b):
     answer(letter_petition, handler_a)
-    with pytest.raises(NotPermitted):
+    # Another agency's petition reads as one that does not exist (issue 9).
+    with pytest.raises(InvalidInput, match="No petition"):
         services.record_posting(
             petition_id=letter_petition.pk,
             actor=handler_b,
