@@ -308,6 +308,8 @@ FILLERS = {
     "pk": lambda world, route: _ids(world, Attachment),
     "action": lambda world, route: plain(*_actions(route), "nope"),
     "table": lambda world, route: plain("agency", "province", "trend", "nope"),
+    # Audit checkpoints belong to no agency (auditors read them): plain numbers.
+    "number": lambda world, route: plain("1", "999999"),
     # The admin turns away every walking role at its door: one object per pattern.
     "object_id": lambda world, route: _ids(world, _admin_model(route), limit=1),
     "id": lambda world, route: [
