@@ -431,7 +431,11 @@ def post_data(world, url, foreign=True):
 
 # Fresh each time a form is drawn: the CSRF token and the petition form's one-time id.
 CSRF = re.compile(r'name="(?:csrfmiddlewaretoken|form_token)" value="[^"]*"')
-RECOVERY = re.compile(r"\b[A-Z0-9]{5}-[A-Z0-9]{5}\b")
+# Secrets made fresh by the request: recovery codes, a reissued tracking secret.
+RECOVERY = re.compile(
+    r"\b[A-Z0-9]{5}-[A-Z0-9]{5}\b"
+    r'|(?<=id="secret" class="code">)\w+|(?<=name="secret" value=")\w+'
+)
 DIGITS = re.compile(r"\d+")
 
 
