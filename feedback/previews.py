@@ -13,7 +13,7 @@ import warnings
 from django.http import FileResponse, Http404, HttpResponse
 from PIL import Image, ImageOps
 
-from feedback.files import HEADER_BYTES, JPEG, PDF, PNG, sniff
+from feedback.files import HEADER_BYTES, JPEG, PDF, PNG, download_name, sniff
 
 THUMBNAIL_BOX = (320, 320)
 # A 5 MB upload can still unpack into a huge bitmap (a "decompression bomb");
@@ -36,7 +36,7 @@ def inline_response(stored, *, name: str) -> FileResponse:
     response = FileResponse(
         stored.open("rb"),
         as_attachment=False,
-        filename=name,
+        filename=download_name(name, kind.content_type),
         content_type=kind.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -308,6 +308,8 @@ FILLERS = {
     "pk": lambda world, route: _ids(world, Attachment),
     "action": lambda world, route: plain(*_actions(route), "nope"),
     "table": lambda world, route: plain("agency", "province", "trend", "nope"),
+    # How an attachment is handed out (feedback.downloads).
+    "how": lambda world, route: plain("download", "view", "thumbnail", "nope"),
     # Audit checkpoints belong to no agency (auditors read them): plain numbers.
     "number": lambda world, route: plain("1", "999999"),
     # The admin turns away every walking role at its door: one object per pattern.
