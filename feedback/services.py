@@ -63,6 +63,25 @@ def contact_keys(*, email: str, phone: str) -> list[str]:
     return keys
 
 
+def _enforce_submission_limits(*, client_ip, email, phone, now) -> None:
+    """One submission more from this IP and these contacts (FEEDBACK_SUBMIT_*)."""
+    _enforce(
+        f"submit-ip:{client_ip}",
+        scope="ip",
+        limit=settings.FEEDBACK_SUBMIT_LIMIT_PER_IP,
+        window_seconds=settings.FEEDBACK_SUBMIT_WINDOW_PER_IP,
+        now=now,
+    )
+    for key in contact_keys(email=email, phone=phone):
+        _enforce(
+            key,
+            scope="contact",
+            limit=settings.FEEDBACK_SUBMIT_LIMIT_PER_CONTACT,
+            window_seconds=settings.FEEDBACK_SUBMIT_WINDOW_PER_CONTACT,
+            now=now,
+        )
+
+
 @transaction.atomic
 def file_petition(
     *,
@@ -94,21 +113,7 @@ def file_petition(
     raises workflow's DuplicateSubmission instead of filing the petition twice.
     """
     now = timezone.now()
-    _enforce(
-        f"submit-ip:{client_ip}",
-        scope="ip",
-        limit=settings.FEEDBACK_SUBMIT_LIMIT_PER_IP,
-        window_seconds=settings.FEEDBACK_SUBMIT_WINDOW_PER_IP,
-        now=now,
-    )
-    for key in contact_keys(email=email, phone=phone):
-        _enforce(
-            key,
-            scope="contact",
-            limit=settings.FEEDBACK_SUBMIT_LIMIT_PER_CONTACT,
-            window_seconds=settings.FEEDBACK_SUBMIT_WINDOW_PER_CONTACT,
-            now=now,
-        )
+    _enforce_submission_limits(client_ip=client_ip, email=email, phone=phone, now=now)
     submission = workflow.submit_petition(
         channel="web",
         submitter_kind=submitter_kind,
@@ -264,21 +269,7 @@ def follow_petition(*, tracking_code, email, phone, language, client_ip):
     be used to send messages to someone else's address in bulk.
     """
     now = timezone.now()
-    _enforce(
-        f"submit-ip:{client_ip}",
-        scope="ip",
-        limit=settings.FEEDBACK_SUBMIT_LIMIT_PER_IP,
-        window_seconds=settings.FEEDBACK_SUBMIT_WINDOW_PER_IP,
-        now=now,
-    )
-    for key in contact_keys(email=email, phone=phone):
-        _enforce(
-            key,
-            scope="contact",
-            limit=settings.FEEDBACK_SUBMIT_LIMIT_PER_CONTACT,
-            window_seconds=settings.FEEDBACK_SUBMIT_WINDOW_PER_CONTACT,
-            now=now,
-        )
+    _enforce_submission_limits(client_ip=client_ip, email=email, phone=phone, now=now)
     petition = Petition.objects.filter(
         tracking_code=(tracking_code or "").strip().upper()
     ).first()

@@ -24,6 +24,13 @@ def land_in_lang_son(transactional_db):
     return land
 
 
+def open_case(page, code, secret):
+    page.goto("/track/")
+    page.fill("#id_tracking_code", code)
+    page.fill("#id_secret", secret)
+    page.get_by_role("button", name="Xem phản ánh").click()
+
+
 def both_sizes(page, name):
     """A screenshot on the desktop and one on a phone, back to the desktop after."""
     page.shot(f"{name}-desktop")
@@ -98,10 +105,7 @@ def test_on_a_phone_the_header_is_short_and_the_status_above_the_fold(
     page.get_by_role("button", name="Gửi phản ánh", exact=True).click()
     code = page.inner_text("#tracking-code")
     secret = page.inner_text("#secret")
-    page.goto("/track/")
-    page.fill("#id_tracking_code", code)
-    page.fill("#id_secret", secret)
-    page.get_by_role("button", name="Xem phản ánh").click()
+    open_case(page, code, secret)
     page.locator("#status-heading").wait_for()
     header = page.locator(".site-header").bounding_box()
     menu = page.locator(".site-header nav ul").bounding_box()
@@ -173,10 +177,7 @@ def test_files_show_as_thumbnails_open_inline_and_read_in_kilobytes(
     page.get_by_role("button", name="Gửi phản ánh", exact=True).click()
     code = page.inner_text("#tracking-code")
     secret = page.inner_text("#secret")
-    page.goto("/track/")
-    page.fill("#id_tracking_code", code)
-    page.fill("#id_secret", secret)
-    page.get_by_role("button", name="Xem phản ánh").click()
+    open_case(page, code, secret)
     thumb = page.locator("img.thumbnail")
     thumb.wait_for()
     thumb.scroll_into_view_if_needed()  # it loads lazily
