@@ -464,3 +464,56 @@ def sla_status(times: ClockTimes, now: datetime) -> str:
         if warning_at is not None and now >= warning_at:
             return AT_RISK
     return ON_TRACK
+
+
+# --- deadlines as people read them ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline as people read it: its last day, and the hour where a calendar
+    ends its days before midnight ("hết ngày 16/12/2026", not "17/12/2026 00:00")."""
+
+    last_day: date
+    ends_at: str | None = None  # "17:00"; None: at the end of the day (24:00)
+
+
+def deadline_as_read(deadline: datetime) -> Deadline:
+    """The last day of a stored deadline, and its hour unless the day ends at 24:00.
+
+    Civil Code art. 148: a period ends at 24:00 of its last day, stored as 00:00 of
+    the next day (see `_deadline`). A calendar's own end of day is never 00:00, so
+    a local midnight always means "the end of the day before".
+    """
+    _require_aware(deadline, "deadline")
+    local = deadline.astimezone(VIETNAM)
+    if local.time() == time.min:
+        return Deadline(last_day=local.date() - _ONE_DAY)
+    return Deadline(last_day=local.date(), ends_at=local.strftime("%H:%M"))
+
+
+@dataclass(frozen=True)
+class DaysLeft:
+    """Working days from today to a deadline, or past it."""
+
+    days: int
+    is_overdue: bool
+
+
+def working_days_left(
+    deadline: datetime, now: datetime, calendar: WorkingCalendar
+) -> DaysLeft:
+    """Working days after today up to the due day ("còn 3 ngày làm việc"), or, once
+    the deadline has passed, working days after the due day up to today ("quá hạn
+    2 ngày làm việc").
+
+    Today is not counted either way, as the day of receipt is not (Civil Code
+    art. 147): 0 left means the deadline ends today; 0 overdue means it passed
+    today, or only days off have gone by since.
+    """
+    _require_aware(deadline, "deadline")
+    _require_aware(now, "now")
+    today, last_day = _local_date(now), deadline_as_read(deadline).last_day
+    if now < deadline:
+        return DaysLeft(calendar.working_days_between(today, last_day), False)
+    return DaysLeft(calendar.working_days_between(last_day, today), True)

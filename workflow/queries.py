@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from workflow import audit, charts, receipts, sla
 from workflow.access import Actor
 from workflow.areas.models import Province
-from workflow.deadlines import VIETNAM, WorkingCalendar
+from workflow.deadlines import VIETNAM, DaysLeft, WorkingCalendar
 from workflow.models import (
     Action,
     Agency,
@@ -32,6 +32,7 @@ from workflow.models import (
 )
 from workflow.models.petitions import OPEN_STATES
 from workflow.permissions import StaffRoles, is_allowed
+from workflow.reference import reference
 
 # --- shared conditions ---
 
@@ -70,9 +71,11 @@ QUEUE_COLUMNS = (
     "next_warn_at",
     "breached_at",
     "due_at",
+    "info_due_at",
     "version",
     "agency_id",
     "agency__name",
+    "agency__calendar_id",
     "category__name",
     "province__name",
     "handler_id",
@@ -150,23 +153,40 @@ class QueueRow:
     status: str  # on_track | at_risk | overdue | paused | met
     can_claim: bool
     can_assign: bool
+    # The nearest deadline: the running clock's, or the submitter's reply deadline
+    # while the clocks wait for them.
+    next_deadline: datetime | None = None
+    days_left: DaysLeft | None = None
 
     @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(self.status, self.status)
 
 
+def next_deadline(petition) -> datetime | None:
+    """The deadline a handler watches next: the earliest running clock's, or the
+    submitter's reply deadline while the petition waits for them."""
+    return petition.next_due_at or petition.info_due_at
+
+
 def queue_rows(petitions, roles: StaffRoles, *, now) -> list[QueueRow]:
-    """Badges and row buttons for one page of the queue (no query per row)."""
-    return [
-        QueueRow(
-            petition=petition,
-            status=sla.sla_status(petition, now),
-            can_claim=is_allowed(roles, petition, Action.CLAIM),
-            can_assign=is_allowed(roles, petition, Action.ASSIGN),
+    """Badges, working days left and row buttons for one page of the queue (no
+    query per row: the calendars come from the reference cache)."""
+    ref = reference()
+    rows = []
+    for petition in petitions:
+        deadline = next_deadline(petition)
+        rows.append(
+            QueueRow(
+                petition=petition,
+                status=sla.sla_status(petition, now),
+                can_claim=is_allowed(roles, petition, Action.CLAIM),
+                can_assign=is_allowed(roles, petition, Action.ASSIGN),
+                next_deadline=deadline,
+                days_left=sla.days_left(petition, deadline, now, ref),
+            )
         )
-        for petition in petitions
-    ]
+    return rows
 
 
 def assignable_handlers(roles: StaffRoles):
@@ -215,6 +235,11 @@ def case_history(petition) -> list[HistoryEntry]:
             entry.action_label = (
                 f"{entry.action_label} ({kind.label if kind else clock})"
             )
+    # The history holds no answer texts; the latest answer step shows the answer
+    # the petition carries now (an earlier one was a draft sent back).
+    answers = [entry for entry in entries if entry.action == Action.ANSWER]
+    if answers and petition.answer:
+        answers[-1].answer_text = petition.answer
     return entries
 
 
@@ -257,6 +282,26 @@ def backdated_entries(period, *, channel=""):
         start=start,
         end=end,
         channel=channel,
+    )
+
+
+@dataclass(frozen=True)
+class CaseDeadlines:
+    """The case page's deadlines with the working days left to each."""
+
+    answer: DaysLeft | None
+    next: DaysLeft | None
+    reply: DaysLeft | None  # the submitter's, while the petition waits for them
+
+
+def case_deadlines(petition, *, now) -> CaseDeadlines:
+    if petition.state not in OPEN_STATES:  # nothing is left to count down
+        return CaseDeadlines(answer=None, next=None, reply=None)
+    ref = reference()
+    return CaseDeadlines(
+        answer=sla.days_left(petition, petition.due_at, now, ref),
+        next=sla.days_left(petition, petition.next_due_at, now, ref),
+        reply=sla.days_left(petition, petition.info_due_at, now, ref),
     )
 
 

@@ -33,9 +33,11 @@ from workflow.deadlines import (
     STOP,
     VIETNAM,
     WORKING_DAYS,
+    DaysLeft,
     WorkingCalendar,
     due_at,
     lay_out_clock,
+    working_days_left,
 )
 from workflow.deadlines import ClockEvent as Event
 from workflow.models.agencies import Agency, SlaTarget
@@ -422,6 +424,18 @@ def office_hours_after(moment: datetime, calendar: WorkingCalendar) -> datetime:
 
 
 # --- what people see -----------------------------------------------------------------
+
+
+def days_left(
+    petition: Petition,
+    deadline: datetime | None,
+    now: datetime,
+    ref: Reference | None = None,
+) -> DaysLeft | None:
+    """Working days to one of the petition's deadlines, on its agency's calendar."""
+    if deadline is None:
+        return None
+    return working_days_left(deadline, now, calendar_for(petition.agency, ref))
 
 
 def sla_status(petition: Petition, now: datetime) -> str:

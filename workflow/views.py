@@ -169,9 +169,11 @@ def _render_case(request, petition, actor, roles, failed=None, status=200):
         data[failed.add_prefix("version")] = petition.version
         failed.data = data
         forms = [failed, *[f for f in forms if f.action != failed.action]]
+    now = timezone.now()
     context = {
         "petition": petition,
-        "status": queries.sla.sla_status(petition, timezone.now()),
+        "status": queries.sla.sla_status(petition, now),
+        "deadlines": queries.case_deadlines(petition, now=now),
         "forms": [(form, ACTION_LABELS[form.action]) for form in forms],
         "history": queries.case_history(petition),
         "clocks": queries.case_clocks(petition),
@@ -331,5 +333,7 @@ def audit_case(request, tracking_code):
         "audit": queries.case_audit(petition),
         "petition": petition,
         "entry": receipts.entry_facts(petition),
+        # Back to the drill-down list the auditor came from, page and filters kept.
+        "back_url": _next_url(request, reverse("workflow:report")),
     }
     return _render(request, "workflow/audit_case.html", context)

@@ -1,28 +1,14 @@
 """Template filters of the citizen pages."""
 
-from datetime import time, timedelta
-
 from django import template
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils import formats
+
+from workflow.templatetags.deadlines import deadline
 
 register = template.Library()
 
-
-@register.filter
-def deadline(value):
-    """A deadline as people say it, in the current (Vietnamese) time zone.
-
-    A period ends at 24:00 of its last day (Civil Code art. 148), stored as 00:00 of
-    the next day; "end of 17/12" reads right where "00:00 18/12" misleads.
-    """
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    if local.time() == time(0, 0):
-        last_day = local.date() - timedelta(days=1)
-        return _("hết ngày %(date)s") % {"date": last_day.strftime("%d/%m/%Y")}
-    return local.strftime("%H:%M %d/%m/%Y")
+# Citizens read deadlines as staff do: one wording on every page.
+register.filter("deadline", deadline)
 
 
 @register.filter

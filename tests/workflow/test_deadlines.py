@@ -24,11 +24,15 @@ from workflow.deadlines import (
     VIETNAM,
     WORKING_DAYS,
     ClockEvent,
+    DaysLeft,
+    Deadline,
     WorkingCalendar,
+    deadline_as_read,
     due_at,
     due_on,
     lay_out_clock,
     sla_status,
+    working_days_left,
 )
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -704,3 +708,48 @@ def test_a_pause_never_shortens_the_time_and_warnings_stay_in_order(
         assert times.started_at <= times.warn_at < times.due_at
     if times.last_day_warn_at is not None:
         assert times.warn_at < times.last_day_warn_at < times.due_at
+
+
+# --- deadlines as people read them ---
+
+
+def test_a_deadline_at_midnight_reads_as_the_day_before_one_at_five_keeps_its_hour():
+    # 24:00 on Wednesday 16 December is stored as 00:00 on the 17th.
+    assert deadline_as_read(local(2026, 12, 17)) == Deadline(date(2026, 12, 16))
+    assert deadline_as_read(local(2026, 12, 16, 17)) == Deadline(
+        date(2026, 12, 16), "17:00"
+    )
+    # Read in Vietnam whatever zone the moment comes in.
+    assert deadline_as_read(local(2026, 12, 17).astimezone(NEW_YORK)).last_day == (
+        date(2026, 12, 16)
+    )
+
+
+def test_working_days_left_skip_the_weekend_and_count_overdue_days_after_the_due_day():
+    # Due at the end of Friday 11 December 2026.
+    deadline = local(2026, 12, 12)
+    # On Tuesday: Wednesday, Thursday and Friday are left.
+    assert working_days_left(deadline, local(2026, 12, 8, 9), CALENDAR) == DaysLeft(
+        3, False
+    )
+    # On Friday itself: nothing after today, the deadline ends tonight.
+    assert working_days_left(deadline, local(2026, 12, 11, 9), CALENDAR) == DaysLeft(
+        0, False
+    )
+    # Over the weekend it is overdue by no working day yet; by Tuesday by two.
+    assert working_days_left(deadline, local(2026, 12, 13, 9), CALENDAR) == DaysLeft(
+        0, True
+    )
+    assert working_days_left(deadline, local(2026, 12, 15, 9), CALENDAR) == DaysLeft(
+        2, True
+    )
+
+
+def test_a_calendar_ending_at_five_is_overdue_on_the_due_day_after_five():
+    deadline = local(2026, 12, 11, 17)
+    assert working_days_left(deadline, local(2026, 12, 11, 16), OFFICE_HOURS) == (
+        DaysLeft(0, False)
+    )
+    assert working_days_left(deadline, local(2026, 12, 11, 18), OFFICE_HOURS) == (
+        DaysLeft(0, True)
+    )

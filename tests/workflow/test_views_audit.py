@@ -170,3 +170,26 @@ def test_every_formula_start_gets_the_apostrophe(start):
     assert safe_cell(f"{start}1+1") == f"'{start}1+1"
     assert safe_cell("Sở Tài chính") == "Sở Tài chính"
     assert safe_cell(-3) == -3  # our own numbers are not text
+
+
+def test_the_audit_case_shows_the_text_the_answer_and_the_way_back(
+    march, auditor, staff_client
+):
+    quick, _late = march
+    client = staff_client(auditor)
+    listing = "/audit/petitions/?start_on=2026-03-01&end_on=2026-03-31&measure=on_time"
+    page = client.get(listing).content.decode()
+    # The drill-down links each case with the way back to this very list.
+    link = f"/audit/petitions/{quick.tracking_code}/?next="
+    assert link in page
+    response = client.get(link + "/audit/petitions/%3Fmeasure%3Don_time%26page%3D1")
+    text = response.content.decode()
+    assert quick.content in text
+    # The answer is on the page, and in the history row of the answer step.
+    assert 'id="answer-text">Xong<' in text
+    assert "<summary>Nội dung trả lời</summary>Xong" in text
+    assert 'href="/audit/petitions/?measure=on_time&amp;page=1" id="back"' in text
+    # A link elsewhere is not followed back; the report is.
+    away = client.get(link + "https://evil.example/").content.decode()
+    assert 'href="/audit/" id="back"' in away
+    assert "hết ngày" in text  # the case deadline as a last day

@@ -11,18 +11,8 @@ from datetime import date, datetime
 from django.conf import settings
 from django.urls import reverse
 
-from workflow import sla
-from workflow.deadlines import VIETNAM, due_on
+from workflow.deadlines import VIETNAM, Deadline, deadline_as_read
 from workflow.intake_rules import DISPUTE_WINDOW_DAYS
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A case deadline as people read it: the last day, and the hour where a
-    calendar ends its days before midnight."""
-
-    last_day: date
-    ends_at: str | None = None  # "17:00"; None: at the end of the day (24:00)
 
 
 def deadline_of(petition) -> Deadline | None:
@@ -30,12 +20,7 @@ def deadline_of(petition) -> Deadline | None:
     that follows it (Civil Code art. 148: a day ends at 24:00)."""
     if petition.due_at is None:
         return None
-    calendar = sla.calendar_for(petition.agency)
-    last_day = due_on(petition.due_at, calendar)
-    ends_at = None
-    if calendar.end_of_day is not None:
-        ends_at = calendar.end_of_day.strftime("%H:%M")
-    return Deadline(last_day=last_day, ends_at=ends_at)
+    return deadline_as_read(petition.due_at)
 
 
 def tracking_url() -> str:

@@ -1,0 +1,48 @@
+"""How every page writes a deadline and the working days left to it.
+
+One wording for citizens, staff, auditors and the printed documents: the last day
+("hết ngày 16/12/2026"), with the hour only when a calendar ends its days before
+24:00, and "còn 3 ngày làm việc" / "quá hạn 2 ngày làm việc" beside it.
+"""
+
+from datetime import datetime
+
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from workflow.deadlines import DaysLeft, Deadline, deadline_as_read
+
+register = template.Library()
+
+
+@register.filter
+def deadline(value: datetime | Deadline | None) -> str:
+    """A stored deadline (or one already read) as its last day."""
+    if value is None or value == "":
+        return ""
+    read = value if isinstance(value, Deadline) else deadline_as_read(value)
+    day = read.last_day.strftime("%d/%m/%Y")
+    if read.ends_at is None:
+        return _("hết ngày %(date)s") % {"date": day}
+    return _("%(time)s ngày %(date)s") % {"time": read.ends_at, "date": day}
+
+
+@register.filter
+def days_left(value: DaysLeft | None) -> str:
+    """Working days left to a deadline, or past it."""
+    if value is None:
+        return ""
+    if value.is_overdue:
+        if value.days == 0:
+            return _("đã quá hạn")
+        return ngettext(
+            "quá hạn %(days)d ngày làm việc",
+            "quá hạn %(days)d ngày làm việc",
+            value.days,
+        ) % {"days": value.days}
+    if value.days == 0:
+        return _("hết hạn trong hôm nay")
+    return ngettext(
+        "còn %(days)d ngày làm việc", "còn %(days)d ngày làm việc", value.days
+    ) % {"days": value.days}
