@@ -280,7 +280,7 @@ def test_a_deadline_at_midnight_reads_as_the_end_of_the_day_before():
     vietnam = ZoneInfo("Asia/Ho_Chi_Minh")
     with translation.override("vi"):
         end_of_day = deadline(datetime(2026, 12, 18, 0, 0, tzinfo=vietnam))
+        at_five = deadline(datetime(2026, 12, 18, 17, 0, tzinfo=vietnam))
     assert end_of_day == "hết ngày 17/12/2026"
-    assert deadline(datetime(2026, 12, 18, 17, 0, tzinfo=vietnam)) == (
-        "17:00 ngày 18/12/2026"
-    )
+    # A calendar ending its days at 17:00 keeps the hour.
+    assert at_five == "17:00 ngày 18/12/2026"
