@@ -71,9 +71,18 @@ def rate_bars(
 
 
 def week_columns(
-    rows: list[tuple[str, int]], *, chart_id: str, title: str, desc: str
+    rows: list[tuple[str, int]],
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    axis_labels: list[str] | None = None,
 ) -> SafeString:
-    """Vertical columns of a count per ISO week, labelled every few weeks."""
+    """Vertical columns of a count per ISO week, labelled every few weeks.
+
+    Each column's title is its label; the axis under it says `axis_labels` (the
+    week's first day, say), or the label's part after its last "-".
+    """
     left, bottom, plot_height, column = 40, 40, 180, 30
     width = left + column * max(len(rows), 1) + 10
     height = plot_height + bottom + 10
@@ -89,6 +98,7 @@ def week_columns(
             f'fill="{INK}">{number_format(value, 0)}</text>'
         )
     every = max(1, -(-len(rows) // 8))  # at most 8 labels
+    axis = axis_labels or [label.split("-")[-1] for label, _count in rows]
     for index, (label, count) in enumerate(rows):
         x = left + index * column
         length = plot_height * count / scale_max
@@ -101,7 +111,7 @@ def week_columns(
             parts.append(
                 f'<text x="{x + column / 2:.1f}" y="{height - 22}" '
                 f'text-anchor="middle" {FONT} fill="{INK}">'
-                f"{escape(label.split('-')[-1])}</text>"
+                f"{escape(axis[index])}</text>"
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)

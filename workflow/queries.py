@@ -5,11 +5,12 @@ and aggregates in PostgreSQL: the auditor report reads a year of a million
 petitions in one pass.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, IntegerField, Q, Sum
+from django.db.models import Count, F, IntegerField, Max, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +78,7 @@ QUEUE_COLUMNS = (
     "agency__name",
     "agency__calendar_id",
     "category__name",
+    "category__name_en",
     "province__name",
     "handler_id",
     "handler__username",
@@ -217,6 +219,32 @@ def queue_handlers(actor: Actor, roles: StaffRoles | None = None):
 # --- the case page ---
 
 
+# Actor labels as the history stores them (workflow.access.Actor.label: "system",
+# "submitter", "Name (handler, supervisor)"). They are hashed as written, so the
+# screen translates them instead of the stored entries changing.
+SUBMITTER_LABEL = "submitter"
+ACTOR_KINDS = {"system": _("Hệ thống"), SUBMITTER_LABEL: _("Người gửi")}
+ROLES_IN_LABEL = re.compile(r"^(?P<name>.+) \((?P<roles>[a-z_]+(?:, [a-z_]+)*)\)$")
+
+
+def actor_shown(label: str) -> str:
+    """A stored actor label in the reader's language."""
+    if label in ACTOR_KINDS:
+        return str(ACTOR_KINDS[label])
+    match = ROLES_IN_LABEL.match(label)
+    if match is None:
+        return label
+    roles = [
+        str(Role(role).label)
+        if role in Role.values
+        else str(_("Quản trị hệ thống"))
+        if role == "admin"
+        else role
+        for role in match["roles"].split(", ")
+    ]
+    return f"{match['name']} ({', '.join(roles)})"
+
+
 def case_history(petition) -> list[HistoryEntry]:
     """The petition's history, oldest first, each entry with a readable action."""
     entries = list(
@@ -235,6 +263,10 @@ def case_history(petition) -> list[HistoryEntry]:
             entry.action_label = (
                 f"{entry.action_label} ({kind.label if kind else clock})"
             )
+    for entry in entries:
+        entry.actor_shown = actor_shown(entry.actor_label)
+        # The submitter acts for themself, not for the agency the case is at.
+        entry.is_submitters_step = entry.actor_label == SUBMITTER_LABEL
     # The history holds no answer texts; the latest answer step shows the answer
     # the petition carries now (an earlier one was a draft sent back).
     answers = [entry for entry in entries if entry.action == Action.ANSWER]
@@ -347,12 +379,46 @@ class Dashboard:
     at_risk: int
     overdue: int
     load: list[dict] = field(default_factory=list)
-    escalations: list = field(default_factory=list)
+    escalations: list = field(default_factory=list)  # [BreachRow]
     pending_extensions: list = field(default_factory=list)
+    answers_to_approve: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BreachRow:
+    """One petition past a deadline on the dashboard, with every clock it breached."""
+
+    petition: Petition
+    clocks: list  # [(kind label, due moment)], latest first
+
+    @property
+    def latest_at(self):
+        return self.clocks[0][1]
+
+
+def breach_rows(alerts, *, limit) -> list[BreachRow]:
+    """The petitions with the latest breaches, one row each (2 queries)."""
+    latest = (
+        alerts.values("clock__petition_id")
+        .annotate(latest=Max("at"))
+        .order_by("-latest", "-clock__petition_id")[:limit]
+    )
+    ids = [row["clock__petition_id"] for row in latest]
+    rows: dict[int, BreachRow] = {pk: None for pk in ids}
+    for alert in (
+        alerts.filter(clock__petition_id__in=ids)
+        .select_related("clock__petition__agency", "clock__petition__handler")
+        .order_by("-at", "-pk")
+    ):
+        petition = alert.clock.petition
+        if rows[petition.pk] is None:
+            rows[petition.pk] = BreachRow(petition=petition, clocks=[])
+        rows[petition.pk].clocks.append((alert.clock.get_kind_display(), alert.at))
+    return [rows[pk] for pk in ids]
 
 
 def dashboard_figures(actor: Actor, *, now, escalation_limit=20) -> Dashboard:
-    """Load and risk of the agencies an actor supervises (4 queries).
+    """What waits for a supervisor and the load and risk of their agencies (6 queries).
 
     "Due today" counts deadlines still ahead that fall before the end of the local
     day (a deadline at 24:00 is stored as the next day's 00:00).
@@ -391,15 +457,18 @@ def dashboard_figures(actor: Actor, *, now, escalation_limit=20) -> Dashboard:
     return Dashboard(
         **totals,
         load=load,
-        escalations=list(
-            alerts.select_related(
-                "clock__petition__agency", "clock__petition__handler"
-            ).order_by("-at", "-pk")[:escalation_limit]
-        ),
+        escalations=breach_rows(alerts, limit=escalation_limit),
         pending_extensions=list(
             extensions.select_related("petition__agency", "requested_by").order_by(
                 "requested_at"
             )
+        ),
+        # Answers a supervisor must approve before they go out, nearest deadline
+        # first: the supervisor's main task.
+        answers_to_approve=list(
+            petitions.filter(state=State.ANSWER_REVIEW)
+            .select_related("agency", "handler")
+            .order_by(F("due_at").asc(nulls_last=True), "pk")
         ),
     )
 
@@ -632,8 +701,17 @@ class WeekCount:
 
     @property
     def label(self) -> str:
+        """The ISO week, as exports write it (2026-W36)."""
         year, week, _ = self.week_start.isocalendar()
         return f"{year}-W{week:02d}"
+
+    @property
+    def shown_label(self) -> str:
+        """The week as people read it: "Tuần 36 (từ 31/08/2026)"."""
+        return str(_("Tuần %(week)d (từ %(day)s)")) % {
+            "week": self.week_start.isocalendar()[1],
+            "day": self.week_start.strftime("%d/%m/%Y"),
+        }
 
 
 def overdue_trend(period: Period, *, agency_ids=None) -> list[WeekCount]:

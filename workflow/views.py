@@ -218,7 +218,7 @@ def report(request):
 
 def _report_charts(context) -> dict:
     rated = [(r.name, r.on_time_rate) for r in context["by_agency"].rows if r.answered]
-    weeks = [(w.label, w.count) for w in context["trend"]]
+    weeks = [(w.shown_label, w.count) for w in context["trend"]]
     return {
         "rate": charts.rate_bars(
             rated,
@@ -229,6 +229,7 @@ def _report_charts(context) -> dict:
         "trend": charts.week_columns(
             weeks,
             chart_id="chart-trend",
+            axis_labels=[w.week_start.strftime("%d/%m") for w in context["trend"]],
             title=_("Số phản ánh quá hạn theo tuần"),
             desc=_(
                 "%(total)d phản ánh quá hạn trong %(weeks)d tuần; nhiều nhất "

@@ -149,7 +149,7 @@ def test_dashboard_counts_load_risk_and_escalations(
     assert figures.overdue == 1
     by_handler = {row["handler__username"]: row["open_count"] for row in figures.load}
     assert by_handler == {None: 2, "handler_a": 1}
-    assert [a.clock.petition_id for a in figures.escalations] == [first.pk]
+    assert [row.petition.pk for row in figures.escalations] == [first.pk]
 
 
 def test_dashboard_counts_what_falls_due_before_midnight(three_at_a, supervisor_a):

@@ -193,3 +193,13 @@ def test_the_audit_case_shows_the_text_the_answer_and_the_way_back(
     away = client.get(link + "https://evil.example/").content.decode()
     assert 'href="/audit/" id="back"' in away
     assert "hết ngày" in text  # the case deadline as a last day
+
+
+def test_chart_weeks_read_as_weeks_and_dates_not_iso_codes(
+    march, auditor, staff_client
+):
+    page = staff_client(auditor).get("/audit/", MARCH).content.decode()
+    chart = page[page.index('id="chart-trend-title"') :].split("</svg>")[0]
+    # The axis names each week's Monday; each column's title says the week.
+    assert ">23/02<" in chart and "Tuần 9 (từ 23/02/2026)" in chart
+    assert "W09" not in chart and "W10" not in chart

@@ -260,5 +260,40 @@ def test_history_shows_actor_reason_and_local_time(
     # The agency let it go: its handler no longer sees it; the coordinator does.
     assert staff_client(handler_a).get(url(assigned)).status_code == 404
     page = staff_client(coordinator).get(url(assigned)).content.decode()
-    assert "Không thuộc thẩm quyền" in page and entry.actor_label in page
+    assert entry.actor_label == "Handler_A (handler)"  # as stored and hashed
+    assert "Không thuộc thẩm quyền" in page and "Handler_A (Cán bộ xử lý)" in page
     assert entry.at.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M") in page
+
+
+def test_the_history_names_actors_in_the_readers_language_as_stored_hashes_stay(
+    in_progress, handler_a, citizen, land, staff_client
+):
+    services.request_information(
+        petition_id=in_progress.pk, actor=handler_a, question="Số nhà?"
+    )
+    services.provide_information(petition_id=in_progress.pk, actor=citizen, text="12")
+    land.name_en = "Land and environment"
+    land.save()
+    client = staff_client(handler_a)
+    page = client.get(url(in_progress)).content.decode()
+    history = page[page.index('id="history"') :]
+    # Stored as "submitter", "system" and "Handler_A (handler)"; read in Vietnamese.
+    assert "Người gửi" in history and "Hệ thống" in history
+    assert "(Cán bộ xử lý)" in history
+    for english in (">submitter<", ">system<", "(handler)", "(supervisor)"):
+        assert english not in history
+    # The submitter's own step is not listed under the agency's name.
+    row = history[history.index("Người gửi bổ sung thông tin") :].split("</tr>")[0]
+    assert in_progress.agency.name not in row
+    # The stored labels themselves are unchanged (they are hashed).
+    labels = set(
+        HistoryEntry.objects.filter(petition=in_progress).values_list(
+            "actor_label", flat=True
+        )
+    )
+    assert "submitter" in labels and "system" in labels
+    # In English the category reads in English.
+    client.cookies["django_language"] = "en"
+    english = client.get(url(in_progress), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Land and environment" in english
+    assert "<td>Sender</td>" in english[english.index('id="history"') :]

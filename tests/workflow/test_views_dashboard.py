@@ -8,6 +8,7 @@ import time_machine
 from tests import factories
 from workflow import services, sweeps
 from workflow.access import Actor
+from workflow.models import Petition
 
 MONDAY = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 DASHBOARD = "/work/dashboard/"
@@ -79,3 +80,46 @@ def test_wrong_password_says_so_without_saying_which(client, handler_a):
     )
     assert response.status_code == 200
     assert "Tên đăng nhập hoặc mật khẩu không đúng." in response.content.decode()
+
+
+def test_dashboard_puts_extensions_then_answers_to_approve_first_each_breach_once(
+    submit, routed_to_a, agency_a, handler_a, supervisor_a, staff_client
+):
+    agency_a.requires_answer_review = True
+    agency_a.save()
+    with time_machine.travel(MONDAY, tick=False):
+        late, reviewed, extended = (
+            submit(title="Chậm cả hai bước"),
+            submit(title="Chờ duyệt"),
+            submit(title="Xin gia hạn"),
+        )
+    # The late one breaches its acceptance deadline, then, accepted late, its answer
+    # deadline: two breached clocks, one petition.
+    sweeps.sweep(now=late.next_due_at + timedelta(hours=1))
+    with time_machine.travel(late.next_due_at + timedelta(hours=2), tick=False):
+        for petition in (late, reviewed, extended):
+            services.accept_petition(petition_id=petition.pk, actor=handler_a)
+        services.answer_petition(
+            petition_id=reviewed.pk, actor=handler_a, text="Đã sửa đèn."
+        )
+        services.request_extension(
+            petition_id=extended.pk, actor=handler_a, days=5, reason="Chờ vật tư"
+        )
+    answer_due = Petition.objects.get(pk=late.pk).due_at
+    sweeps.sweep(now=answer_due + timedelta(hours=1))
+    with time_machine.travel(answer_due + timedelta(hours=2), tick=False):
+        page = staff_client(supervisor_a).get(DASHBOARD).content.decode()
+    # What waits for the supervisor comes first: extensions, then answers.
+    assert (
+        page.index('id="extensions"')
+        < page.index('id="answers-to-approve"')
+        < page.index("Khối lượng theo cán bộ")
+        < page.index('id="breaches"')
+    )
+    answers = page[page.index('id="answers-to-approve"') : page.index("Khối lượng")]
+    assert reviewed.tracking_code in answers and "Chờ duyệt" in answers
+    # The petition that breached two clocks is one row naming both.
+    breaches = page[page.index('id="breaches"') :]
+    assert breaches.count(f">{late.tracking_code}</a>") == 1
+    row = breaches[breaches.index(late.tracking_code) :].split("</tr>")[0]
+    assert "Tiếp nhận" in row and "Trả lời" in row

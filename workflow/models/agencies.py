@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from workflow.areas.models import Commune, Province
 
@@ -83,6 +83,13 @@ class Category(models.Model):
         verbose_name_plural = "categories"
 
     def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (Vietnamese where no English is set)."""
+        if get_language() == "en" and self.name_en:
+            return self.name_en
         return self.name
 
 
