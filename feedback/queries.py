@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from feedback.masking import mask_personal_data
 from feedback.models import Attachment, Rating
+from workflow import glossary
 from workflow.areas.models import Commune
 from workflow.intake_rules import DISPUTE_WINDOW_DAYS
 from workflow.models import (
@@ -62,13 +63,8 @@ TIMELINE_SHOWS_REASON = {
 }
 
 
-SLA_LABELS = {
-    "on_track": _("Trong hạn"),
-    "at_risk": _("Sắp đến hạn"),
-    "overdue": _("Quá hạn"),
-    "paused": _("Tạm dừng, chờ bổ sung thông tin"),
-    "met": _("Hoàn thành đúng hạn"),
-}
+# The citizen reads the same word as staff for each status.
+SLA_LABELS = glossary.SLA_STATUS
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.db.models import Count, F, IntegerField, Max, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
-from workflow import audit, charts, receipts, sla
+from workflow import audit, charts, glossary, receipts, sla
 from workflow.access import Actor
 from workflow.areas.models import Province
 from workflow.deadlines import VIETNAM, DaysLeft, WorkingCalendar
@@ -139,16 +139,6 @@ def handler_queue(actor: Actor, filters: QueueFilters, *, now, roles=None):
     )
 
 
-# How each SLA status reads on a badge.
-STATUS_LABELS = {
-    "on_track": _("Đúng tiến độ"),
-    "at_risk": _("Sắp đến hạn"),
-    "overdue": _("Quá hạn"),
-    "paused": _("Tạm dừng (chờ bổ sung)"),
-    "met": _("Đúng hạn"),
-}
-
-
 @dataclass(frozen=True)
 class QueueRow:
     petition: Petition
@@ -162,7 +152,7 @@ class QueueRow:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return glossary.sla_status_label(self.status)
 
 
 def next_deadline(petition) -> datetime | None:

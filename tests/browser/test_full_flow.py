@@ -116,7 +116,7 @@ def test_a_petition_from_the_form_to_the_auditors_csv(page, login, cast):
     # The auditor sees it answered on time and downloads the table.
     as_citizen(page)
     login(page, "auditor")
-    page.get_by_role("heading", name="Báo cáo tình hình giải quyết đúng hạn").wait_for()
+    page.get_by_role("heading", name="Báo cáo giải quyết đúng hạn").wait_for()
     agency_row = page.locator("tr", has=page.get_by_text(cast.name, exact=True)).first
     assert "100,00\u00a0%" in agency_row.inner_text()
     page.shot("auditor-report")

@@ -88,6 +88,7 @@ def test_a_stale_page_is_refused_and_changes_nothing(assigned, handler_a, staff_
             "transfer-version": stale,
             "transfer-agency": factories.agency("so-yt").pk,
             "transfer-reason": "Không thuộc thẩm quyền",
+            "transfer-confirm": "on",
         },
     )
     page = response.content.decode()
@@ -131,7 +132,11 @@ def test_action_the_role_may_not_take_is_refused_with_the_reason(
 ):
     response = staff_client(handler_a).post(
         url(assigned, "reject"),
-        {"reject-version": assigned.version, "reject-reason": "Ngoài phạm vi"},
+        {
+            "reject-version": assigned.version,
+            "reject-reason": "Ngoài phạm vi",
+            "reject-confirm": "on",
+        },
     )
     assert response.status_code == 400
     assert "Chỉ lãnh đạo của đơn vị được giao phản ánh" in response.content.decode()
@@ -193,6 +198,7 @@ def test_supervisor_rejects_with_where_to_turn(assigned, supervisor_a, staff_cli
             "reject-version": assigned.version,
             "reject-reason": "Đây là khiếu nại",
             "reject-redirect_hint": "Gửi theo Luật Khiếu nại",
+            "reject-confirm": "on",
         },
     )
     petition = refetch(assigned)
@@ -220,6 +226,7 @@ def test_merge_into_an_unknown_code_says_so_on_the_field(
             "merge-version": assigned.version,
             "merge-into": "ZZZZZZZZZZ",
             "merge-reason": "Trùng",
+            "merge-confirm": "on",
         },
     )
     assert response.status_code == 400
@@ -297,3 +304,35 @@ def test_the_history_names_actors_in_the_readers_language_as_stored_hashes_stay(
     english = client.get(url(in_progress), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Land and environment" in english
     assert "<td>Sender</td>" in english[english.index('id="history"') :]
+
+
+def test_steps_hard_to_undo_look_apart_and_need_a_tick(
+    assigned, handler_a, staff_client
+):
+    client = staff_client(handler_a)
+    page = client.get(url(assigned)).content.decode()
+    # Transfer and merge are marked and carry a confirmation box; accepting is not.
+    def section(action):
+        start = page.rindex("<section", 0, page.index(f'"action-{action}"'))
+        return page[start : page.index("</section>", start)]
+
+    for action in ("transfer", "merge", "return_to_triage"):
+        assert "hard-to-undo" in section(action).split(">")[0]
+        assert f'name="{action}-confirm"' in section(action)
+        assert 'class="danger"' in section(action)
+    assert "hard-to-undo" not in section("accept").split(">")[0]
+    assert 'name="accept-confirm"' not in page
+    # Without the tick the transfer is refused, the typed text kept, nothing moved.
+    response = client.post(
+        url(assigned, "transfer"),
+        {
+            "transfer-version": assigned.version,
+            "transfer-agency": factories.agency("so-yt").pk,
+            "transfer-reason": "Không thuộc thẩm quyền",
+        },
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "đánh dấu ô xác nhận" in text and "Không thuộc thẩm quyền" in text
+    assert refetch(assigned).agency_id == assigned.agency_id
+    assert refetch(assigned).transfer_count == 0

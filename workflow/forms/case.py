@@ -24,6 +24,10 @@ class ActionForm(forms.Form):
     action: Action
     service_name = ""
     submit_label = _("Thực hiện")
+    # A step that is hard to undo (the case leaves the agency, closes or merges)
+    # looks different and asks for a tick first: a confirmation that needs no
+    # JavaScript and that the server checks.
+    confirm_label = None
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, petition, actor, **kwargs):
@@ -32,6 +36,19 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.petition = petition
         self.actor = actor
+        if self.confirm_label is not None:
+            self.fields["confirm"] = forms.BooleanField(
+                label=self.confirm_label,
+                error_messages={
+                    "required": _(
+                        "Việc này khó hoàn tác: đánh dấu ô xác nhận rồi bấm lại."
+                    )
+                },
+            )
+
+    @property
+    def is_hard_to_undo(self) -> bool:
+        return self.confirm_label is not None
 
     @classmethod
     def is_available(cls) -> bool:
@@ -127,7 +144,7 @@ class AnswerForm(ActionForm):
     template = forms.ChoiceField(label=_("Mẫu trả lời"), required=False, choices=())
     answer = forms.CharField(
         label=_("Nội dung trả lời"),
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": 16, "class": "answer-box"}),
         max_length=20000,
     )
 
@@ -152,6 +169,9 @@ class AnswerForm(ActionForm):
 class TransferForm(ActionForm):
     action, service_name = Action.TRANSFER, "transfer_petition"
     submit_label = _("Chuyển đơn vị")
+    confirm_label = _(
+        "Tôi xác nhận chuyển phản ánh sang đơn vị khác; đơn vị này sẽ không còn xử lý."
+    )
     agency = forms.ModelChoiceField(label=_("Chuyển đến đơn vị"), queryset=None)
     reason = _reason_field()
 
@@ -169,6 +189,7 @@ class TransferForm(ActionForm):
 class ReturnToTriageForm(ActionForm):
     action, service_name = Action.RETURN_TO_TRIAGE, "return_to_triage"
     submit_label = _("Trả về điều phối")
+    confirm_label = _("Tôi xác nhận trả phản ánh về bộ phận điều phối.")
     reason = _reason_field()
 
     def service_arguments(self):
@@ -178,6 +199,9 @@ class ReturnToTriageForm(ActionForm):
 class MergeForm(ActionForm):
     action, service_name = Action.MERGE, "merge_petition"
     submit_label = _("Gộp")
+    confirm_label = _(
+        "Tôi xác nhận gộp: phản ánh này đóng lại và theo phản ánh được gộp vào."
+    )
     into = forms.CharField(label=_("Gộp vào phản ánh có mã"), max_length=20)
     reason = _reason_field()
 
@@ -191,6 +215,7 @@ class MergeForm(ActionForm):
 class RejectForm(ActionForm):
     action, service_name = Action.REJECT, "reject_petition"
     submit_label = _("Không tiếp nhận")
+    confirm_label = _("Tôi xác nhận không tiếp nhận; người gửi sẽ được báo lý do.")
     reason = _reason_field(_("Lý do không tiếp nhận"))
     redirect_hint = forms.CharField(
         label=_("Hướng dẫn người gửi nơi cần gửi"),
@@ -223,6 +248,9 @@ class ReturnAnswerForm(ActionForm):
 class ExpireForm(ActionForm):
     action, service_name = Action.EXPIRE, "expire_petition"
     submit_label = _("Đóng phản ánh")
+    confirm_label = _(
+        "Tôi xác nhận đóng phản ánh vì người gửi không bổ sung thông tin."
+    )
 
 
 class RequestExtensionForm(ActionForm):
