@@ -279,6 +279,13 @@ NOTIFICATION_LEASE_SECONDS = envint("NOTIFICATION_LEASE_SECONDS", 120)
 # --- Security: staff sign-in, HTTPS, response headers (README "Security") -----------
 # The boundaries' settings, kept together in this block.
 
+# Argon2id first (config/passwords.py); older PBKDF2 hashes verify and are upgraded
+# at the next login.
+PASSWORD_HASHERS = [
+    "config.passwords.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
 # Staff passwords: 12 characters or more, unlike the login's own name and e-mail, not
 # a common password, not digits only (Django's validators).
 AUTH_PASSWORD_VALIDATORS = [

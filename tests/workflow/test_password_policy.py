@@ -46,3 +46,26 @@ def test_the_admin_refuses_a_short_password_for_a_new_login(staff_client, db):
     # "… phải chứa ít nhất 12 ký tự": the admin's form applies the same policy.
     assert "12" in response.context["adminform"].form.errors["password2"][0]
     assert not get_user_model().objects.filter(username="handler9").exists()
+
+
+def test_production_hashes_with_argon2id_and_upgrades_an_old_pbkdf2_hash(
+    settings, django_user_model
+):
+    from django.contrib.auth import authenticate
+    from django.contrib.auth.hashers import make_password
+    from django.test import RequestFactory
+
+    from config import settings as production
+
+    # The test settings use a fast hasher; here the production list applies.
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    old = make_password(
+        "ngõ-34-Trần-Phú-mùa-thu",
+        hasher="pbkdf2_sha256",
+    )
+    user = django_user_model.objects.create(username="clerk", password=old)
+    request = RequestFactory().post("/accounts/login/")
+    assert authenticate(request, username="clerk", password="ngõ-34-Trần-Phú-mùa-thu")
+    user.refresh_from_db()
+    # The old hash verified and was replaced by Argon2id at OWASP's parameters.
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")

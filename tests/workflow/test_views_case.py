@@ -311,6 +311,7 @@ def test_steps_hard_to_undo_look_apart_and_need_a_tick(
 ):
     client = staff_client(handler_a)
     page = client.get(url(assigned)).content.decode()
+
     # Transfer and merge are marked and carry a confirmation box; accepting is not.
     def section(action):
         start = page.rindex("<section", 0, page.index(f'"action-{action}"'))
