@@ -121,7 +121,9 @@ def test_the_staff_case_page_lists_similar_petitions_and_merges_in_one_step(
     panel = page.split('id="similar-petitions"')[1].split("</div>")[0]
     assert first.tracking_code in panel
     assert f"Gộp vào {first.tracking_code}" in panel
-    # The button posts the case page's own merge form, prefilled: one step.
+    # The button posts the case page's own merge form, prefilled: one step, with
+    # the confirmation every hard-to-undo step asks for.
+    assert 'name="merge-confirm" required' in panel
     second.refresh_from_db()
     response = client.post(
         f"/work/petitions/{second.tracking_code}/merge/",
@@ -129,6 +131,8 @@ def test_the_staff_case_page_lists_similar_petitions_and_merges_in_one_step(
             "merge-version": second.version,
             "merge-into": first.tracking_code,
             "merge-reason": f"Trùng nội dung với phản ánh {first.tracking_code}.",
+            # The tick the panel's merge button asks for, as on the merge form.
+            "merge-confirm": "on",
         },
     )
     assert response.status_code == 302
