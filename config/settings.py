@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "notifications",
     "workflow",
     "workflow.areas",
+    "workflow.privacy",
     "feedback",
     "feedback.integrations",
     "feedback.mailbox",
@@ -304,6 +305,8 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses every password while the login or the address is locked out.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Citizens: the national identity (OpenID Connect), never a staff account.
+    "feedback.identity.NationalIdentityBackend",
 ]
 # Lockout (django-axes): STAFF_LOGIN_FAILURE_LIMIT wrong passwords for one login, or
 # from one address, lock that login, or that address, for STAFF_LOGIN_LOCKOUT_MINUTES.
@@ -393,3 +396,26 @@ ANSWER_SIGNER = os.environ.get("ANSWER_SIGNER", "workflow.signing.KeyFileSigner"
 ANSWER_SIGNING_KEY_FILE = os.environ.get("ANSWER_SIGNING_KEY_FILE", "")
 ANSWER_SIGNING_CERT_FILE = os.environ.get("ANSWER_SIGNING_CERT_FILE", "")
 ANSWER_SIGNING_KEY_PASSWORD = os.environ.get("ANSWER_SIGNING_KEY_PASSWORD", "")
+# --- Login with the national identity (feedback.identity; docs/privacy.md) ---------
+# An OpenID Connect adapter (mozilla-django-oidc): VNeID or any provider the
+# Ministry of Public Security's agreement names. Off while the client id is empty.
+# Only a keyed pseudonym of issuer + subject is stored (NATIONAL_ID_SUBJECT_KEY;
+# empty: derived from SECRET_KEY); the claims in NATIONAL_ID_PREFILL_CLAIMS only
+# prefill the form, from the session.
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = envint("OIDC_TIMEOUT", 10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "feedback:national_id_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/mine/?login=failed"
+NATIONAL_ID_SUBJECT_KEY = os.environ.get("NATIONAL_ID_SUBJECT_KEY", "")
+NATIONAL_ID_PREFILL_CLAIMS = envlist(
+    "NATIONAL_ID_PREFILL_CLAIMS", "name,email,phone_number"
+)

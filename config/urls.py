@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("feedback.urls")),
     path("", include("feedback.mailbox.urls")),
     path("", include("workflow.urls")),
+    path("", include("workflow.privacy.urls")),
 ]

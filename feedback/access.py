@@ -1,13 +1,15 @@
 """Who may see a case on the citizen pages: whoever proved the code and secret.
 
 The proof is kept in the session (a list of tracking codes), never the secret, and
-never in a URL. A code in the session unlocks that petition only.
+never in a URL. A code in the session unlocks that petition only. A citizen logged
+in with the national identity also sees the petitions that belong to it.
 """
 
 from django.conf import settings
 from django.http import Http404
 
 from workflow.models import Petition
+from workflow.privacy.identity import identity_of
 
 SESSION_KEY = "feedback_verified_codes"
 # A shared computer should not collect a long list of other people's cases.
@@ -33,14 +35,17 @@ def forget_petition(session, tracking_code: str) -> None:
 
 
 def petition_for_submitter(request, tracking_code: str) -> Petition:
-    """The petition whose code this session proved; 404 for any other."""
+    """The petition whose code this session proved, or that belongs to the citizen
+    logged in with the national identity; 404 for any other."""
+    petitions = Petition.objects.select_related(
+        "category", "province", "commune", "agency"
+    ).filter(tracking_code=tracking_code)
     if tracking_code not in request.session.get(SESSION_KEY, []):
-        raise Http404("No such case in this session")
-    petition = (
-        Petition.objects.select_related("category", "province", "commune", "agency")
-        .filter(tracking_code=tracking_code)
-        .first()
-    )
+        identity = identity_of(request.user)
+        if identity is None:
+            raise Http404("No such case in this session")
+        petitions = petitions.filter(owner__identity=identity)
+    petition = petitions.first()
     if petition is None:
         raise Http404("No such case")
     return petition

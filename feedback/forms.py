@@ -8,6 +8,7 @@ map whatever the services still refuse onto the field concerned.
 import re
 import unicodedata
 import uuid
+from functools import cached_property
 
 from django import forms
 from django.utils.translation import get_language
@@ -20,6 +21,8 @@ from workflow.areas.models import Commune, Province
 from workflow.codes import parse_number
 from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted, PetitionChanged
 from workflow.models import Agency, Category, SubmitterKind
+from workflow.privacy.consent import IntakeConsent, current_notices
+from workflow.privacy.models import Consent, Purpose, RequestKind
 
 MESSAGES = {
     "tax_code_required": rules.TAX_CODE_REQUIRED,
@@ -42,6 +45,22 @@ MESSAGES = {
     "province_required": rules.PROVINCE_REQUIRED,
     "submitter_kind_required": rules.SUBMITTER_KIND_REQUIRED,
 }
+
+# The hidden fields that bring back the version of each notice shown.
+NOTICE_FIELDS = {
+    Purpose.PROCESSING: "processing_notice",
+    Purpose.PUBLICATION: "publication_notice",
+}
+CONSENT_REQUIRED = _(
+    "Phản ánh chỉ được giải quyết khi bạn đồng ý xử lý dữ liệu cá nhân: vui lòng "
+    "đọc thông báo và đánh dấu ô này."
+)
+NOTHING_TO_CORRECT = _(
+    "Vui lòng nhập thông tin đúng cần sửa, hoặc mô tả điều cần chỉnh sửa."
+)
+NOTICE_CHANGED = _(
+    "Nội dung thông báo vừa được cập nhật: vui lòng đọc lại rồi đánh dấu đồng ý."
+)
 
 # What a workflow service's InvalidInput on a field means, in the user's language.
 WORKFLOW_FIELD_MESSAGES = {
@@ -254,14 +273,27 @@ class PetitionForm(CitizenForm):
         max_length=rules.CONTENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
+    # Consent, purpose by purpose, never ticked in advance (Decree 356/2025/NĐ-CP
+    # art. 6); the notice shown above each box is its label's context, and its
+    # version comes back in processing_notice / publication_notice.
+    processing_consent = forms.BooleanField(
+        label=_("Tôi đã đọc và đồng ý để dữ liệu cá nhân được xử lý như trên.")
+    )
     publish_consent = forms.BooleanField(
-        label=_(
-            "Tôi đồng ý công khai nội dung phản ánh và câu trả lời (không kèm họ tên "
-            "và thông tin liên hệ)."
-        ),
+        label=_("Tôi đồng ý công khai như trên (không bắt buộc)."),
         required=False,
     )
     attachments = MultipleFileField(label=_("Tệp đính kèm"), required=False)
+    sensitive_attachments = forms.BooleanField(
+        label=_(
+            "Tệp đính kèm có ảnh căn cước, giấy tờ tùy thân hoặc dữ liệu nhạy cảm khác"
+        ),
+        help_text=_(
+            "Tệp được đánh dấu chỉ cán bộ của cơ quan đang giải quyết xem được, không "
+            "bao giờ được công khai và được xóa khi hết thời hạn lưu trữ."
+        ),
+        required=False,
+    )
     # A field people never see (hidden by CSS, skipped by screen readers and the
     # keyboard) that form-filling robots fill in.
     website = forms.CharField(
@@ -277,6 +309,7 @@ class PetitionForm(CitizenForm):
         super().__init__(*args, **kwargs)
         self.fields["attachments"].help_text = attachments_help_text()
         self.fields["commune"].queryset = self._communes()
+        self.fields["processing_consent"].error_messages["required"] = CONSENT_REQUIRED
         if not self.is_bound and not self.initial.get("form_token"):
             self.initial["form_token"] = uuid.uuid4().hex
 
@@ -343,6 +376,7 @@ class PetitionForm(CitizenForm):
                 self.check_contact(data)
             except InvalidInput as error:
                 self.add_error("email", error.text)
+        self._check_notices(data)
         return data
 
     def check_contact(self, data):
@@ -364,6 +398,40 @@ class PetitionForm(CitizenForm):
             "phone": self.cleaned_data["phone"],
         }
 
+    @cached_property
+    def notices(self):
+        """The notices in force, shown above the boxes; their ids come back with
+        the form so that the consent recorded names the text that was read."""
+        return current_notices()
+
+    def _check_notices(self, data):
+        """A box ticked under a notice that is no longer in force is not consent
+        to the notice in force: it is unticked, to be read and ticked again."""
+        for field, purpose in (
+            ("processing_consent", Purpose.PROCESSING),
+            ("publish_consent", Purpose.PUBLICATION),
+        ):
+            notice = self.notices.get(purpose)
+            shown = self.data.get(NOTICE_FIELDS[purpose], "")
+            if data.get(field) and notice is not None and shown != str(notice.pk):
+                self.add_error(field, NOTICE_CHANGED)
+                self.data = self.data.copy()
+                self.data.pop(field, None)
+
+    def consent(self) -> IntakeConsent:
+        notices = self.notices
+        processing = notices.get(Purpose.PROCESSING)
+        publication = notices.get(Purpose.PUBLICATION)
+        return IntakeConsent(
+            basis=Consent.Basis.FORM,
+            processing_notice_id=processing.pk if processing else None,
+            publication_notice_id=(
+                publication.pk
+                if publication and self.cleaned_data["publish_consent"]
+                else None
+            ),
+        )
+
     def petition_fields(self) -> dict:
         """Arguments of feedback.services.file_petition."""
         data = self.cleaned_data
@@ -382,8 +450,10 @@ class PetitionForm(CitizenForm):
             "title": data["title"],
             "content": data["content"],
             "publish_consent": data["publish_consent"],
+            "consent": self.consent(),
             "form_token": data["form_token"],
             "attachments": data["attachments"],
+            "sensitive_attachments": data["sensitive_attachments"],
         }
 
 
@@ -451,6 +521,7 @@ class InformationForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     attachments = MultipleFileField(label=_("Tệp đính kèm thêm"), required=False)
+    sensitive_attachments = PetitionForm.declared_fields["sensitive_attachments"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -493,6 +564,10 @@ class DisputeForm(VersionedForm):
 
 class CloseForm(VersionedForm):
     pass
+
+
+class UnpublishForm(CitizenForm):
+    """Withdraw consent to publication (no field: the button is the decision)."""
 
 
 class WithdrawForm(VersionedForm):
@@ -557,3 +632,69 @@ class AnswerSearchForm(forms.Form):
             "search": data.get("q", ""),
             **{name: data.get(name) for name in names},
         }
+
+
+class AttachForm(TrackForm):
+    """Attach an earlier petition to the logged-in identity: prove its code and
+    secret."""
+
+
+class DataRequestForm(CitizenForm):
+    """A data subject's request (workflow.privacy.requests.file_request)."""
+
+    workflow_fields = {"corrected_email": "email", "corrected_phone": "phone"}
+
+    kind = forms.ChoiceField(
+        label=_("Bạn muốn"),
+        choices=RequestKind.choices,
+        widget=forms.RadioSelect,
+    )
+    details = forms.CharField(
+        label=_("Nội dung yêu cầu (không bắt buộc khi xem, nhận bản sao dữ liệu)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    corrected_name = forms.CharField(
+        label=_("Họ và tên đúng"),
+        required=False,
+        max_length=rules.SUBMITTER_NAME_MAX_LENGTH,
+    )
+    corrected_email = forms.CharField(
+        label=_("Thư điện tử đúng"),
+        required=False,
+        max_length=rules.EMAIL_MAX_LENGTH,
+        widget=forms.EmailInput,
+    )
+    corrected_phone = forms.CharField(
+        label=_("Số điện thoại đúng"),
+        required=False,
+        max_length=rules.PHONE_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+
+    def clean_corrected_email(self):
+        value = self.cleaned_data["corrected_email"]
+        return _by_rule(rules.clean_email, value) if value else ""
+
+    def clean_corrected_phone(self):
+        value = self.cleaned_data["corrected_phone"]
+        return _by_rule(rules.clean_phone, value) if value else ""
+
+    def clean(self):
+        data = super().clean()
+        corrections = self.corrections()
+        if data.get("kind") == RequestKind.CORRECT and not (
+            corrections or data.get("details")
+        ):
+            self.add_error("details", NOTHING_TO_CORRECT)
+        return data
+
+    def corrections(self) -> dict:
+        data = self.cleaned_data
+        values = {
+            "submitter_name": data.get("corrected_name", ""),
+            "email": data.get("corrected_email", ""),
+            "phone": data.get("corrected_phone", ""),
+        }
+        return {name: value for name, value in values.items() if value}

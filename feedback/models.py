@@ -60,6 +60,10 @@ class Attachment(models.Model):
         max_length=12, choices=Stage.choices, default=Stage.SUBMISSION
     )
     uploaded_at = models.DateTimeField()
+    # An ID-card image and the like (sensitive under Decree 356/2025/NĐ-CP): shown
+    # only to the handling agency's staff, never published (marked by the
+    # submitter at upload or by staff; workflow.privacy.sensitive).
+    is_sensitive = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

@@ -24,6 +24,7 @@ from workflow.models import (
     State,
 )
 from workflow.models.petitions import OPEN_STATES
+from workflow.privacy.sensitive import visible_attachments
 from workflow.reference import reference
 from workflow.sla import sla_status
 
@@ -51,6 +52,9 @@ TIMELINE_LABELS = {
     Action.APPROVE_EXTENSION: _("Thời hạn giải quyết được gia hạn thêm %(days)s ngày"),
     Action.RATE: _("Đánh giá mức độ hài lòng: %(score)s/5"),
     Action.SIGN_ANSWER: _("Đã ban hành văn bản trả lời số %(letter)s có chữ ký số"),
+    Action.WITHDRAW_PUBLICATION: _("Đã rút lại sự đồng ý công khai"),
+    Action.CORRECT_CONTACT: _("Thông tin liên hệ đã được chỉnh sửa theo yêu cầu"),
+    Action.ANONYMISE: _("Dữ liệu cá nhân đã được ẩn danh hóa"),
 }
 # Steps whose reason is the submitter's own words or addressed to the submitter.
 TIMELINE_SHOWS_REASON = {
@@ -202,6 +206,20 @@ def petition_attachments(petition) -> list[Attachment]:
 def petition_attachment(petition, pk) -> Attachment | None:
     """One file of this petition; None for another petition's (or no) file."""
     return Attachment.objects.filter(petition=petition, pk=pk).first()
+
+
+def staff_attachments(petition, actor) -> tuple[list[Attachment], int]:
+    """The files `actor` may open on the staff case page, and how many are withheld
+    (sensitive ones are the handling agency's alone: workflow.privacy.sensitive)."""
+    every = petition_attachments(petition)
+    visible = visible_attachments(every, actor=actor, petition=petition)
+    return visible, len(every) - len(visible)
+
+
+def staff_attachment(petition, pk, actor) -> Attachment | None:
+    """One file for a staff member; None where the sensitive rule withholds it."""
+    found = [a for a in [petition_attachment(petition, pk)] if a is not None]
+    return next(iter(visible_attachments(found, actor=actor, petition=petition)), None)
 
 
 def case_for_submitter(petition, *, now) -> CaseView:

@@ -21,7 +21,10 @@ from feedback.ratelimit import hit
 from workflow import services as workflow
 from workflow.access import Actor
 from workflow.errors import InvalidInput
-from workflow.models import Petition
+from workflow.history import insert_entries, next_values
+from workflow.models import Action, Petition
+from workflow.privacy.identity import own_petition
+from workflow.services.steps import lock_petition
 
 
 class RateLimited(Exception):
@@ -101,8 +104,11 @@ def file_petition(
     tax_code: str = "",
     language: str = "vi",
     publish_consent: bool = False,
+    consent=None,
     form_token: str | None = None,
     attachments: tuple[Upload, ...] = (),
+    sensitive_attachments: bool = False,
+    identity=None,
 ) -> workflow.Submission:
     """Receive a petition from the web form, with its attachments, within the limits.
 
@@ -111,6 +117,8 @@ def file_petition(
     refused attempt is not counted either, as its transaction rolls back).
     `form_token` is the form's one-time id: a resent form (reload, double click)
     raises workflow's DuplicateSubmission instead of filing the petition twice.
+    `consent` (privacy.consent.IntakeConsent) names the notices ticked; a citizen
+    logged in with the national identity (`identity`) files under it.
     """
     now = timezone.now()
     _enforce_submission_limits(client_ip=client_ip, email=email, phone=phone, now=now)
@@ -131,10 +139,17 @@ def file_petition(
         tax_code=tax_code,
         language=language,
         publish_consent=publish_consent,
+        consent=consent,
         channel_ref=form_token,
     )
+    if identity is not None:
+        own_petition(submission.petition, identity=identity, how="filed", now=now)
     _store_attachments(
-        submission.petition, attachments, stage=Attachment.Stage.SUBMISSION, now=now
+        submission.petition,
+        attachments,
+        stage=Attachment.Stage.SUBMISSION,
+        now=now,
+        sensitive=sensitive_attachments,
     )
     return submission
 
@@ -148,12 +163,14 @@ def enter_petition(
     receipt_source: str = workflow.STATED_BY_STAFF,
     form_token: str | None = None,
     attachments: tuple[Upload, ...] = (),
+    sensitive_attachments: bool = False,
     **fields,
 ) -> workflow.Submission:
     """Staff enter a petition that came to the counter, by phone, letter, e-mail or
     fax, with scans or photos of the letter (workflow.receive_petition's rules).
 
-    `form_token` makes a resent form a DuplicateSubmission, as on the web form.
+    `form_token` makes a resent form a DuplicateSubmission, as on the web form; a
+    scan of an ID card is marked sensitive with `sensitive_attachments`.
     """
     submission = workflow.receive_petition(
         actor=actor,
@@ -168,6 +185,7 @@ def enter_petition(
         attachments,
         stage=Attachment.Stage.SUBMISSION,
         now=timezone.now(),
+        sensitive=sensitive_attachments,
     )
     return submission
 
@@ -194,7 +212,12 @@ def verify_tracking(*, tracking_code: str, secret: str, client_ip: str) -> Petit
 
 @transaction.atomic
 def add_information(
-    *, petition_id, text: str, attachments: tuple[Upload, ...] = (), expected_version
+    *,
+    petition_id,
+    text: str,
+    attachments: tuple[Upload, ...] = (),
+    sensitive_attachments: bool = False,
+    expected_version,
 ):
     """The submitter answers the handler's question, possibly with more files."""
     petition = workflow.provide_information(
@@ -208,6 +231,7 @@ def add_information(
         attachments,
         stage=Attachment.Stage.INFORMATION,
         now=timezone.now(),
+        sensitive=sensitive_attachments,
     )
     return petition
 
@@ -235,7 +259,7 @@ def rate_petition(*, petition_id, score: int, comment: str = "") -> Rating:
     )
 
 
-def _store_attachments(petition, uploads, *, stage, now):
+def _store_attachments(petition, uploads, *, stage, now, sensitive=False):
     """Write the files and their rows; on any failure remove the files written."""
     written = []
     try:
@@ -247,6 +271,7 @@ def _store_attachments(petition, uploads, *, stage, now):
                 size=upload.file.size,
                 stage=stage,
                 uploaded_at=now,
+                is_sensitive=sensitive,
             )
             # The stored name is ours: the sender's name may be anything, and the
             # extension follows the detected kind, not the claimed one.
@@ -278,3 +303,70 @@ def follow_petition(*, tracking_code, email, phone, language, client_ip):
     return workflow.follow_petition(
         petition_id=petition.pk, email=email, phone=phone, language=language
     )
+
+
+@transaction.atomic
+def mark_attachment_sensitive(*, petition_id, attachment_id, actor):
+    """Staff mark an attachment sensitive (an ID card sent without saying so).
+
+    Marking only narrows who sees the file (workflow.privacy.sensitive), so whoever
+    may open it may mark it; the step is in the petition's history. Unmarking is
+    not offered.
+    """
+    petition = lock_petition(petition_id, None)
+    attachment = Attachment.objects.filter(pk=attachment_id, petition=petition).first()
+    if attachment is None:
+        raise InvalidInput(
+            f"No attachment {attachment_id} on petition {petition.tracking_code}.",
+            field="attachment",
+        )
+    if attachment.is_sensitive:
+        return petition
+    attachment.is_sensitive = True
+    attachment.save(update_fields=["is_sensitive"])
+    insert_entries(
+        [
+            next_values(
+                petition,
+                actor=actor,
+                action=Action.MARK_SENSITIVE,
+                from_state=petition.state,
+                at=timezone.now(),
+                data={"attachment": attachment.pk},
+                due_at=petition.due_at,
+            )
+        ]
+    )
+    petition.version += 1
+    petition.save(update_fields=["version", "history_head", "history_length"])
+    return petition
+
+
+def erase_submitter_files(petition) -> None:
+    """The retention's part for feedback (workflow.privacy.retention): the files
+    and their rows go, the rating keeps its score and loses its comment."""
+    files = list(
+        Attachment.objects.filter(petition=petition).values_list("file", flat=True)
+    )
+    Attachment.objects.filter(petition=petition).delete()
+    # Files go once the rows are gone for good: a rollback keeps both.
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+    Rating.objects.filter(petition=petition).update(comment="")
+
+
+def attachments_section(petition_ids) -> list[dict]:
+    """The attachments in a data subject's export (workflow.privacy.export):
+    described; the files themselves are on the tracking page."""
+    return [
+        {
+            "petition": a.petition.tracking_code,
+            "name": a.original_name,
+            "content_type": a.content_type,
+            "size": a.size,
+            "uploaded_at": timezone.localtime(a.uploaded_at).isoformat(),
+            "sensitive": a.is_sensitive,
+        }
+        for a in Attachment.objects.filter(petition_id__in=petition_ids)
+        .select_related("petition")
+        .order_by("petition_id", "uploaded_at", "pk")
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feedback import downloads, views
+from feedback import downloads, identity, personal_data, views
 from feedback.staff import urls as staff_urls
 
 app_name = "feedback"
@@ -25,6 +25,22 @@ urlpatterns = [
     ),
     path("track/<str:code>/proof.json", views.proof, name="proof"),
     path("track/<str:code>/answer.pdf", views.signed_answer, name="signed_answer"),
+    # Before case_action, whose pattern would take "data" for an action.
+    path(
+        "track/<str:code>/data/",
+        personal_data.data_requests_page,
+        name="data_requests",
+    ),
+    path(
+        "track/<str:code>/data/<str:request_code>/",
+        personal_data.data_request_page,
+        name="data_request",
+    ),
+    path(
+        "track/<str:code>/data/<str:request_code>/export.<str:fmt>",
+        personal_data.data_export,
+        name="data_export",
+    ),
     path("track/<str:code>/<slug:action>/", views.case_action, name="case_action"),
     path("answers/", views.answers, name="answers"),
     path("answers/<str:code>/", views.published_answer, name="published_answer"),
@@ -35,10 +51,36 @@ urlpatterns = [
         {"how": "download"},
         name="staff_attachment",
     ),
+    # Before the next pattern, whose slug would take "sensitive" for a way to open.
+    path(
+        "work/petitions/<str:tracking_code>/attachments/<int:pk>/sensitive/",
+        downloads.staff_mark_sensitive,
+        name="staff_mark_sensitive",
+    ),
     path(
         "work/petitions/<str:tracking_code>/attachments/<int:pk>/<slug:how>/",
         downloads.staff_attachment,
         name="staff_attachment",
     ),
     *staff_urls.urlpatterns,
+    # Hồ sơ của tôi: a citizen logged in with the national identity.
+    path("mine/", personal_data.mine, name="mine"),
+    path("mine/attach/", personal_data.attach, name="attach"),
+    path("mine/data/", personal_data.my_data_requests_page, name="my_data_requests"),
+    path(
+        "mine/data/<str:request_code>/",
+        personal_data.my_data_request_page,
+        name="my_data_request",
+    ),
+    path(
+        "mine/data/<str:request_code>/export.<str:fmt>",
+        personal_data.my_data_export,
+        name="my_data_export",
+    ),
+    path("login/national-id/", identity.LoginView.as_view(), name="national_id_login"),
+    path(
+        "login/national-id/callback/",
+        identity.CallbackView.as_view(),
+        name="national_id_callback",
+    ),
 ]

@@ -19,11 +19,15 @@ from feedback.access import (
     petition_for_submitter,
     remember_petition,
 )
+from feedback.identity import prefill
 from feedback.proof import ProofUnavailable, proof_file
 from workflow import services as workflow
 from workflow.access import Actor
 from workflow.codes import parse_number
 from workflow.errors import DuplicateSubmission, InvalidInput, WorkflowError
+from workflow.privacy import consent
+from workflow.privacy import queries as privacy_queries
+from workflow.privacy.identity import identity_of
 
 ANSWERS_PER_PAGE = 20
 
@@ -36,7 +40,7 @@ def home(request):
     if request.method != "POST" or "refresh_communes" in request.POST:
         # The no-JavaScript way to fill the commune list: show the form again,
         # as typed, for the chosen province.
-        initial = request.POST.dict() if request.method == "POST" else None
+        initial = request.POST.dict() if request.method == "POST" else prefill(request)
         return _petition_form(request, forms.PetitionForm(initial=initial))
     form = forms.PetitionForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -51,6 +55,7 @@ def home(request):
         submission = services.file_petition(
             client_ip=client_ip(request),
             language=request.LANGUAGE_CODE,
+            identity=identity_of(request.user),
             **form.petition_fields(),
         )
     except services.RateLimited as limit:
@@ -224,11 +229,13 @@ def _case_page(request, petition, bound=None, status=200):
         "dispute": forms.DisputeForm(initial=version),
         "close": forms.CloseForm(initial=version),
         "withdraw": forms.WithdrawForm(initial=version),
+        "unpublish": forms.UnpublishForm(),
         **(bound or {}),
     }
     context = {
         "case": queries.case_for_submitter(petition, now=timezone.now()),
         "forms": forms_by_action,
+        "personal_data": privacy_queries.petition_privacy(petition),
     }
     return render(request, "feedback/case.html", context, status=status)
 
@@ -238,6 +245,7 @@ def _add_information(petition, data):
         petition_id=petition.pk,
         text=data["text"],
         attachments=data["attachments"],
+        sensitive_attachments=data["sensitive_attachments"],
         expected_version=data["version"],
     )
 
@@ -274,6 +282,10 @@ def _withdraw(petition, data):
     )
 
 
+def _unpublish(petition, data):
+    consent.withdraw_publication(petition_id=petition.pk, actor=Actor.submitter())
+
+
 # action in the URL → (form, the one service call, what to tell the submitter)
 CASE_ACTIONS = {
     "information": (
@@ -291,6 +303,14 @@ CASE_ACTIONS = {
     ),
     "close": (forms.CloseForm, _close, gettext_lazy("Đã đóng phản ánh. Cảm ơn bạn.")),
     "withdraw": (forms.WithdrawForm, _withdraw, gettext_lazy("Đã rút phản ánh.")),
+    "unpublish": (
+        forms.UnpublishForm,
+        _unpublish,
+        gettext_lazy(
+            "Đã rút lại sự đồng ý công khai: phản ánh và câu trả lời không còn được "
+            "công khai."
+        ),
+    ),
 }
 
 

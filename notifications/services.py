@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F
 
 from config.bulk import insert_rows
@@ -402,3 +402,33 @@ def outbox_counts() -> dict[str, int]:
 def portal_sync_enabled() -> bool:
     """Status sync is on when PORTAL_WEBHOOK_URL is set (read at call time)."""
     return webhook.is_enabled()
+
+
+# What a message's context may keep once its petition's personal data is erased.
+IMPERSONAL_KEYS = ("tracking_code", "state", "state_label", "due_at", "version", "at")
+
+
+def erase_personal_data(petition_ids) -> int:
+    """Forget the submitter's addresses and the texts of these petitions' messages.
+
+    The retention rules (workflow.privacy.retention) call this when a petition is
+    anonymised: a row keeps its event, channel, times and status (proof that a
+    message went out), staff recipients keep theirs; the submitter's address and
+    every text (title, question, answer, errors quoting the address) go.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE notifications_notification SET
+                recipient_address = CASE WHEN recipient_user_id IS NULL
+                    THEN '' ELSE recipient_address END,
+                last_error = '',
+                context = COALESCE((
+                    SELECT jsonb_object_agg(key, value) FROM jsonb_each(context)
+                    WHERE key = ANY(%s)
+                ), '{}'::jsonb)
+            WHERE petition_id = ANY(%s)
+            """,
+            [list(IMPERSONAL_KEYS), list(petition_ids)],
+        )
+        return cursor.rowcount

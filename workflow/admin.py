@@ -20,6 +20,7 @@ from workflow.models import (
     SlaAlert,
     SlaTarget,
 )
+from workflow.privacy import reads
 
 
 @admin.register(Agency)
@@ -81,6 +82,15 @@ class PetitionAdmin(ReadOnlyAdmin):
     list_filter = ["state", "channel", "category"]
     search_fields = ["tracking_code", "title"]
     list_select_related = ["agency"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The page shows the submitter's contact: a read, logged like the case page.
+        petition = self.get_object(request, object_id)
+        if petition is not None:
+            reads.record_read(
+                user=request.user, petition=petition, what=reads.What.ADMIN
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(HistoryEntry)

@@ -188,6 +188,7 @@ def seed_reference_data():
     login("reception", "Vũ", "Tiếp Nhận", Role.RECEPTION)
     Membership.objects.filter(user__username="supervisor").update(title="Phó Giám đốc")
     Agency.objects.filter(pk=lang_son_land.pk).update(document_symbol="SNNMT-VP")
+    login("dpo", "Hoàng", "Bảo Vệ Dữ Liệu", Role.DPO)
     for dept in Agency.objects.filter(level="province").exclude(pk=lang_son_land.pk):
         # Departments and provincial committees each get a handler and a supervisor.
         login(f"h-{dept.code}", "Cán bộ", dept.code, Role.HANDLER, dept)

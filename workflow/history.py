@@ -110,7 +110,7 @@ def erase_texts(
     actor: "Actor",
     at: datetime,
     data: dict[str, Any] | None = None,
-) -> Entry | None:
+) -> Entry:
     """Erase the free text of a petition's history and record the erasure.
 
     Every entry's reason (and salt) becomes empty, the only change the database
@@ -119,7 +119,7 @@ def erase_texts(
     data lists the entries erased, so verify_audit tells it from tampering. A chain
     that does not verify is refused: sealing it would hide what broke it.
     Returns the new entry's values (the caller, holding the petition's lock,
-    saves `history_head` / `history_length`), or None when there was no text.
+    saves `history_head` / `history_length`).
     """
     from workflow.audit import verify_chain
     from workflow.models import HistoryEntry
@@ -132,12 +132,11 @@ def erase_texts(
     if (found := verify_chain(entries, petition.history_head)) is not None:
         raise ChainBroken(str(found))
     texts = [e for e in entries if e.reason or e.reason_salt]
-    if not texts:
-        return None
     sealed = {str(e.seq): e.seal() for e in texts if e.hash_format == 1}
-    HistoryEntry.objects.filter(pk__in=[e.pk for e in texts]).update(
-        reason="", reason_salt=""
-    )
+    if texts:
+        HistoryEntry.objects.filter(pk__in=[e.pk for e in texts]).update(
+            reason="", reason_salt=""
+        )
     values = next_values(
         petition,
         actor=actor,

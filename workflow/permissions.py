@@ -95,6 +95,8 @@ class StaffRoles:
     # for supervisors, every agency below.
     visible: frozenset[int] | None = None
     is_reception: bool = False
+    # Answers data subjects' requests (workflow.privacy).
+    is_dpo: bool = False
 
     @classmethod
     def of(cls, actor) -> "StaffRoles":
@@ -113,6 +115,8 @@ class StaffRoles:
             is_auditor=actor.has_global_role(Role.AUDITOR),
             handling=frozenset(handling),
             supervising=frozenset(supervising),
+            # A data officer reads a subject's data through the requests, not
+            # through every petition's page.
             visible=(
                 None
                 if actor.is_admin
@@ -120,6 +124,7 @@ class StaffRoles:
                 else frozenset(handling)
             ),
             is_reception=actor.has_global_role(Role.RECEPTION),
+            is_dpo=actor.has_global_role(Role.DPO),
         )
 
     def holds(self, who: str, agency_id: int | None) -> bool:
@@ -255,4 +260,6 @@ def landing_page(actor) -> str:
         return "workflow:report"
     if Role.RECEPTION in roles:
         return "feedback:staff_intake"
+    if Role.DPO in roles:
+        return "privacy:queue"
     return "feedback:home"

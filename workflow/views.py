@@ -38,6 +38,7 @@ from workflow.permissions import (
     allowed_actions,
     landing_page,
 )
+from workflow.privacy import reads
 
 QUEUE_PAGE_SIZE = 50
 DRILL_DOWN_PAGE_SIZE = 100
@@ -131,6 +132,7 @@ def _next_url(request, default):
 def case(request, tracking_code):
     actor, roles = _staff(request)
     petition = get_petition_for_staff(request, tracking_code)
+    reads.record_read(user=request.user, petition=petition, what=reads.What.CASE)
     return _render_case(request, petition, actor, roles)
 
 
@@ -151,6 +153,7 @@ def act(request, tracking_code, action):
             messages.success(request, _("Đã thực hiện: %s.") % ACTION_LABELS[action])
             return redirect(_next_url(request, _case_url(petition)))
     petition = get_petition_for_staff(request, tracking_code)
+    reads.record_read(user=request.user, petition=petition, what=reads.What.CASE)
     return _render_case(request, petition, actor, roles, failed=form, status=400)
 
 

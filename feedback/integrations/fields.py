@@ -16,6 +16,8 @@ from workflow import intake_rules as rules
 from workflow.codes import MAX_CODE
 from workflow.errors import InvalidInput
 from workflow.models import Priority, SubmitterKind
+from workflow.privacy.consent import IntakeConsent
+from workflow.privacy.models import Consent
 
 # The largest petition body, every character written as the \u escapes of an
 # astral character (12 bytes), is about 260 KB; a longer body is not parsed.
@@ -26,10 +28,12 @@ MAX_DEPTH = 8
 
 
 # What a required text must hold: a character Python does not strip (\S, written
-# so that ECMAScript and Rust read it the same: their \s leaves out U+001C-U+001F).
-NON_BLANK = r"[^\s\x1c-\x1f]"
+# so that ECMAScript and Rust read it the same: their \s leaves out U+001C-U+001F
+# and U+0085, which Python's str.strip() removes; a title of U+0085 alone was
+# generated as valid and refused).
+NON_BLANK = r"[^\s\x1c-\x1f\x85]"
 # A value that counts as left out: nothing but such whitespace.
-BLANK = r"^[\s\x1c-\x1f]*$"
+BLANK = r"^[\s\x1c-\x1f\x85]*$"
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,12 @@ PETITION_FIELDS = {
     ),
     "language": Field(str, "vi (default) or en", choices=("vi", "en")),
     "publish_consent": Field(bool, "May the petition and answer be published"),
+    "consent_reference": Field(
+        str,
+        "The portal's reference to the personal-data notice the submitter accepted "
+        "there (recorded with the consent)",
+        max_length=200,
+    ),
 }
 
 # Workflow service argument → API field, for errors the service reports.
@@ -177,6 +187,10 @@ def parse_petition(data) -> tuple[dict, dict[str, list[str]]]:
     for name in ("priority", "language", "publish_consent"):
         if values.get(name) is not None:
             arguments[name] = values[name]
+    # The portal asks for consent in its own flow (workflow.privacy.consent).
+    arguments["consent"] = IntakeConsent(
+        basis=Consent.Basis.PORTAL, reference=values.get("consent_reference") or ""
+    )
     return arguments, {}
 
 

@@ -12,6 +12,8 @@ from workflow import intake_rules as rules
 from workflow.deadlines import VIETNAM
 from workflow.models import Channel
 from workflow.models.petitions import STAFF_CHANNELS
+from workflow.privacy.consent import IntakeConsent
+from workflow.privacy.models import Consent
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -74,6 +76,10 @@ class StaffIntakeForm(PetitionForm):
         super().__init__(*args, **kwargs)
         # Staff type what the submitter gave; no robot fills this form.
         del self.fields["website"]
+        # Entering a petition received by letter, phone or at the desk is the
+        # agency's duty (Decision 31/2021/QĐ-TTg art. 43), not a consent the clerk
+        # could tick for the person: the consent is recorded as staff intake.
+        del self.fields["processing_consent"]
         self.fields["received_on"].help_text = _(
             "Để trống cả ngày và giờ nếu tiếp nhận ngay lúc này. Thư gửi đến: ngày, "
             "giờ ghi trên dấu «Đến»; phản ánh nhập sau thời điểm tiếp nhận được ghi "
@@ -116,6 +122,12 @@ class StaffIntakeForm(PetitionForm):
                     "received_on", _("Thời điểm tiếp nhận không thể ở tương lai.")
                 )
         return data
+
+    def _check_notices(self, data):
+        """No notice is shown to staff; the person is told at the desk."""
+
+    def consent(self) -> IntakeConsent:
+        return IntakeConsent(basis=Consent.Basis.STAFF)
 
     def check_contact(self, data):
         rules.require_contact(

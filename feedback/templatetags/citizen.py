@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils import formats
+from django.utils.translation import get_language
 
 from workflow.templatetags.deadlines import deadline
 
@@ -21,3 +22,26 @@ def human_size(size_bytes):
     if size_bytes < 1024 * 1024:
         return f"{round(size_bytes / 1024)} KB"
     return formats.number_format(round(size_bytes / (1024 * 1024), 1), 1) + " MB"
+
+
+@register.filter
+def notice_text(notice):
+    """A consent notice in the page's language (Vietnamese when no translation)."""
+    return notice.text(get_language()) if notice is not None else ""
+
+
+@register.filter
+def request_url(scope, item):
+    """The page of a data request, in the scope it is seen from."""
+    return scope.url("data_request", request_code=item.code)
+
+
+@register.filter
+def requests_url(scope):
+    return scope.url("data_requests")
+
+
+@register.filter
+def export_url(scope, item):
+    """The export's address without its extension ("json" or "html" follows)."""
+    return scope.url("data_export", request_code=item.code, fmt="x")[:-1]

@@ -13,9 +13,16 @@ from workflow.models import Action
 register = template.Library()
 
 
-@register.inclusion_tag("feedback/_staff_attachments.html")
-def staff_attachments(petition):
-    return {"petition": petition, "attachments": queries.petition_attachments(petition)}
+@register.inclusion_tag("feedback/_staff_attachments.html", takes_context=True)
+def staff_attachments(context, petition):
+    actor = staff_actor(context["request"])
+    attachments, withheld = queries.staff_attachments(petition, actor)
+    return {
+        "petition": petition,
+        "attachments": attachments,
+        "withheld": withheld,
+        "csrf_token": context.get("csrf_token"),
+    }
 
 
 @register.inclusion_tag("feedback/_staff_similar.html", takes_context=True)

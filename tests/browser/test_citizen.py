@@ -30,6 +30,7 @@ def fill_petition(page, *, email="an@example.vn"):
     page.select_option("#id_province", str(factories.LANG_SON))
     page.fill("#id_title", "Đường liên xã xuống cấp ở Hà Giang")
     page.fill("#id_content", "Đề nghị sửa chữa đoạn đường liên xã, đi lại rất khó.")
+    page.check("#id_processing_consent")
 
 
 def test_a_citizen_files_a_petition_with_a_pdf_and_follows_it(page, land_in_lang_son):

@@ -45,6 +45,7 @@ def file_petition(page):
     page.fill("#id_title", "Cống thoát nước bị tắc")
     page.fill("#id_content", "Cống thoát nước đầu thôn bị tắc, nước tràn vào nhà dân.")
     page.set_input_files("#id_attachments", files=[PDF])
+    page.check("#id_processing_consent")
     page.shot("citizen-fills-the-form")
     page.get_by_role("button", name="Gửi phản ánh", exact=True).click()
     page.get_by_role("heading", name="Phản ánh của bạn đã được tiếp nhận").wait_for()

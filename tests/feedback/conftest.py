@@ -4,6 +4,7 @@ import pytest
 
 from tests import factories
 from workflow import services
+from workflow.privacy.consent import current_notices
 
 
 @pytest.fixture(autouse=True)
@@ -15,7 +16,9 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def form_data(land):
-    """A complete, valid submission as the browser would post it."""
+    """A complete, valid submission as the browser would post it (with consent to
+    processing under the notice in force)."""
+    notices = current_notices()
     return {
         "submitter_kind": "citizen",
         "submitter_name": "Nguyễn Văn An",
@@ -29,6 +32,9 @@ def form_data(land):
         "content": "Đề nghị sửa chữa đoạn đường liên xã ở Hà Giang.",
         "website": "",
         "form_token": "",
+        "processing_consent": "on",
+        "processing_notice": str(notices["processing"].pk),
+        "publication_notice": str(notices["publication"].pk),
     }
 
 

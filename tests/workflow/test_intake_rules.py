@@ -15,6 +15,7 @@ from workflow import intake_rules as rules
 from workflow import services
 from workflow.errors import InvalidInput
 from workflow.models import Petition
+from workflow.privacy.consent import current_notices
 
 # (value as typed, as stored); None: refused.
 PHONES = [
@@ -121,6 +122,8 @@ def through_the_form(values, land, client):
             "province": str(factories.LANG_SON),
             "title": "Đường liên xã xuống cấp",
             "content": "Đề nghị sửa chữa.",
+            "processing_consent": "on",
+            "processing_notice": str(current_notices()["processing"].pk),
         },
     )
     if response.status_code == 400:

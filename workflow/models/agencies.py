@@ -156,6 +156,8 @@ class Role(models.TextChoices):
     # Counter, hotline and mail-room staff: enter petitions for every agency and
     # print their receipts, but see no agency's cases.
     RECEPTION = "reception", pgettext_lazy("role", "Cán bộ tiếp nhận")
+    # Answers data subjects' requests (Law 91/2025/QH15); sees no petition queue.
+    DPO = "dpo", _("Cán bộ bảo vệ dữ liệu cá nhân")
 
 
 # Roles that work for one agency; the others are not bound to one.

@@ -98,6 +98,18 @@ class Action(models.TextChoices):
     REISSUE_SECRET = "reissue_secret", _("Cấp lại mã bí mật")
     # Records the erasure of earlier entries' texts (workflow.history.erase_texts).
     ANONYMISE = "anonymise", _("Xoá nội dung cá nhân trong lịch sử")
+    # Personal data (workflow.privacy): the submitter withdraws consent to
+    # publication, a data officer corrects contact details on request, staff mark
+    # an attachment sensitive.
+    WITHDRAW_PUBLICATION = (
+        "withdraw_publication",
+        _("Người gửi rút lại đồng ý công khai"),
+    )
+    CORRECT_CONTACT = (
+        "correct_contact",
+        _("Chỉnh sửa thông tin liên hệ (yêu cầu của chủ thể dữ liệu)"),
+    )
+    MARK_SENSITIVE = "mark_sensitive", _("Đánh dấu tệp đính kèm là dữ liệu nhạy cảm")
 
 
 class Channel(models.TextChoices):
@@ -262,6 +274,9 @@ class Petition(FSMModelMixin, models.Model):
     # Where a submitter should turn instead (complaints and denunciations have their
     # own procedure under the Law on Complaints and the Law on Denunciations).
     redirect_hint = models.TextField(blank=True)
+    # When the retention rules erased the submitter's personal data
+    # (workflow.privacy.retention); the structured record stays for the figures.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -338,8 +353,11 @@ class Petition(FSMModelMixin, models.Model):
                 condition=Q(channel_ref__isnull=False, integration__isnull=True),
                 name="one_petition_per_channel_ref",
             ),
+            # Until anonymised: then the contact and tax code are gone on purpose.
             models.CheckConstraint(
-                condition=~Q(submitter_kind="business") | ~Q(tax_code=""),
+                condition=~Q(submitter_kind="business")
+                | ~Q(tax_code="")
+                | Q(anonymised_at__isnull=False),
                 name="business_has_tax_code",
             ),
             # Someone must be able to answer the submitter: by e-mail or phone, or,
@@ -347,7 +365,8 @@ class Petition(FSMModelMixin, models.Model):
             models.CheckConstraint(
                 condition=~Q(email="")
                 | ~Q(phone="")
-                | (~Q(postal_address="") & Q(channel__in=STAFF_CHANNELS)),
+                | (~Q(postal_address="") & Q(channel__in=STAFF_CHANNELS))
+                | Q(anonymised_at__isnull=False),
                 name="submitter_can_be_reached",
             ),
             models.CheckConstraint(

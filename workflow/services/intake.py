@@ -23,6 +23,7 @@ from workflow.models.petitions import (
     new_secret,
     new_tracking_code,
 )
+from workflow.privacy import consent
 from workflow.reference import held_reference
 from workflow.routing import route_petition
 from workflow.services.steps import Step, run_transition
@@ -175,6 +176,7 @@ def _receive_all(drafts, *, ref, now) -> list:
     insert_rows(Petition, [r.petition for r in received])
     sla.save_ledgers([r.ledger for r in received])
     insert_entries([entry for r in received for entry in r.entries])
+    consent.record_at_intake([(r.petition, r.consent) for r in received], now=now)
     # Their rows go in together when the transaction's block ends.
     for r in received:
         messages.petition_received(r.petition, now=now, secret=r.secret)
@@ -191,6 +193,7 @@ class _Receipt:
     secret: str
     steps: list
     entry: Entry | None = None
+    consent: object = None  # privacy.consent.IntakeConsent, or the door's default
     ledger: object = None
     entries: list = ()
 
@@ -204,9 +207,16 @@ def _prepare_receipt(
     channel_ref=None,
     integration_id=None,
     entry=None,
+    consent=None,
     **fields,
 ):
-    """A validated, routed petition in memory, its secret, history steps and entry."""
+    """A validated, routed petition in memory, its secret, history steps, entry
+    and consent.
+
+    `consent` (privacy.consent.IntakeConsent) is what the door carries: the notice
+    versions ticked on the web form, the portal's own reference; None for the
+    door's default.
+    """
     if (channel in STAFF_CHANNELS) != (entry is not None):
         # A machine door cannot claim a counter, nor staff enter as the portal.
         raise InvalidInput(
@@ -248,7 +258,7 @@ def _prepare_receipt(
     if agency is not None:
         from_state = run_transition(petition, petition.triage, agency=agency)
         steps.append(Step(Action.TRIAGE, from_state, data={"rule": "routing"}))
-    return petition, secret, steps, entry
+    return petition, secret, steps, entry, consent
 
 
 def _entry_data(petition, entry) -> dict:

@@ -13,7 +13,7 @@ from workflow import messages, permissions, sla
 from workflow.access import Actor, visible_petitions
 from workflow.errors import InvalidInput, NotAllowedNow, PetitionChanged
 from workflow.intake_rules import DISPUTE_WINDOW_DAYS
-from workflow.models import Action, State
+from workflow.models import Action, Petition, State
 from workflow.models.petitions import OPEN_STATES
 from workflow.services.letters import issue_answer_letter
 from workflow.services.steps import (

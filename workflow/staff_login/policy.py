@@ -9,8 +9,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from workflow.models import Membership, Role
 
-# Roles that decide for a whole agency, or see across all of them.
-TWO_FACTOR_ROLES = (Role.SUPERVISOR, Role.COORDINATOR, Role.AUDITOR)
+# Roles that decide for a whole agency, or see across all of them (the data
+# officer reads any data subject's data).
+TWO_FACTOR_ROLES = (Role.SUPERVISOR, Role.COORDINATOR, Role.AUDITOR, Role.DPO)
 
 VERIFY = "verify"
 ENROL = "enrol"

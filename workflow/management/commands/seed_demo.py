@@ -33,6 +33,6 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo loaded: {petitions} petitions. "
                 f"Logins (password {demo.DEMO_PASSWORD!r}): "
-                "admin, coordinator, handler, handler2, supervisor, auditor."
+                "admin, coordinator, handler, handler2, supervisor, auditor, dpo."
             )
         )
