@@ -127,7 +127,7 @@ def test_ended_petitions_are_anonymised_and_the_record_still_proves_itself(
         "",
     )
     assert late.title == late.content == retention.ANONYMISED_TEXT
-    assert late.answer == ""
+    assert (late.answer, late.place, late.latitude) == ("", "", None)
     assert late.anonymised_at == FIVE_YEARS_ON
     # Its structured record is untouched: times, breach, agency.
     assert (late.received_at, late.breached_at, late.agency_id) == (

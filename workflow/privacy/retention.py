@@ -8,7 +8,7 @@ and the history are made of: states, times, agencies, deadlines, breaches,
 actors; the history chains still verify (workflow.history.erase_texts).
 
 What goes: the submitter's name, contact, postal address and tax code (also on
-the paper answers' letters); the text of an
+the paper answers' letters); the text, place and map point of an
 unpublished petition and its answer (a published one keeps them: its submitter
 consented to their publication, which the answers page masks); every free text
 of the history; the attachments, files included; the rating's comment; the
@@ -129,6 +129,9 @@ def anonymise_petition(*, petition_id, actor, rule, request=None) -> bool:
     if not petition.publish_consent:
         petition.title = petition.content = ANONYMISED_TEXT
         petition.answer = ""
+        # Where the problem is may be where the submitter lives.
+        petition.place = ""
+        petition.latitude = petition.longitude = None
     petition.rejection_reason = petition.redirect_hint = ""
     petition.anonymised_at = now
     data = {"rule": rule}
@@ -152,6 +155,9 @@ ERASED_FIELDS = [
     "title",
     "content",
     "answer",
+    "place",
+    "latitude",
+    "longitude",
     "rejection_reason",
     "redirect_hint",
     "anonymised_at",
