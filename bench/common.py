@@ -99,3 +99,51 @@ def timed(fn, *args, **kwargs):
     start = time.perf_counter()
     result = fn(*args, **kwargs)
     return time.perf_counter() - start, result
+
+
+def signed_in_client(username):
+    """A test Client signed in as `username`, both factors settled (as
+    tests.support.signin does for tests: staff roles sign in with TOTP)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from tests.support.signin import signed_in
+
+    return signed_in(Client(), get_user_model().objects.get(username=username))
+
+
+def time_pages(client, path, count, params=None):
+    """Median and p95 of `count` requests (after 3 to warm up), and query counts."""
+    import statistics
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(3):  # warm caches and the persistent connection
+        client.get(path, params or {})
+    times, queries = [], set()
+    for _ in range(count):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(path, params or {})
+            if hasattr(response, "streaming_content"):
+                b"".join(response.streaming_content)
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+        queries.add(len(captured))
+    times.sort()
+    return {
+        "median_ms": statistics.median(times),
+        "p95_ms": times[max(0, int(len(times) * 0.95) - 1)],
+        "queries": sorted(queries),
+    }
+
+
+def print_timings(results):
+    print(f"\n{'page':58} {'median':>9} {'p95':>9}  queries")
+    for label, figures in results.items():
+        print(
+            f"{label:58} {figures['median_ms']:7.1f}ms {figures['p95_ms']:7.1f}ms"
+            f"  {figures['queries']}"
+        )

@@ -15,6 +15,7 @@ class WorkflowConfig(AppConfig):
         provide_petition_facts(petition_facts)
 
         post_migrate.connect(_ensure_sweep_schedule, sender=self)
+        post_migrate.connect(_install_report_figures, sender=self)
 
 
 def _ensure_sweep_schedule(sender, apps=None, **kwargs):
@@ -32,3 +33,16 @@ def _ensure_sweep_schedule(sender, apps=None, **kwargs):
     ensure_checkpoint_schedule(
         schedule_model, now=timezone.now(), at=settings.AUDIT_CHECKPOINT_TIME
     )
+
+
+def _install_report_figures(sender, using="default", **kwargs):
+    """After every migrate (and a test's flush): the history trigger that keeps the
+    auditor figures is the one workflow.reports.rules defines, and the working-day
+    numbers follow the national calendar."""
+    from django.db import connections
+
+    from workflow.reports import calendar, rules
+
+    with connections[using].cursor() as cursor:
+        rules.install_trigger(cursor)
+    calendar.sync_working_days()

@@ -127,3 +127,40 @@ def _nice_ceiling(value: int) -> int:
             if step * factor >= value:
                 return step * factor
         step *= 10
+
+
+def month_bars(
+    rows: list[tuple[str, float | None]], *, chart_id: str, title: str, desc: str
+) -> SafeString:
+    """Vertical bars of a percentage per month (0–100 %), each labelled with it."""
+    left, bottom, plot_height, column = 40, 44, 180, 56
+    width = left + column * max(len(rows), 1) + 10
+    height = plot_height + bottom + 24
+    parts = _open_svg(chart_id, width, height, title, desc)
+    for tick in (0, 50, 100):
+        y = 24 + plot_height * (1 - tick / 100)
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" '
+            f'stroke="{GRID_COLOUR}"/>'
+            f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" {FONT} '
+            f'fill="{INK}">{tick}</text>'
+        )
+    for index, (label, value) in enumerate(rows):
+        x = left + index * column
+        if value is not None:
+            length = plot_height * max(0.0, min(value, 100.0)) / 100
+            top = 24 + plot_height - length
+            parts.append(
+                f'<rect x="{x + 6}" y="{top:.1f}" width="{column - 12}" '
+                f'height="{length:.1f}" fill="{BAR_COLOUR}">'
+                f"<title>{escape(label)}: {escape(percent(value))}</title></rect>"
+                f'<text x="{x + column / 2:.1f}" y="{top - 6:.1f}" '
+                f'text-anchor="middle" font-family="system-ui, sans-serif" '
+                f'font-size="11" fill="{INK}">{escape(percent(value))}</text>'
+            )
+        parts.append(
+            f'<text x="{x + column / 2:.1f}" y="{height - 24}" text-anchor="middle" '
+            f'{FONT} fill="{INK}">{escape(label)}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)

@@ -1,4 +1,4 @@
-"""CSV downloads of the auditor tables.
+"""CSV downloads of the auditor tables (built by workflow.reports.exports).
 
 UTF-8 with a byte-order mark, so that spreadsheet software opens Vietnamese names
 correctly instead of guessing a legacy code page. Long lists are streamed. Text
@@ -9,7 +9,6 @@ import csv
 
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from workflow.deadlines import VIETNAM
 
@@ -48,42 +47,6 @@ def csv_response(filename: str, header: list[str], rows) -> StreamingHttpRespons
     return response
 
 
-def _number(value, digits=2):
-    return "" if value is None else f"{value:.{digits}f}"
-
-
-def report_table(report) -> tuple[list[str], list[list]]:
-    """The on-time report as rows: one per agency or province, then the total."""
-    header = [
-        _("Đơn vị") if report.by == "agency" else _("Tỉnh, thành phố"),
-        pgettext("report column", "Tiếp nhận"),
-        _("Đã trả lời"),
-        _("Trả lời đúng hạn"),
-        _("Tỷ lệ đúng hạn (%)"),
-        _("Quá hạn chưa xử lý xong"),
-        _("Thời gian xử lý trung bình (ngày làm việc)"),
-    ]
-    rows = [
-        [
-            row.name or _("Chưa có đơn vị (chờ phân loại)"),
-            row.received,
-            row.answered,
-            row.on_time,
-            _number(row.on_time_rate),
-            row.overdue_open,
-            _number(row.average_working_days, 1),
-        ]
-        for row in [*report.rows, report.total]
-    ]
-    rows[-1][0] = _("Tổng cộng")
-    return header, rows
-
-
-def trend_table(weeks) -> tuple[list[str], list[list]]:
-    header = [_("Tuần (ISO)"), _("Bắt đầu"), _("Số phản ánh quá hạn")]
-    return header, [[w.label, w.week_start.isoformat(), w.count] for w in weeks]
-
-
 def backdated_table(petitions) -> tuple[list[str], object]:
     """Back-dated staff entries: the receipt moment claimed beside the entry."""
     header = [
@@ -115,10 +78,11 @@ def backdated_table(petitions) -> tuple[list[str], object]:
     return header, rows()
 
 
-def petitions_table(petitions) -> tuple[list[str], object]:
-    """Every petition of a drill-down list; streamed from the database in chunks."""
+def petitions_table(rows) -> tuple[list[str], object]:
+    """Every (petition, moment) of a drill-down list; moment: the event's, if any."""
     header = [
         _("Mã tra cứu"),
+        _("Thời điểm"),
         _("Tiêu đề"),
         _("Trạng thái"),
         _("Đơn vị"),
@@ -133,9 +97,10 @@ def petitions_table(petitions) -> tuple[list[str], object]:
     def local(moment):
         return moment.astimezone(VIETNAM).strftime("%Y-%m-%d %H:%M") if moment else ""
 
-    rows = (
+    lines = (
         [
             p.tracking_code,
+            local(moment),
             p.title,
             p.get_state_display(),
             p.agency.name if p.agency else "",
@@ -146,6 +111,6 @@ def petitions_table(petitions) -> tuple[list[str], object]:
             local(p.answered_at),
             local(p.breached_at),
         ]
-        for p in petitions.iterator(chunk_size=2000)
+        for p, moment in rows
     )
-    return header, rows
+    return header, lines

@@ -6,7 +6,6 @@ docs/staff.md lists these words; change one here, and every page follows.
 """
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from workflow.deadlines import AT_RISK, MET, OVERDUE, PAUSED
 from workflow.deadlines import ON_TRACK as WITHIN_DEADLINE
@@ -20,16 +19,12 @@ SLA_STATUS = {
     MET: _("Đúng hạn"),
 }
 
-# The auditor's figures, one word each (report rows, drill-down, /stats/).
-RECEIVED = pgettext_lazy("figure", "Tiếp nhận")
-RESOLVED_ON_TIME = _("Giải quyết đúng hạn")
-RESOLVED_LATE = _("Giải quyết quá hạn")
-OPEN_WITHIN_DEADLINE = _("Đang giải quyết trong hạn")
-OPEN_OVERDUE = _("Đang giải quyết quá hạn")
-ON_TIME_RATE = _("Tỷ lệ giải quyết đúng hạn")
+# The report's columns, each with its number, label and definition, are
+# workflow.reports.columns: the report, its exports, the drill-down and /stats/
+# read them there.
 
-# The auditor's report, as the menu and the page's title name it.
-ON_TIME_REPORT = _("Báo cáo giải quyết đúng hạn")
+# The auditor's report, as the menu and the page's title name it (the official name).
+REPORT = _("Báo cáo tình hình tiếp nhận, giải quyết phản ánh, kiến nghị")
 
 
 def sla_status_label(status: str) -> str:

@@ -1,14 +1,18 @@
 """Re-laying out open clocks after a calendar or a category's targets changed.
 
 Only running clocks that were not yet breached move: a breach already recorded stays,
-with the snapshot of the target it was judged by.
+with the snapshot of the target it was judged by. A case deadline that moves is
+written into the petition's history, so the history (and the auditor figures
+computed from it) knows every deadline a petition was under.
 """
 
 from django.db import transaction
 from django.db.models import Q
 
+from workflow.access import Actor
 from workflow.deadlines import ClockEvent as Event
-from workflow.models import Agency, Petition
+from workflow.history import insert_entries, next_values
+from workflow.models import Action, Agency, Petition
 from workflow.models.sla import Clock
 from workflow.sla import calendar_for, lay_out, refresh_petition, targets_for
 
@@ -47,13 +51,14 @@ def _is_national(calendar_id) -> bool:
 
 @transaction.atomic
 def _recompute_batch(petition_ids, now) -> int:
-    changed = 0
+    changed, entries = 0, []
     petitions = (
         Petition.objects.select_for_update(of=("self",))
         .select_related("agency")
         .filter(pk__in=petition_ids)
     )
     for petition in petitions:
+        due_before = petition.due_at
         calendar = calendar_for(petition.agency)
         targets = targets_for(petition)
         running = list(
@@ -72,5 +77,23 @@ def _recompute_batch(petition_ids, now) -> int:
                 clock.save()
                 changed += 1
         refresh_petition(petition, running)
-        petition.save(update_fields=["due_at", "next_due_at", "next_warn_at"])
+        fields = ["due_at", "next_due_at", "next_warn_at"]
+        if petition.due_at != due_before:
+            entries.append(_deadline_moved(petition, due_before, now))
+            fields += ["history_head", "history_length", "version"]
+        petition.save(update_fields=fields)
+    insert_entries(entries)
     return changed
+
+
+def _deadline_moved(petition, due_before, now) -> dict:
+    petition.version += 1
+    return next_values(
+        petition,
+        actor=Actor.system(),
+        action=Action.RECOMPUTE_DEADLINE,
+        from_state=petition.state,
+        at=now,
+        due_at=petition.due_at,
+        data={"from": due_before.isoformat() if due_before else None},
+    )

@@ -5,16 +5,28 @@ from zoneinfo import ZoneInfo
 
 SWEEP_SLA = "workflow.sweep_sla"
 CHECKPOINT = "workflow.take_checkpoint"
+FOLD_FIGURES = "workflow.fold_report_figures"
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def ensure_sweep_schedule(schedule_model) -> None:
-    """Every minute: the SLA sweep. Takes the model so a migration can pass its own."""
+    """Every minute: the SLA sweep and the report figures' fold. Takes the model so
+    a migration can pass its own."""
     schedule_model.objects.update_or_create(
         name=SWEEP_SLA,
         defaults={
             "func": "workflow.tasks.sweep_sla",
             "schedule_type": "I",  # every `minutes` minutes
+            "minutes": 1,
+            "repeats": -1,
+        },
+    )
+    # Every minute: pending report figures folded into the rollups.
+    schedule_model.objects.update_or_create(
+        name=FOLD_FIGURES,
+        defaults={
+            "func": "workflow.tasks.fold_report_figures",
+            "schedule_type": "I",
             "minutes": 1,
             "repeats": -1,
         },

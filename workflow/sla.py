@@ -393,6 +393,11 @@ def calendar_for(
     )
 
 
+def national_calendar_now() -> WorkingCalendar:
+    """The national calendar as the database has it now, past the process cache."""
+    return _load_calendar(None)
+
+
 def _load_calendar(calendar_id: int | None) -> WorkingCalendar:
     where = "c.id = %s" if calendar_id is not None else "c.name = %s"
     with connection.cursor() as cursor:

@@ -3,6 +3,7 @@ from django.urls import path
 from workflow import views
 from workflow.documents import views as document_views
 from workflow.proof import views as proof_views
+from workflow.reports import views as reports
 
 app_name = "workflow"
 urlpatterns = [
@@ -43,9 +44,11 @@ urlpatterns = [
     ),
     path("work/letters/", document_views.letters_to_post, name="letters_to_post"),
     path("work/petitions/<str:tracking_code>/<slug:action>/", views.act, name="act"),
-    path("audit/", views.report, name="report"),
-    path("audit/report-<slug:table>.csv", views.report_csv, name="report_csv"),
-    path("audit/petitions/", views.drill_down, name="drill_down"),
+    path("audit/", reports.report, name="report"),
+    path("audit/report.xlsx", reports.report_xlsx, name="report_xlsx"),
+    path("audit/report-<slug:table>.csv", reports.report_csv, name="report_csv"),
+    path("audit/periods/close/", reports.close_period, name="close_period"),
+    path("audit/petitions/", reports.drill_down, name="drill_down"),
     # Public: the published checkpoints and the proof checker (docs/audit.md).
     path("audit/checkpoints/", proof_views.checkpoints, name="checkpoints"),
     path(
@@ -54,6 +57,13 @@ urlpatterns = [
         name="checkpoint",
     ),
     path("audit/verify/", proof_views.verify_proof, name="verify_proof"),
-    path("audit/backdated/", views.backdated, name="backdated"),
-    path("audit/petitions/<str:tracking_code>/", views.audit_case, name="audit_case"),
+    path("audit/backdated/", reports.backdated, name="backdated"),
+    path("audit/petitions/<str:tracking_code>/", reports.audit_case, name="audit_case"),
+    # Public: each agency's and province's figures per month.
+    path("stats/", reports.public_stats, name="stats"),
+    path(
+        "stats/<slug:dimension>/<str:key>/",
+        reports.public_unit_stats,
+        name="unit_stats",
+    ),
 ]

@@ -117,7 +117,9 @@ def test_a_petition_from_the_form_to_the_auditors_csv(page, login, cast):
     # The auditor sees it answered on time and downloads the table.
     as_citizen(page)
     login(page, "auditor")
-    page.get_by_role("heading", name="Báo cáo giải quyết đúng hạn").wait_for()
+    page.get_by_role(
+        "heading", name="Báo cáo tình hình tiếp nhận, giải quyết phản ánh, kiến nghị"
+    ).wait_for()
     agency_row = page.locator("tr", has=page.get_by_text(cast.name, exact=True)).first
     assert "100,00\u00a0%" in agency_row.inner_text()
     page.shot("auditor-report")
@@ -126,7 +128,21 @@ def test_a_petition_from_the_form_to_the_auditors_csv(page, login, cast):
     body = open(download.value.path(), encoding="utf-8").read()
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body[1:])))
-    assert rows[1][:5] == [cast.name, "1", "1", "1", "100.00"]
+    # Carried over, received, reopened, moved in, out, to handle, not accepted, on
+    # time, late, rate (the numbered columns of the report).
+    assert rows[1][:11] == [
+        cast.name,
+        "0",
+        "1",
+        "0",
+        "0",
+        "0",
+        "1",
+        "0",
+        "1",
+        "0",
+        "100.00",
+    ]
     assert download.value.suggested_filename.startswith("pakn-agency-")
 
     # Drill down to the case and its verified history.

@@ -29,6 +29,6 @@ def test_staff_and_citizen_read_the_same_word_for_a_status(
 
 def test_the_menu_and_the_report_page_name_the_report_alike(auditor, staff_client):
     page = staff_client(auditor).get("/audit/").content.decode()
-    name = str(glossary.ON_TIME_REPORT)
+    name = str(glossary.REPORT)
     assert f">{name}</a>" in page and f"<h1>{name}</h1>" in page
     assert "Báo cáo quá hạn" not in page

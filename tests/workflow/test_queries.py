@@ -1,6 +1,6 @@
 """The staff read side on the real database, with petitions made through services."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -179,7 +179,7 @@ def test_dashboard_of_another_agency_is_empty(three_at_a, agency_b):
     assert figures.open_count == 0 and figures.load == []
 
 
-# --- auditor figures ------------------------------------------------------------
+# --- the auditor's case page ------------------------------------------------------
 
 
 @pytest.fixture
@@ -232,84 +232,6 @@ def quarter(submit, routed_to_a, routed_to_b, handler_a, handler_b):
         "open": refetch(still_open),
         "roads": refetch(roads),
     }
-
-
-MARCH = queries.Period(date(2026, 3, 1), date(2026, 3, 31))
-
-
-def test_report_counts_received_answered_on_time_and_overdue_per_agency(
-    quarter, agency_a, agency_b
-):
-    report = queries.on_time_report(MARCH, by="agency", now=LATER)
-    rows = {row.key: row for row in report.rows}
-    a, b = rows[agency_a.pk], rows[agency_b.pk]
-    assert (a.received, a.answered, a.on_time, a.overdue_open) == (3, 2, 1, 1)
-    assert (b.received, b.answered, b.on_time, b.overdue_open) == (1, 1, 1, 0)
-    assert a.on_time_rate == 50.0
-    assert report.total.received == 4 and report.total.on_time == 2
-    assert report.total.on_time_rate == pytest.approx(200 / 3)
-
-
-def test_report_averages_handling_time_in_working_days(quarter, agency_a, agency_b):
-    report = queries.on_time_report(MARCH, by="agency", now=LATER)
-    rows = {row.key: row for row in report.rows}
-    late_days = CALENDAR.working_days_between(date(2026, 3, 2), date(2026, 4, 1))
-    # The day of receipt is not counted: Monday → next Monday is 5 working days.
-    assert rows[agency_a.pk].average_working_days == (5 + late_days) / 2
-    assert rows[agency_b.pk].average_working_days == 2
-
-
-def test_report_by_province_adds_up_the_same_petitions(quarter):
-    report = queries.on_time_report(MARCH, by="province", now=LATER)
-    [row] = report.rows
-    assert row.name == factories.province().name
-    assert (row.received, row.answered, row.on_time) == (4, 3, 2)
-
-
-def test_report_leaves_out_petitions_received_outside_the_period(quarter):
-    april = queries.Period(date(2026, 4, 1), date(2026, 4, 30))
-    assert queries.on_time_report(april, by="agency", now=LATER).rows == []
-
-
-def test_report_period_follows_local_dates(submit, routed_to_a):
-    # 23:30 on 31 March in Hà Nội (16:30 UTC) belongs to March.
-    at(datetime(2026, 3, 31, 16, 30, tzinfo=UTC), submit)
-    assert queries.on_time_report(MARCH, by="agency", now=LATER).total.received == 1
-    # 00:30 on 1 April in Hà Nội (still 31 March in UTC) belongs to April.
-    at(datetime(2026, 3, 31, 17, 30, tzinfo=UTC), submit)
-    assert queries.on_time_report(MARCH, by="agency", now=LATER).total.received == 1
-
-
-def test_drill_down_lists_the_petitions_behind_each_figure(quarter, agency_a):
-    def listed(measure, **where):
-        return set(
-            codes(queries.report_petitions(MARCH, measure=measure, now=LATER, **where))
-        )
-
-    q = quarter
-    assert listed("on_time", agency_id=agency_a.pk) == {q["quick"].tracking_code}
-    assert listed("late") == {q["late"].tracking_code}
-    assert listed("overdue_open") == {q["open"].tracking_code}
-    assert len(listed("received", province_id=factories.province().pk)) == 4
-
-
-def test_overdue_trend_counts_breaches_per_iso_week_zeros_included(quarter):
-    weeks = queries.overdue_trend(MARCH)
-    assert weeks[0].week_start == date(2026, 2, 23) and weeks[0].label == "2026-W09"
-    assert [w.count for w in weeks if w.count] == [2]
-    assert sum(w.count for w in weeks) == 2
-    assert len(weeks) == 6  # W09 … W14
-
-
-def test_working_day_numbers_count_like_the_calendar():
-    start = date(2026, 1, 1)  # spans Tết 2026
-    numbers = queries.working_day_numbers(start, date(2026, 4, 30), CALENDAR)
-    for a in range(0, 119, 7):
-        for b in range(a, 119, 11):
-            expected = CALENDAR.working_days_between(
-                start + timedelta(days=a), start + timedelta(days=b)
-            )
-            assert numbers[b] - numbers[a] == expected
 
 
 def test_case_audit_reports_an_intact_chain_and_then_the_break(quarter):

@@ -20,6 +20,12 @@ from workflow.models.petitions import (
     State,
     SubmitterKind,
 )
+from workflow.models.reports import (
+    ClosedPeriod,
+    PendingFigures,
+    ReportFigures,
+    WorkingDay,
+)
 from workflow.models.routing import RoutingRule
 from workflow.models.sla import (
     Calendar,
@@ -39,6 +45,7 @@ __all__ = [
     "Calendar",
     "CalendarException",
     "Clock",
+    "ClosedPeriod",
     "ClockEvent",
     "Extension",
     "SlaAlert",
@@ -51,11 +58,14 @@ __all__ = [
     "HistoryEntry",
     "Integration",
     "Membership",
+    "PendingFigures",
     "Petition",
     "Priority",
+    "ReportFigures",
     "Role",
     "RoutingRule",
     "SlaTarget",
     "State",
     "SubmitterKind",
+    "WorkingDay",
 ]

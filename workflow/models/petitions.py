@@ -88,6 +88,8 @@ class Action(models.TextChoices):
     REFUSE_EXTENSION = "refuse_extension", _("Không duyệt gia hạn")
     # Recorded by the sweep when a clock passes its due moment.
     BREACH = "breach", _("Quá hạn")
+    # A calendar or target edit moved the case deadline (workflow.recompute).
+    RECOMPUTE_DEADLINE = "recompute_deadline", _("Hạn giải quyết tính lại theo lịch")
     # Answers on paper (workflow.services.letters): a staff action, and its record.
     RECORD_POSTING = "record_posting", _("Ghi nhận đã gửi thư trả lời")
     POST_ANSWER = "post_answer", _("Đã gửi thư trả lời qua bưu chính")

@@ -6,12 +6,12 @@ import segno
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
+from workflow.links import next_url
 from workflow.staff_login import devices
 from workflow.staff_login.forms import CodeForm
 
@@ -108,12 +108,7 @@ def _secret_of(uri: str) -> str:
 
 
 def _next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("workflow:home")
+    return next_url(request, reverse("workflow:home"))
 
 
 def _with_next(request, name) -> str:

@@ -11,5 +11,5 @@ register.filter("sla_status_label", glossary.sla_status_label)
 
 @register.simple_tag
 def term(name: str) -> str:
-    """One of the glossary's named words: {% term "ON_TIME_REPORT" %}."""
+    """One of the glossary's named words: {% term "REPORT" %}."""
     return str(getattr(glossary, name))

@@ -1,15 +1,14 @@
-"""The auditor pages: the report period, back-dated entries, the drill-down."""
+"""What an auditor picks: a period, a figure to list, a period to close."""
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workflow import queries
-from workflow.codes import MAX_ID, parse_number
 from workflow.models.petitions import STAFF_CHANNELS
+from workflow.reports import listing
+from workflow.reports.periods import Period
 
-REPORT_DEFAULT_DAYS = 90
-REPORT_MAX_DAYS = 3 * 366
+MAX_DAYS = 3 * 366
 # The browser's date picker speaks ISO dates whatever the page's language.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -28,15 +27,11 @@ class PeriodForm(forms.Form):
         if data is not None and not (data.get("start_on") or data.get("end_on")):
             data = None
         if data is None:
-            default = self.default_period()
+            default = Period.default(now=timezone.now())
             kwargs.setdefault(
                 "initial", {"start_on": default.start_on, "end_on": default.end_on}
             )
         super().__init__(data, **kwargs)
-
-    @staticmethod
-    def default_period() -> queries.Period:
-        return queries.Period.last_days(REPORT_DEFAULT_DAYS, now=timezone.now())
 
     def clean(self):
         cleaned = super().clean()
@@ -44,17 +39,48 @@ class PeriodForm(forms.Form):
         if start_on and end_on:
             if start_on > end_on:
                 raise forms.ValidationError(_("Ngày bắt đầu phải trước ngày kết thúc."))
-            if (end_on - start_on).days > REPORT_MAX_DAYS:
+            if (end_on - start_on).days > MAX_DAYS:
                 raise forms.ValidationError(_("Kỳ báo cáo tối đa là ba năm."))
         return cleaned
 
-    def period(self) -> queries.Period:
-        """The chosen period; the last 90 days when none or an invalid one is given."""
+    def period(self) -> Period:
+        """The chosen period; the default (the last 90 days) when none or a bad one."""
         if self.is_bound and self.is_valid():
-            return queries.Period(
-                self.cleaned_data["start_on"], self.cleaned_data["end_on"]
-            )
-        return self.default_period()
+            return Period(self.cleaned_data["start_on"], self.cleaned_data["end_on"])
+        return Period.default(now=timezone.now())
+
+
+class DrillDownForm(PeriodForm):
+    """One figure of one row: the period, the column and the row (by, key)."""
+
+    measure = forms.ChoiceField(choices=[(m, m) for m in listing.MEASURES])
+    by = forms.ChoiceField(choices=[(b, b) for b in listing.BY], required=False)
+    key = forms.CharField(required=False, max_length=20)
+
+    def __init__(self, data=None, **kwargs):
+        forms.Form.__init__(self, data, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        by, key = cleaned.get("by") or "total", cleaned.get("key") or ""
+        if by == "agency" and key == "none":
+            key = ""  # the triage desk: petitions no agency holds
+        if by in ("agency", "province", "category") and key and not key.isdigit():
+            raise forms.ValidationError(_("Đơn vị không hợp lệ."))
+        if by in ("province", "category", "channel") and not key:
+            raise forms.ValidationError(_("Đơn vị không hợp lệ."))
+        cleaned["by"], cleaned["key"] = by, key
+        return cleaned
+
+    def period(self) -> Period:
+        return Period(self.cleaned_data["start_on"], self.cleaned_data["end_on"])
+
+
+class ClosePeriodForm(PeriodForm):
+    """An admin closes the period shown (chốt số liệu)."""
+
+    def __init__(self, data=None, **kwargs):
+        forms.Form.__init__(self, data, **kwargs)
 
 
 class BackdatedForm(PeriodForm):
@@ -71,23 +97,3 @@ class BackdatedForm(PeriodForm):
 
     def channel_filter(self) -> str:
         return self.cleaned_data.get("channel", "") if self.is_valid() else ""
-
-
-class DrillDownForm(PeriodForm):
-    measure = forms.ChoiceField(choices=[(m, m) for m in queries.MEASURES])
-    agency = forms.CharField(required=False, max_length=10)
-    province = forms.IntegerField(required=False, min_value=1)
-
-    def __init__(self, data=None, **kwargs):
-        forms.Form.__init__(self, data, **kwargs)
-
-    def clean_agency(self):
-        agency = self.cleaned_data["agency"]
-        if agency and agency != "none" and parse_number(agency, maximum=MAX_ID) is None:
-            raise forms.ValidationError(_("Đơn vị không hợp lệ."))
-        return agency
-
-    def period(self) -> queries.Period:
-        return queries.Period(
-            self.cleaned_data["start_on"], self.cleaned_data["end_on"]
-        )

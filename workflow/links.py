@@ -1,0 +1,13 @@
+"""Where a page sends its user next: the `next` address the request carries when it
+is on this site (never another host: no open redirect), else a default."""
+
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def next_url(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
