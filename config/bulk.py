@@ -82,10 +82,19 @@ def copy_values(table: str, columns: Any, values: Any) -> None:
     _copy(table, ", ".join(_quoted(column) for column in columns), values)
 
 
+def copy_text(table: str, columns, text: str) -> None:
+    """COPY lines already in COPY's text format (a bulk load renders its own)."""
+    _copy_lines(table, ", ".join(_quoted(column) for column in columns), text)
+
+
 def _copy(table, columns, values):
     text = "".join(
         "\t".join([_copy_text(value) for value in row]) + "\n" for row in values
     )
+    _copy_lines(table, columns, text)
+
+
+def _copy_lines(table, columns, text):
     if not text:
         return
     sql = f"COPY {table} ({columns}) FROM STDIN"
