@@ -349,8 +349,13 @@ def erase_submitter_files(petition) -> None:
         Attachment.objects.filter(petition=petition).values_list("file", flat=True)
     )
     Attachment.objects.filter(petition=petition).delete()
+
     # Files go once the rows are gone for good: a rollback keeps both.
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+    def delete_files() -> None:
+        for name in files:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete_files)
     Rating.objects.filter(petition=petition).update(comment="")
 
 

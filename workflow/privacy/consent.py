@@ -41,7 +41,7 @@ DOOR_BASIS = {
 def current_notices(now=None) -> dict[str, ConsentNotice]:
     """The notice in force for each purpose: the newest version already published."""
     now = now or timezone.now()
-    notices = {}
+    notices: dict[str, ConsentNotice] = {}
     for notice in ConsentNotice.objects.filter(published_at__lte=now).order_by(
         "purpose", "-version"
     ):
@@ -95,11 +95,11 @@ def withdraw_publication(*, petition_id, actor):
     granting an erasure of a petition still handled.
     """
     from workflow.privacy.officers import require_dpo
-    from workflow.services.steps import lock_petition
+    from workflow.services.steps import lock_petition_for_data_duty
 
     if not actor.is_submitter:
         require_dpo(actor)
-    petition = lock_petition(petition_id, None)
+    petition = lock_petition_for_data_duty(petition_id)
     if not petition.publish_consent:
         raise NotAllowedNow(
             f"Petition {petition.tracking_code} is not published with consent."

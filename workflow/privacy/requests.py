@@ -11,6 +11,7 @@ Each service runs in one transaction, locks the request and writes its event.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -30,7 +31,7 @@ from workflow.privacy.models import (
     RequestKind,
 )
 from workflow.privacy.officers import require_dpo
-from workflow.services.steps import lock_petition
+from workflow.services.steps import lock_petition_for_data_duty
 
 State = DataRequest.State
 
@@ -93,7 +94,7 @@ def _clock(start, stop, amount, unit, calendar) -> deadlines.ClockTimes:
 ALERTS = ("first_reply_warning", "first_reply_breach", "warning", "breach")
 
 
-def pending_alerts(request) -> list[tuple[str, object]]:
+def pending_alerts(request) -> list[tuple[str, datetime]]:
     """The alerts still to come, with their moments, while the request is open."""
     if request.state not in OPEN_REQUEST_STATES:
         return []
@@ -304,7 +305,7 @@ def refuse_request(*, request_id, actor, reason) -> DataRequest:
 def correct_contact(*, petition_id, actor, values) -> None:
     """Replace a petition's contact details with corrected ones (a step of its
     history that names the fields, not the values)."""
-    petition = lock_petition(petition_id, None)
+    petition = lock_petition_for_data_duty(petition_id)
     if petition.anonymised_at is not None:
         return
     changed = [

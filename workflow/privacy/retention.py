@@ -35,7 +35,7 @@ from workflow.privacy.models import (
     PetitionOwner,
     RetentionPolicy,
 )
-from workflow.services.steps import lock_petition
+from workflow.services.steps import lock_petition_for_data_duty
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def apply_retention(*, now, limit=BATCH_SIZE) -> int:
     Loops until none is left, so a backlog (a first run on an old database) is
     cleared in one run, `limit` petitions per look-up.
     """
-    done, skipped = 0, set()
+    done, skipped = 0, set[int]()
     while ids := list(
         due_for_anonymisation(now=now)
         .exclude(pk__in=skipped)
@@ -119,7 +119,7 @@ def anonymise_petition(*, petition_id, actor, rule, request=None) -> bool:
     `rule` names why ("retention", or "request" with the data request); the
     history records it in the erasure entry.
     """
-    petition = lock_petition(petition_id, None)
+    petition = lock_petition_for_data_duty(petition_id)
     if petition.anonymised_at is not None:
         return False
     now = timezone.now()

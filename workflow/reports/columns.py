@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from html import escape
 
 from django.utils.formats import get_format, number_format
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -20,16 +21,16 @@ COUNT, RATE, DAYS = "count", "rate", "days"
 @dataclass(frozen=True)
 class Group:
     key: str
-    label: str
+    label: str | Promise
 
 
 @dataclass(frozen=True)
 class Column:
     key: str  # a Figures attribute
     number: int
-    label: str
+    label: str | Promise
     group: Group
-    definition: str
+    definition: str | Promise
     kind: str = COUNT
     # The drill-down measure behind the figure; None when it is derived.
     listed: bool = True
@@ -249,7 +250,7 @@ class Cell:
             return percent(self.value)
         if self.column.kind == DAYS:
             return number_format(round(self.value, 1), 1)
-        return grouped(self.value)
+        return grouped(int(self.value))
 
 
 def grouped(count: int) -> str:

@@ -99,11 +99,11 @@ def _table_sheet(sheet, report: Report, table: Table) -> None:
         cell.alignment = Alignment(horizontal="center")
         cell.font = Font(bold=row <= 2, size=14 if row == 1 else 11)
     top = len(lines) + 2  # a blank row, then three heading rows
-    for column, label in ((1, _("STT")), (2, str(table.label))):
+    for index, label in ((1, _("STT")), (2, str(table.label))):
         sheet.merge_cells(
-            start_row=top, start_column=column, end_row=top + 1, end_column=column
+            start_row=top, start_column=index, end_row=top + 1, end_column=index
         )
-        sheet.cell(row=top, column=column, value=label)
+        sheet.cell(row=top, column=index, value=label)
     sheet.cell(row=top + 2, column=1, value="A")
     sheet.cell(row=top + 2, column=2, value="B")
     first = 3
@@ -125,8 +125,8 @@ def _table_sheet(sheet, report: Report, table: Table) -> None:
             sheet.cell(row=top + 2, column=first + offset, value=f"({column.number})")
         first = last + 1
     for row in range(top, top + 3):
-        for column in range(1, width + 1):
-            cell = sheet.cell(row=row, column=column)
+        for index in range(1, width + 1):
+            cell = sheet.cell(row=row, column=index)
             cell.font, cell.alignment, cell.fill, cell.border = (
                 BOLD,
                 CENTRED,
@@ -141,8 +141,8 @@ def _table_sheet(sheet, report: Report, table: Table) -> None:
     sheet.freeze_panes = sheet.cell(row=top + 3, column=3)
     sheet.column_dimensions["A"].width = 6
     sheet.column_dimensions["B"].width = 44
-    for column in range(3, width + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 13
+    for index in range(3, width + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 13
     sheet.row_dimensions[top + 1].height = 60
 
 

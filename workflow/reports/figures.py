@@ -6,6 +6,7 @@ closed period (`closing`); this module only adds them up and derives the rest.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -131,7 +132,7 @@ class Table:
 
     @property
     def label(self) -> str:
-        return DIMENSION_LABELS[self.dimension]
+        return str(DIMENSION_LABELS[self.dimension])
 
 
 @dataclass
@@ -139,7 +140,7 @@ class Report:
     period: Period
     tables: dict[str, Table]
     total: Figures
-    closed: object = None  # the ClosedPeriod the figures were read from, if any
+    closed: Any = None  # the ClosedPeriod the figures were read from, if any
 
 
 def build_report(period: Period, counts: dict, *, closed=None) -> Report:

@@ -183,7 +183,7 @@ def period_figures(period: Period, dimensions=DIMENSIONS) -> dict:
 
     Rows whose figures are all zero are left out.
     """
-    found = {dimension: {} for dimension in dimensions}
+    found: dict[str, dict] = {dimension: {} for dimension in dimensions}
     with db.cursor() as cursor:
         cursor.execute(PERIOD_SQL, period_params(period, dimensions))
         for dimension, key, *values in cursor.fetchall():
@@ -240,7 +240,7 @@ def monthly_figures(dimension: str, months: list[date], key=None) -> dict:
         "after": next_month(months[-1]),
         "key": key,
     }
-    changes = defaultdict(dict)
+    changes: defaultdict[object, dict] = defaultdict(dict)
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         for row_key, month, *values in cursor.fetchall():

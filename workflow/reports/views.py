@@ -83,7 +83,7 @@ def _tables(result, period) -> list[dict]:
     if result.closed is None:
         return build()
     key = f"pakn:closed-report:{result.closed.pk}:{get_language()}"
-    return cache.get_or_set(key, build, CLOSED_CACHE_SECONDS)
+    return cache.get_or_set(key, build, CLOSED_CACHE_SECONDS) or build()
 
 
 def _linked(table, period):

@@ -27,12 +27,7 @@ def lock_petition(petition_id, expected_version, *, actor) -> Petition:
     A second caller blocks here until the first commits, then sees the new version
     and gets PetitionChanged instead of acting on what it no longer sees.
     """
-    petition = (
-        Petition.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("agency")
-        .filter(pk=petition_id)
-        .first()
-    )
+    petition = _locked(petition_id)
     if petition is None or not may_see(actor, petition):
         raise InvalidInput(f"No petition with id {petition_id}.", field="petition")
     if expected_version is not None and int(expected_version) != petition.version:
@@ -46,6 +41,26 @@ def lock_petition(petition_id, expected_version, *, actor) -> Petition:
             params=where_it_stands(petition),
         )
     return petition
+
+
+def lock_petition_for_data_duty(petition_id) -> Petition:
+    """Lock the petition row for a personal-data duty that is no staff member's
+    view of the case: a data-protection officer carrying out a data request (the
+    request names its petitions; require_dpo has been checked) or the retention
+    run by the system. Who may do this is the caller's check, not visibility."""
+    petition = _locked(petition_id)
+    if petition is None:
+        raise InvalidInput(f"No petition with id {petition_id}.", field="petition")
+    return petition
+
+
+def _locked(petition_id) -> Petition | None:
+    return (
+        Petition.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("agency")
+        .filter(pk=petition_id)
+        .first()
+    )
 
 
 def where_it_stands(petition) -> dict:
