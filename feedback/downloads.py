@@ -20,6 +20,7 @@ from feedback.access import petition_for_submitter
 from feedback.files import attachment_response
 from workflow.access import get_petition_for_staff, staff_actor
 from workflow.privacy import reads
+from workflow.privacy.sensitive import may_mark_sensitive
 
 
 @never_cache
@@ -50,7 +51,10 @@ def staff_mark_sensitive(request, tracking_code, pk):
     """Staff mark a file sensitive (an ID card sent without saying so)."""
     actor = staff_actor(request)
     petition = get_petition_for_staff(request, tracking_code)
-    if queries.staff_attachment(petition, pk, actor) is None:
+    # Auditors and data officers read files but change nothing: no such action.
+    if queries.staff_attachment(petition, pk, actor) is None or not (
+        may_mark_sensitive(actor, petition)
+    ):
         raise Http404
     services.mark_attachment_sensitive(
         petition_id=petition.pk, attachment_id=pk, actor=actor

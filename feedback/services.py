@@ -14,16 +14,18 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from feedback.files import FileKind
 from feedback.models import Attachment, Rating
 from feedback.ratelimit import hit
 from workflow import services as workflow
 from workflow.access import Actor
-from workflow.errors import InvalidInput
+from workflow.errors import InvalidInput, NotPermitted
 from workflow.history import insert_entries, next_values
 from workflow.models import Action, Petition
 from workflow.privacy.identity import own_petition
+from workflow.privacy.sensitive import may_mark_sensitive
 from workflow.services.steps import lock_petition
 
 
@@ -313,7 +315,12 @@ def mark_attachment_sensitive(*, petition_id, attachment_id, actor):
     may open it may mark it; the step is in the petition's history. Unmarking is
     not offered.
     """
-    petition = lock_petition(petition_id, None)
+    petition = lock_petition(petition_id, None, actor=actor)
+    if not may_mark_sensitive(actor, petition):
+        raise NotPermitted(
+            "Only staff who work this petition may mark its files.",
+            text=_("Chỉ cán bộ xử lý phản ánh này mới đánh dấu được tệp."),
+        )
     attachment = Attachment.objects.filter(pk=attachment_id, petition=petition).first()
     if attachment is None:
         raise InvalidInput(

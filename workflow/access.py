@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
 from django.http import Http404
 
 from workflow.models import Membership, Petition, Role
@@ -91,8 +90,9 @@ def staff_actor(request) -> Actor:
 
 def visible_petitions(actor, petitions=None):
     """The petitions `actor` may see: their agencies' (and, for supervisors, those
-    below), and the ones they entered themselves at a reception desk; everything
-    for admins and the global roles (coordinator, auditor).
+    below); everything for admins and the global roles (coordinator, auditor).
+    Staff who entered a petition at a reception desk see its receipt, not its case
+    (may_see_receipt).
 
     The one rule behind every page, list and service refusal: what lies outside is
     treated as if it did not exist.
@@ -101,7 +101,7 @@ def visible_petitions(actor, petitions=None):
     visible = actor.visible_agency_ids()
     if visible is None:
         return petitions
-    return petitions.filter(Q(agency_id__in=visible) | Q(entered_by=actor.user))
+    return petitions.filter(agency_id__in=visible)
 
 
 def may_see(actor, petition) -> bool:
@@ -113,10 +113,15 @@ def may_see(actor, petition) -> bool:
     if actor.is_submitter or actor.is_system:
         return True
     visible = actor.visible_agency_ids()
-    return (
-        visible is None
-        or petition.agency_id in visible
-        or (actor.user is not None and petition.entered_by_id == actor.user.pk)
+    return visible is None or petition.agency_id in visible
+
+
+def may_see_receipt(actor, petition) -> bool:
+    """Whether `actor` may see the petition's receipt (print it, send it again):
+    whoever may see the petition, and the staff member who entered it at a desk
+    (reception staff see no agency's cases)."""
+    return may_see(actor, petition) or (
+        actor.user is not None and petition.entered_by_id == actor.user.pk
     )
 
 
@@ -149,10 +154,7 @@ def get_petition_for_receipt(request, tracking_code):
     petition = petitions.filter(tracking_code=tracking_code.upper()).first()
     if petition is None:
         raise Http404
-    visible = actor.visible_agency_ids()
-    if visible is None or petition.agency_id in visible:
-        return petition
-    if actor.user is not None and petition.entered_by_id == actor.user.pk:
+    if may_see_receipt(actor, petition):
         return petition
     raise Http404
 

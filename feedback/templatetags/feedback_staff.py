@@ -9,6 +9,7 @@ from django import template
 from feedback import duplicates, queries
 from workflow.access import staff_actor
 from workflow.models import Action
+from workflow.privacy.sensitive import may_mark_sensitive
 
 register = template.Library()
 
@@ -21,6 +22,7 @@ def staff_attachments(context, petition):
         "petition": petition,
         "attachments": attachments,
         "withheld": withheld,
+        "may_mark": may_mark_sensitive(actor, petition),
         "csrf_token": context.get("csrf_token"),
     }
 

@@ -50,6 +50,8 @@ from workflow.access import Actor
 from workflow.forms import ACTION_FORMS
 from workflow.models import Clock, Extension, HistoryEntry, Petition, Role, State
 from workflow.models.petitions import new_tracking_code
+from workflow.privacy import requests as privacy_requests
+from workflow.privacy.models import new_request_code
 
 ARTIFACT = Path(__file__).resolve().parents[2] / "test-artifacts" / "leak-walk.txt"
 NOW = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
@@ -76,6 +78,7 @@ class World:
     users_b: list
     unknown_code: str
     texts: list = field(default_factory=list)  # what of B's may never show
+    data_requests: list = field(default_factory=list)  # codes of B's data requests
 
     def ids_of(self, model) -> list[int]:
         return {
@@ -196,6 +199,10 @@ def world(settings, tmp_path, land, agency_a, agency_b, handler_a, handler_b):
             province=factories.LANG_SON,
         ).petition
         foreign.append(triage)
+        # A data subject's request about one of B's petitions (workflow.privacy).
+        data_request = privacy_requests.file_request(
+            kind="see", petitions=[with_files], details="Xem dữ liệu zyxwv B"
+        )
         own = services.submit_petition(
             channel="web",
             submitter_kind="citizen",
@@ -237,6 +244,7 @@ def world(settings, tmp_path, land, agency_a, agency_b, handler_a, handler_b):
         users_b=[handler_b.user, supervisor_b.user],
         unknown_code=code,
         texts=texts,
+        data_requests=[data_request.code],
     )
 
 
@@ -327,6 +335,16 @@ FILLERS = {
         Value(urlsafe_base64_encode(force_bytes(u.pk)), urlsafe_base64_encode(b"0"))
         for u in world.users_b
     ],
+    # Data subjects' requests (workflow.privacy) and their export formats.
+    "request_code": lambda world, route: [
+        Value(c, new_request_code()) for c in world.data_requests
+    ],
+    "fmt": lambda world, route: plain("json", "html", "x"),
+    # /stats/ is public: counts per agency or province, B's included, no texts.
+    "dimension": lambda world, route: plain("agency", "province", "nope"),
+    "key": lambda world, route: plain(
+        str(world.foreign[0].agency_id), str(world.foreign[0].province_id), "999999"
+    ),
     # A valid reset token is the e-mail's secret, not B's data: a made-up one.
     "token": lambda world, route: plain("set-password", "x-x"),
 }

@@ -94,3 +94,23 @@ def test_staff_mark_a_file_sensitive_and_the_history_says_so(
     entry = HistoryEntry.objects.filter(petition=petition).last()
     assert (entry.action, entry.data) == ("mark_sensitive", {"attachment": item.pk})
     assert list(verify_history([petition.pk])) == []
+
+
+def test_an_auditor_reads_the_file_but_cannot_mark_it(
+    client, form_data, routed_to_a, auditor, staff_client
+):
+    form_data["attachments"] = [upload("giay-to.pdf", PDF_BYTES)]
+    client.post("/", form_data)
+    item = Attachment.objects.get()
+    petition = item.petition
+    staff_client(auditor)
+    assert download(client, petition, item).status_code == 200
+    page = client.get(f"/work/petitions/{petition.tracking_code}/").content.decode()
+    assert "/sensitive/" not in page  # no button
+    response = client.post(
+        f"/work/petitions/{petition.tracking_code}/attachments/{item.pk}/sensitive/"
+    )
+    assert response.status_code == 404
+    item.refresh_from_db()
+    assert item.is_sensitive is False
+    assert not HistoryEntry.objects.filter(action="mark_sensitive").exists()

@@ -144,7 +144,11 @@ def test_action_the_role_may_not_take_is_refused_with_the_reason(
     # An English page gives the same reason in English.
     response = staff_client(handler_a).post(
         url(assigned, "reject"),
-        {"reject-version": assigned.version, "reject-reason": "Ngoài phạm vi"},
+        {
+            "reject-version": assigned.version,
+            "reject-reason": "Ngoài phạm vi",
+            "reject-confirm": "on",
+        },
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert "Only a" in response.content.decode()

@@ -11,6 +11,7 @@ attachments are feedback's; marking one is feedback.services.mark_attachment_sen
 """
 
 from workflow.models.agencies import AGENCY_ROLES
+from workflow.permissions import StaffRoles
 
 
 def may_see_sensitive(actor, petition) -> bool:
@@ -21,6 +22,17 @@ def may_see_sensitive(actor, petition) -> bool:
         role in AGENCY_ROLES and agency_id == petition.agency_id
         for role, agency_id in actor.memberships
     )
+
+
+def may_mark_sensitive(actor, petition) -> bool:
+    """Whether `actor` may mark one of the petition's files sensitive. Marking only
+    narrows who sees it, yet it is a write: those who work the petition may (its
+    agency's handlers, supervisors above it, coordinators, who route every
+    petition, admins); auditors and data officers change nothing."""
+    roles = StaffRoles.of(actor)
+    if roles.is_admin or roles.is_coordinator:
+        return True
+    return petition.agency_id is not None and petition.agency_id in roles.handling
 
 
 def visible_attachments(attachments, *, actor, petition) -> list:

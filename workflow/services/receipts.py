@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.services import Recipient, outbox_transaction, queue_notifications
 from workflow import messages, permissions
+from workflow.access import may_see_receipt
 from workflow.errors import InvalidInput, NotPermitted
 from workflow.models.petitions import Action, hash_secret, new_secret
 from workflow.services.steps import finish_step, lock_petition
@@ -34,7 +35,7 @@ def send_receipt_by_sms(*, petition_id, actor, secret):
     a typing error is refused instead of sending a code that opens nothing. The
     outbox forgets it once sent (notifications.services.ONCE_ONLY_KEYS).
     """
-    petition = lock_petition(petition_id, None, actor=actor)
+    petition = lock_petition(petition_id, None, actor=actor, sees=may_see_receipt)
     _require_receipt_desk(actor, petition)
     if not petition.phone:
         raise InvalidInput(
@@ -78,7 +79,9 @@ def reissue_secret(*, petition_id, actor, expected_version=None) -> tuple:
     Returns (petition, new secret); the submitter is told by e-mail or SMS, if they
     gave one, so that a secret changed behind their back does not go unnoticed.
     """
-    petition = lock_petition(petition_id, expected_version, actor=actor)
+    petition = lock_petition(
+        petition_id, expected_version, actor=actor, sees=may_see_receipt
+    )
     if not actor.is_submitter:
         _require_receipt_desk(actor, petition)
     secret = new_secret()

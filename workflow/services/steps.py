@@ -17,7 +17,7 @@ from workflow.history import insert_entries, next_values
 from workflow.models import Action, Agency, Petition, State
 
 
-def lock_petition(petition_id, expected_version, *, actor) -> Petition:
+def lock_petition(petition_id, expected_version, *, actor, sees=may_see) -> Petition:
     """Lock the petition row, check the actor may see it and saw its latest version.
 
     A petition the actor may not see is refused first, in the words used for an id
@@ -25,10 +25,11 @@ def lock_petition(petition_id, expected_version, *, actor) -> Petition:
     this state, not permitted) names the petition's code or state, and a refusal
     must not tell a staff member of agency A anything about agency B's cases.
     A second caller blocks here until the first commits, then sees the new version
-    and gets PetitionChanged instead of acting on what it no longer sees.
+    and gets PetitionChanged instead of acting on what it no longer sees. `sees` is
+    the visibility rule (access.may_see_receipt for the receipt desk's steps).
     """
     petition = _locked(petition_id)
-    if petition is None or not may_see(actor, petition):
+    if petition is None or not sees(actor, petition):
         raise InvalidInput(f"No petition with id {petition_id}.", field="petition")
     if expected_version is not None and int(expected_version) != petition.version:
         raise PetitionChanged(
