@@ -56,7 +56,12 @@ def not_found(request, exception=None):
 
     from feedback.integrations.doors import door_refusal
 
-    refusal = door_refusal(request, 404, "not_found", "No such resource.")
+    refusal = door_refusal(
+        request,
+        404,
+        "not_found",
+        "No such resource (Open311 resources end in .json or .xml).",
+    )
     return refusal or page_not_found(request, exception)
 
 

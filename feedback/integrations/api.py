@@ -127,10 +127,6 @@ def _reference(body):
 
 
 @csrf_exempt
-def not_found(request, rest=""):
-    return error_response(404, "not_found", "No such API endpoint.")
-
-
 # --- responses ----------------------------------------------------------------
 
 

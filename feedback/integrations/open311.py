@@ -268,11 +268,6 @@ def token(request, token, fmt):
 
 
 @csrf_exempt
-def not_found(request, rest=""):
-    fmt = "xml" if request.path.endswith(".xml") else "json"
-    return error(fmt, 404, "No such Open311 resource; resources end in .json or .xml.")
-
-
 # --- filing a request ----------------------------------------------------------------
 
 

@@ -17,8 +17,6 @@ urlpatterns = [
         api.communes,
         name="api-communes",
     ),
-    # [\s\S], not ".": a path may hold a newline (%0A), and it is still ours.
-    re_path(r"^api/v1/(?P<rest>[\s\S]*)$", api.not_found),
     re_path(
         r"^open311/v2/discovery" + FMT, open311.discovery, name="open311-discovery"
     ),
@@ -43,5 +41,6 @@ urlpatterns = [
         open311.token,
         name="open311-token",
     ),
-    re_path(r"^open311/v2(?P<rest>/[\s\S]*)?$", open311.not_found),
+    # An unknown path under /api/ or /open311/ is answered in the door's format by
+    # config.errors.not_found (handler404), as is any Http404 a door's view raises.
 ]

@@ -11,7 +11,7 @@ import time_machine
 from django.utils import timezone
 
 from workflow import services, sweeps
-from workflow.models import ClosedPeriod
+from workflow.models import Channel, ClosedPeriod
 from workflow.reports import columns, stats
 
 MONDAY = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
@@ -364,3 +364,15 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_xlsx(
     sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Đơn vị"]
     cell = sheet.cell(9, 2)
     assert cell.value == agency_a.name and cell.data_type == "s"
+
+
+def test_stats_break_each_month_down_by_channel(march, client):
+    quick, _late = march
+    with time_machine.travel(datetime(2026, 4, 10, 3, 0, tzinfo=UTC), tick=False):
+        page = client.get("/stats/", {"month": "2026-03"}).content.decode()
+        channel = client.get(f"/stats/channel/{quick.channel}/")
+        unknown = client.get("/stats/channel/pigeon/")
+    label = str(Channel(quick.channel).label)
+    assert "Kênh tiếp nhận" in page and f"/stats/channel/{quick.channel}/" in page
+    assert channel.status_code == 200 and label in channel.content.decode()
+    assert unknown.status_code == 404

@@ -1,4 +1,5 @@
-"""The public statistics (/stats/): every agency's and province's figures per month.
+"""The public statistics (/stats/): every province's, agency's and channel's
+figures per month.
 
 Counts only, from the same rollups as the auditor report: no petition, no name of
 a person. Whole months show their stocks at the month's end; the current month
@@ -27,7 +28,8 @@ COLUMN_KEYS = (
     "open_waiting",
 )
 COLUMNS = tuple(columns.BY_KEY[key] for key in COLUMN_KEYS)
-UNITS = ("agency", "province")
+# The tables of a month, in the order the page shows them.
+UNITS = ("province", "agency", "channel")
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def _so_far(first: date, now, dimension) -> dict:
 
 
 def month_report(first: date, now) -> Report:
-    """Every agency and province in one month (the current one so far)."""
+    """Every province, agency and channel in one month (the current one so far)."""
     last = min(local_today(now), Period.month(first).end_on)
     period = Period(first, last)
     counts = rollup.period_figures(period, dimensions=("total", *UNITS))
@@ -97,8 +99,8 @@ def month_report(first: date, now) -> Report:
 
 
 def unit_name(dimension: str, key: str):
-    """The agency's or province's name, or None when there is no such unit."""
-    if dimension not in UNITS or not key.isdigit():
+    """The unit's name (a channel's label), or None when there is no such unit."""
+    if dimension not in UNITS or (dimension != "channel" and not key.isdigit()):
         return None
     return names_of(dimension, [key]).get(key)
 

@@ -303,7 +303,7 @@ def public_stats(request):
     context = {
         "months": months,
         "chosen": chosen,
-        "unit_tables": [stats.unit_table(month_report, d) for d in stats.UNITS[::-1]],
+        "unit_tables": [stats.unit_table(month_report, d) for d in stats.UNITS],
         "columns": stats.COLUMNS,
         "notes": columns.NOTES,
         "chart": _month_chart(months, _("cả nước")),
