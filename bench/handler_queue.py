@@ -30,6 +30,7 @@ common = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(common)
 use_bench_database = common.use_bench_database
 signed_in_client, time_pages = common.signed_in_client, common.time_pages
+sql_literal = common.sql_literal
 
 BATCH = 200_000
 # Share of rows per state for petitions older than the answer deadline ("old") and
@@ -184,14 +185,6 @@ def insert_columns(model) -> tuple[list[str], list[str]]:
         else:
             raise SystemExit(f"bench/handler_queue.py: no value for {field.column}")
     return columns, values
-
-
-def sql_literal(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    return "'" + str(value).replace("'", "''").replace("%", "%%") + "'"
 
 
 def explain(label, queryset):
