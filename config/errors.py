@@ -52,8 +52,6 @@ class DatabaseUnavailableMiddleware:
 def not_found(request, exception=None):
     """handler404: a machine door's own format for an unknown path (a client
     reads its errors there); the site's page elsewhere."""
-    from django.views.defaults import page_not_found
-
     from feedback.integrations.doors import door_refusal
 
     refusal = door_refusal(
@@ -62,7 +60,14 @@ def not_found(request, exception=None):
         "not_found",
         "No such resource (Open311 resources end in .json or .xml).",
     )
-    return refusal or page_not_found(request, exception)
+    return refusal or page(request, 404)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: most often a form left open past its session (a phone
+    put away mid-petition). The site's page says what to do, in the visitor's
+    language; Django's own is an English page for developers."""
+    return page(request, 403, reason="csrf")
 
 
 def server_error(request):
@@ -106,6 +111,22 @@ PAGES = {
             "quay lại và gửi lại."
         ),
     ),
+    # Says nothing about whether the thing exists: a foreign petition's page
+    # answers this too (README, "Security").
+    404: (
+        _("Không tìm thấy trang"),
+        _(
+            "Không có trang nào ở địa chỉ này mà bạn được xem. Vui lòng kiểm tra "
+            "lại địa chỉ hoặc mã phản ánh."
+        ),
+    ),
+    "csrf": (
+        _("Biểu mẫu đã hết hạn"),
+        _(
+            "Trang này đã mở quá lâu hoặc trình duyệt không gửi cookie, nên thông "
+            "tin vừa gửi chưa được lưu. Vui lòng quay lại, tải lại trang rồi gửi lại."
+        ),
+    ),
     500: (
         _("Đã có lỗi xảy ra"),
         _(
@@ -123,11 +144,12 @@ PAGES = {
 }
 
 
-def page(request, status: int) -> HttpResponse:
-    """The site's plain page for `status`, in the visitor's language, without the
-    database (config.boundary's refusals come here too)."""
+def page(request, status: int, *, reason: str | None = None) -> HttpResponse:
+    """The site's plain page for `status` (or for `reason`, a key of PAGES), in
+    the visitor's language, without the database (config.boundary's refusals come
+    here too)."""
     language = translation.get_language_from_request(request)
-    title, message = PAGES.get(status, PAGES[400 if status < 500 else 500])
+    title, message = PAGES.get(reason or status) or PAGES[400 if status < 500 else 500]
     with translation.override(language):
         context = {
             "status": status,

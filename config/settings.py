@@ -343,6 +343,8 @@ if os.environ.get("SECURE_PROXY_SSL_HEADER"):
 # Probes of the load balancer speak plain HTTP from inside.
 SECURE_REDIRECT_EXEMPT = [r"^health", r"^readyz$", r"^metrics$"]
 CSRF_COOKIE_HTTPONLY = True
+# The site's own page, in the visitor's language (config/errors.py).
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 
 # Content-Security-Policy (django-csp) on every response: scripts and styles only
 # from our own static files, no inline code, no framing, forms post only here.

@@ -179,3 +179,34 @@ def test_an_unknown_site_page_is_an_html_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "language, text",
+    [("vi", "Không tìm thấy trang"), ("en", "Page not found")],
+)
+def test_an_unknown_site_page_is_the_sites_404_in_the_visitors_language(
+    client, language, text
+):
+    # Django's fallback is an English page for developers, "Not Found".
+    response = client.get("/track/NOSUCHCODE/x/y/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert text in body
+    assert f'lang="{language}"' in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "language, text",
+    [("vi", "Biểu mẫu đã hết hạn"), ("en", "The form has expired")],
+)
+def test_a_form_posted_without_its_csrf_token_gets_the_sites_page(language, text):
+    # A petition form left open on a phone until its cookie is gone.
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/track/", {"code": "X"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert text in body
+    assert "CSRF verification failed" not in body
