@@ -71,6 +71,13 @@ HOUSE_ADDRESS = re.compile(
     rf"\b(?:{_HOUSE}{_AFTER_HOUSE}|{_ALLEY})(?:,?\s+{_ALLEY})*"
     rf"(?:,?\s+(?i:đường|phố)\s+{NAME_WORDS}|,?\s+{NAME_WORDS})?"
 )
+# The commonest way to write where one lives has no "số": "ở 18 Hoàng Diệu",
+# "nhà 45 Lê Lợi", "tại 123/45/6 Nguyễn Trãi". Only after such a word, since a
+# number before capitalised words is also an article ("Điều 147 Bộ luật").
+CUED_HOUSE = re.compile(
+    rf"\b(?i:nhà|ở|tại)\s+(?P<place>{HOUSE_NUMBER}"
+    rf"(?:,?\s+(?i:đường|phố)\s+{NAME_WORDS}|,?\s+{NAME_WORDS}))"
+)
 HAMLET = re.compile(
     rf"\b(?i:tổ dân phố|thôn|xóm|bản|ấp|tổ|khu phố)\s+(?:{NAME_WORDS}|\d+\b)"
 )
@@ -125,6 +132,8 @@ def _spans(text: str, *, names, kept_numbers, kept_emails):
     for pattern in (PLATE, HOUSE_ADDRESS, HAMLET):
         for match in pattern.finditer(text):
             yield match.span(), MASK
+    for match in CUED_HOUSE.finditer(text):
+        yield match.span("place"), MASK
     for match in RESIDENCE.finditer(text):
         start, end = match.span("place")
         place = match.group("place")

@@ -97,6 +97,13 @@ ADDRESSES = [
     ),
     ("tổ dân phố", "tổ dân phố 5, phường Vĩnh Trại", "***, phường Vĩnh Trại"),
     ("xóm", "xóm Đồng Mỏ có 30 hộ", "*** có 30 hộ"),
+    ("house number, no 'số'", "Tôi ở 18 Hoàng Diệu, Ba Đình", "Tôi ở ***, Ba Đình"),
+    (
+        "slashed house number",
+        "Nhà tôi ở 123/45/6 Nguyễn Trãi bị nứt tường",
+        "Nhà tôi ở *** bị nứt tường",
+    ),
+    ("house letter", "trước nhà 12A phố Hàng Bạc", "trước nhà ***"),
 ]
 
 # --- vehicles and bank accounts ---------------------------------------------------
