@@ -275,3 +275,24 @@ def test_the_dpo_role_opens_no_petition(client, dpo, submit, routed_to_a, staff_
 def test_a_new_role_needs_a_membership_without_an_agency(db):
     user = factories.staff("dpo2", Role.DPO)
     assert user.memberships.get().agency is None
+
+
+def test_the_officers_pages_read_deadlines_steps_and_states_as_the_citizen_does(
+    client, dpo, submit, staff_client
+):
+    # Issue 14's one way of writing a deadline, and no stored English words.
+    with at(FRIDAY):
+        petition = submit()
+        item = requests.file_request(kind="see", petitions=[petition])
+    staff_client(dpo)
+    queue = client.get("/work/privacy/").content.decode()
+    page = client.get(f"/work/privacy/{item.code}/").content.decode()
+    for shown in (queue, page):
+        assert "hết ngày 10/03/2026" in shown  # not "11/03/2026 00:00"
+        assert "hết ngày 16/03/2026" in shown
+        assert "11/03/2026 00:00" not in shown
+    history = page[page.index("Diễn biến") :]
+    assert "<td>Đã tiếp nhận</td><td>Người gửi</td>" in history
+    assert "received" not in history and "submitter" not in history
+    assert f"<dd>{petition.state}</dd>" not in page
+    assert f"<dd>{petition.get_state_display()}</dd>" in page

@@ -3,6 +3,8 @@ asked for; the data-protection officers' queue; who read what."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from workflow.privacy.models import (
     OPEN_REQUEST_STATES,
     Consent,
@@ -78,3 +80,24 @@ def staff_reads(*, petition_code=None, username=None):
     if username:
         found = found.filter(user__username=username.strip())
     return found.order_by("-at", "-pk")
+
+
+# The steps a request's history stores (requests._event), as the page reads them.
+EVENT_LABELS = {
+    "received": DataRequest.State.RECEIVED.label,
+    "first_reply": _("Phản hồi lần đầu"),
+    "done": DataRequest.State.DONE.label,
+    "refused": DataRequest.State.REFUSED.label,
+}
+
+
+def request_events(item) -> list:
+    """A request's steps, oldest first, each with its step and actor in the
+    reader's language (stored as written: "received", "submitter")."""
+    from workflow.queries import actor_shown
+
+    events = list(item.events.all())
+    for event in events:
+        event.action_shown = EVENT_LABELS.get(event.action, event.action)
+        event.actor_shown = actor_shown(event.actor_label)
+    return events

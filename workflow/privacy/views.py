@@ -84,8 +84,9 @@ def _request_page(request, actor, item, failed=None, status=200):
         "item": item,
         "status": data_requests.request_status(item, timezone.now()),
         "petitions": petitions,
-        "events": list(item.events.all()),
+        "events": queries.request_events(item),
         "data": export.subject_data(petitions, identity=item.identity),
+        "state_labels": {p.tracking_code: p.get_state_display() for p in petitions},
         "forms": forms,
     }
     return _render(request, "privacy/request.html", context, actor, status=status)
