@@ -89,12 +89,26 @@ def test_deadline_is_shown_in_vietnam_time(submit):
     assert "Thời hạn trả lời: 08:00 ngày 01/12/2026." in texts.body
 
 
-def test_english_deadline_names_the_month(submit):
+def test_english_deadline_reads_as_on_the_pages(submit):
     petition = submit(language="en")
 
     texts = render(row_for(petition, language="en", due_at="2026-12-01T01:00:00+00:00"))
 
-    assert "1 December 2026, 08:00 (Vietnam time)" in texts.body
+    assert "An answer is due by 08:00 on 01/12/2026." in texts.body
+
+
+def test_a_deadline_at_midnight_reads_as_the_last_day_like_every_page(submit):
+    # 17:00 UTC is 24:00 in Hà Nội: the period ends with 22/12, as the citizen's
+    # confirmation page says ("hết ngày 22/12/2026"), not "00:00 ngày 23/12".
+    petition = submit(language="en")
+    due = "2026-12-22T17:00:00+00:00"
+
+    vietnamese = render(row_for(petition, due_at=due)).body
+    english = render(row_for(petition, language="en", due_at=due)).body
+
+    assert "Thời hạn trả lời: hết ngày 22/12/2026." in vietnamese
+    assert "An answer is due by end of 22/12/2026." in english
+    assert "23/12" not in vietnamese + english
 
 
 def test_sms_uses_its_own_short_text_without_diacritics(submit):
