@@ -113,7 +113,9 @@ def signed_in_client(username):
 
 
 def time_pages(client, path, count, params=None):
-    """Median and p95 of `count` requests (after 3 to warm up), and query counts."""
+    """Median and p95 of `count` requests (after 3 to warm up), query counts, and
+    the 1-minute load average at the end (this machine's 2 cores are shared)."""
+    import os
     import statistics
     import time
 
@@ -137,13 +139,14 @@ def time_pages(client, path, count, params=None):
         "median_ms": statistics.median(times),
         "p95_ms": times[max(0, int(len(times) * 0.95) - 1)],
         "queries": sorted(queries),
+        "load": os.getloadavg()[0],
     }
 
 
 def print_timings(results):
-    print(f"\n{'page':58} {'median':>9} {'p95':>9}  queries")
+    print(f"\n{'page':58} {'median':>9} {'p95':>9} {'load':>5}  queries")
     for label, figures in results.items():
         print(
             f"{label:58} {figures['median_ms']:7.1f}ms {figures['p95_ms']:7.1f}ms"
-            f"  {figures['queries']}"
+            f" {figures['load']:5.1f}  {figures['queries']}"
         )

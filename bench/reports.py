@@ -421,7 +421,7 @@ def fill(total, years, now):
             ],
         )
     copied = time.perf_counter() - started
-    print(f"  COPY of petitions and history: {copied:.0f} s", flush=True)
+    print(f"  COPY of petitions and history: {copied:.0f} s ({load()})", flush=True)
     with connection.cursor() as cursor:
         for indexes in dropped.values():
             for _name, definition in indexes:
@@ -431,7 +431,7 @@ def fill(total, years, now):
             [total],
         )
     indexed = time.perf_counter() - started - copied
-    print(f"  indexes: {indexed:.0f} s", flush=True)
+    print(f"  indexes: {indexed:.0f} s ({load()})", flush=True)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE workflow_petition")
         cursor.execute("VACUUM ANALYZE workflow_historyentry")
@@ -442,7 +442,7 @@ def fill(total, years, now):
     rebuilt = time.perf_counter() - before
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE workflow_reportfigures")
-    print(f"  rollups rebuilt from the history: {rebuilt:.0f} s", flush=True)
+    print(f"  rollups rebuilt from the history: {rebuilt:.0f} s ({load()})", flush=True)
     return time.perf_counter() - started
 
 
@@ -523,7 +523,7 @@ def measure(now, requests):
         closing.close_period(closed_year, now=now)
         print(
             f"closing {closed_year.start_on}..{closed_year.end_on}: "
-            f"{time.perf_counter() - started:.1f} s"
+            f"{time.perf_counter() - started:.1f} s ({load()})"
         )
     closed_query = {"start_on": closed_year.start_on, "end_on": closed_year.end_on}
     results[f"auditor /audit/ (closed {closed_year.start_on.year})"] = (
@@ -537,7 +537,7 @@ def measure(now, requests):
     )
     print(
         f"verify_report of {closed_year.start_on.year}: "
-        f"{time.perf_counter() - started:.1f} s, matches: {check.matches}"
+        f"{time.perf_counter() - started:.1f} s, matches: {check.matches} ({load()})"
     )
     month = Period(today.replace(day=1), today)
     for measure_name in ("resolved_late", "open_overdue"):
@@ -592,6 +592,11 @@ def explain_report(period):
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     print(f"\nEXPLAIN (ANALYZE, BUFFERS) — the report's figures, 12 months\n{plan}")
+
+
+def load():
+    """The machine's load averages (2 cores, shared with others)."""
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def disk():

@@ -133,12 +133,31 @@ class WorkingCalendar:
         The left end is open for the same reason the day of receipt is not
         counted (Civil Code art. 147).
         """
-        count = 0
-        day = start_on + _ONE_DAY
-        while day <= end_on:
-            count += self.is_working_day(day)
-            day += _ONE_DAY
-        return count
+        if end_on <= start_on:
+            return 0
+        # From running counts per year, not day by day: a queue of old overdue
+        # petitions asks this across years for every row it shows.
+        count = _working_days_through(self, end_on.year)[_day_of_year(end_on)]
+        for year in range(start_on.year, end_on.year):
+            count += _working_days_through(self, year)[-1]
+        return (
+            count - _working_days_through(self, start_on.year)[_day_of_year(start_on)]
+        )
+
+
+def _day_of_year(day: date) -> int:
+    return (day - date(day.year, 1, 1)).days
+
+
+@functools.lru_cache(maxsize=256)
+def _working_days_through(calendar: WorkingCalendar, year: int) -> tuple[int, ...]:
+    """Working days from 1 January of `year` up to each of its days, inclusive."""
+    counts, count, day = [], 0, date(year, 1, 1)
+    while day.year == year:
+        count += calendar.is_working_day(day)
+        counts.append(count)
+        day += _ONE_DAY
+    return tuple(counts)
 
 
 def _require_aware(moment: datetime, name: str) -> None:

@@ -181,6 +181,27 @@ def test_working_days_between_leaves_out_the_first_day():
     assert CALENDAR.working_days_between(date(2026, 2, 13), date(2026, 2, 22)) == 0
 
 
+EXCEPTIONS = WorkingCalendar(
+    extra_days_off={date(2025, 12, 31)}, extra_working_days={date(2026, 1, 3)}
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dates(date(2022, 1, 1), date(2028, 12, 31)),
+    st.integers(-30, 2000),
+    st.sampled_from([CALENDAR, EXCEPTIONS]),
+)
+def test_working_days_between_counts_every_day_across_years(start, span, calendar):
+    # Counted from each year's running totals; the answer is still the days one by
+    # one, across New Year, a leap year and the admin's exceptions.
+    end = start + timedelta(days=span)
+    one_by_one = sum(
+        calendar.is_working_day(start + timedelta(days=n)) for n in range(1, span + 1)
+    )
+    assert calendar.working_days_between(start, end) == one_by_one
+
+
 # Deadlines
 
 
