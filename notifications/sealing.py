@@ -13,6 +13,7 @@ further set-up.
 """
 
 import base64
+import functools
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
@@ -38,14 +39,33 @@ def derived_key(secret_key: str) -> bytes:
 
 
 def sealing_keys() -> list[bytes]:
-    if settings.NOTIFICATION_SEALING_KEYS:
-        return [key.encode() for key in settings.NOTIFICATION_SEALING_KEYS]
-    secret_keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return [derived_key(key) for key in secret_keys]
+    return list(_keys_from(*_configured()))
+
+
+def _configured() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The settings the keys come from, as read now."""
+    return (
+        tuple(settings.NOTIFICATION_SEALING_KEYS or ()),
+        (settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _keys_from(sealing: tuple[str, ...], secret_keys: tuple[str, ...]):
+    if sealing:
+        return tuple(key.encode() for key in sealing)
+    return tuple(derived_key(key) for key in secret_keys)
+
+
+@functools.lru_cache(maxsize=4)
+def _fernet_for(sealing, secret_keys) -> MultiFernet:
+    # Derived once per set of settings: every confirmation e-mail queued at intake
+    # is sealed, and the derivation cost more than the encryption.
+    return MultiFernet([Fernet(key) for key in _keys_from(sealing, secret_keys)])
 
 
 def _fernet() -> MultiFernet:
-    return MultiFernet([Fernet(key) for key in sealing_keys()])
+    return _fernet_for(*_configured())
 
 
 def seal_context(context: dict) -> dict:

@@ -394,6 +394,12 @@ def _petitions_by_sender(refs) -> list[tuple]:
     return rows
 
 
+# The choices' values, listed once: Django builds `Choices.values` anew each time.
+CHANNELS = frozenset(Channel.values)
+SUBMITTER_KINDS = frozenset(SubmitterKind.values)
+PRIORITIES = frozenset(Priority.values)
+
+
 def _validated_intake(
     ref,
     *,
@@ -416,9 +422,9 @@ def _validated_intake(
     priority,
     language,
 ) -> dict:
-    if channel not in Channel.values:
+    if channel not in CHANNELS:
         raise InvalidInput(f"Unknown channel {channel!r}.", field="channel")
-    if submitter_kind not in SubmitterKind.values:
+    if submitter_kind not in SUBMITTER_KINDS:
         raise InvalidInput(
             f"Unknown submitter kind {submitter_kind!r}: use citizen or business.",
             field="submitter_kind",
@@ -462,7 +468,7 @@ def _validated_intake(
                 text=_("Tối đa %(limit)s ký tự."),
                 params={"limit": limit},
             )
-    if priority not in Priority.values:
+    if priority not in PRIORITIES:
         raise InvalidInput(f"Unknown priority {priority!r}.", field="priority")
     if language not in ("vi", "en"):
         raise InvalidInput(
