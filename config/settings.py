@@ -79,16 +79,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.errors.DatabaseUnavailableMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # config.browser_only: the machine doors (intake API, Open311) pass these.
+    "config.browser_only.SessionMiddleware",
     "config.i18n.LocaleMiddleware",  # Django's; the language ends with the request
     "config.boundary.RefuseMalformedRequests",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-    "workflow.staff_login.middleware.SecondFactorMiddleware",
-    "config.security.PrivatePagesMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "config.browser_only.AuthenticationMiddleware",
+    "config.browser_only.OTPMiddleware",
+    "config.browser_only.SecondFactorMiddleware",
+    "config.browser_only.PrivatePagesMiddleware",
+    "config.browser_only.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",

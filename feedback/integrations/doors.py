@@ -12,6 +12,11 @@ API_PREFIX = "/api/"
 OPEN311_PREFIX = "/open311/"
 
 
+def is_machine_door(path: str) -> bool:
+    """A path of the intake API or Open311 (`request.path_info`)."""
+    return path.startswith(API_PREFIX) or path.startswith(OPEN311_PREFIX)
+
+
 def door_refusal(
     request, status: int, code: str, message: str, *, errors=None
 ) -> HttpResponse | None:
