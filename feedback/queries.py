@@ -6,7 +6,7 @@ Queries return rows or small frozen dataclasses; nothing here writes.
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import F, Func, Prefetch, TextField, Value
+from django.db.models import F, Func, Prefetch, Q, TextField, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +21,7 @@ from workflow.models import (
     AnswerLetter,
     HistoryEntry,
     Petition,
+    Publication,
     State,
 )
 from workflow.models.petitions import OPEN_STATES
@@ -55,6 +56,8 @@ TIMELINE_LABELS = {
     Action.WITHDRAW_PUBLICATION: _("Đã rút lại sự đồng ý công khai"),
     Action.CORRECT_CONTACT: _("Thông tin liên hệ đã được chỉnh sửa theo yêu cầu"),
     Action.ANONYMISE: _("Dữ liệu cá nhân đã được ẩn danh hóa"),
+    Action.PUBLISH_ANSWER: _("Trả lời đã được công khai trên trang Trả lời công khai"),
+    Action.DECLINE_PUBLICATION: _("Cơ quan quyết định không công khai trả lời"),
 }
 # Steps whose reason is the submitter's own words or addressed to the submitter.
 TIMELINE_SHOWS_REASON = {
@@ -64,6 +67,7 @@ TIMELINE_SHOWS_REASON = {
     Action.REJECT,
     Action.WITHDRAW,
     Action.RATE,
+    Action.DECLINE_PUBLICATION,
 }
 
 
@@ -295,7 +299,8 @@ def published_answers(
     answered_from=None,
     answered_until=None,
 ):
-    """Answered petitions whose submitter agreed to publication, newest answer first.
+    """Answered petitions whose submitter agreed to publication and a supervisor
+    published (workflow.services.publication), newest answer first.
 
     Every word of `search` must occur in the title, content or answer, ignoring case
     and Vietnamese diacritics; the matching is done by PostgreSQL (unaccent, pg_trgm).
@@ -304,13 +309,14 @@ def published_answers(
     reference number and signer (workflow.letters).
     """
     petitions = (
-        Petition.objects.filter(publish_consent=True, state__in=PUBLISHED_STATES)
+        Petition.objects.filter(public_q())
         .exclude(answered_at=None)
         .exclude(answer="")
         .select_related("category", "province", "agency")
         .only(
             "tracking_code",
             "submitter_name",
+            "public_redactions",
             "title",
             "content",
             "answer",
@@ -352,6 +358,23 @@ def published_answers(
     return petitions
 
 
+def public_q() -> Q:
+    """The one rule of what the public reads (/answers/, Open311's public lists):
+    consent standing, and published by a supervisor of the agency. Withdrawing
+    consent unpublishes at once."""
+    return Q(
+        publish_consent=True,
+        publication=Publication.PUBLISHED,
+        state__in=PUBLISHED_STATES,
+    )
+
+
+def shows_answer_publicly(petition) -> bool:
+    """Whether the public may read the petition's answer (Open311 lists petitions
+    before they are answered; their answer waits for a supervisor)."""
+    return petition.publish_consent and petition.publication == Publication.PUBLISHED
+
+
 def _local_midnight(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -391,27 +414,33 @@ def published_contacts() -> list[str]:
     return reference().get("published_contacts", load)
 
 
-def mask_for_public(petition, text: str, *, contacts=None) -> str:
+def mask_for_public(petition, text: str, *, contacts=None, redactions=None) -> str:
     """A text of a published petition as the public may read it: its submitter's
-    name and every kind of personal data hidden (feedback.masking), the agencies'
-    published contacts kept (`contacts`, read when not given).
+    name and every kind of personal data hidden (feedback.masking), and the
+    phrases its supervisor hid at publication (`redactions`, the petition's own
+    when not given: the review page previews others); the agencies' published
+    contacts kept (`contacts`, read when not given).
 
     The one rule for every public view: /answers/ and Open311's lists.
     """
     keep = published_contacts() if contacts is None else contacts
-    return mask_personal_data(text, names=[petition.submitter_name], keep=keep)
+    if redactions is None:
+        redactions = petition.public_redactions
+    return mask_personal_data(
+        text, names=[petition.submitter_name, *redactions], keep=keep
+    )
 
 
-def masked(petition, *, contacts=None) -> PublishedAnswer:
+def masked(petition, *, contacts=None, redactions=None) -> PublishedAnswer:
     """What may be shown of a published petition: no contact data, masked text.
 
     `contacts`: the published contacts to keep (a list page reads them once for
-    all its rows).
+    all its rows); `redactions`: as mask_for_public.
     """
     keep = published_contacts() if contacts is None else contacts
 
     def mask(text):
-        return mask_for_public(petition, text, contacts=keep)
+        return mask_for_public(petition, text, contacts=keep, redactions=redactions)
 
     letters = list(petition.letters.all())
     letter = letters[0] if letters else None

@@ -7,7 +7,7 @@ from django.utils import translation
 from tests import factories
 from workflow import services
 from workflow.access import Actor
-from workflow.models import Role
+from workflow.models import Petition, Role
 
 
 def pytest_sessionstart(session):
@@ -95,6 +95,26 @@ def handler_b(agency_b):
 @pytest.fixture
 def supervisor_a(agency_a):
     return Actor.staff(factories.staff("supervisor_a", Role.SUPERVISOR, agency_a))
+
+
+@pytest.fixture
+def publish(db):
+    """Publish an answered petition as a supervisor of its agency would
+    (workflow.services.publication): `publish(petition, redactions=[...])`."""
+    from django.contrib.auth import get_user_model
+
+    def publish_it(petition, redactions=()):
+        agency = Petition.objects.get(pk=petition.pk).agency
+        username = f"publisher-{agency.pk}"
+        user = get_user_model().objects.filter(username=username).first()
+        user = user or factories.staff(username, Role.SUPERVISOR, agency)
+        services.publish_answer(
+            petition_id=petition.pk, actor=Actor.staff(user), redactions=redactions
+        )
+        petition.refresh_from_db()
+        return petition
+
+    return publish_it
 
 
 @pytest.fixture

@@ -580,4 +580,13 @@ def _answer(rng, cast, pk, moment, late_share, handler, cycle):
     )
     if result.state == State.ANSWER_REVIEW:
         yield out, services.approve_answer, {"petition_id": pk, "actor": supervisor}
+    # Most consented answers are published by the morning after; one in seven
+    # waits in the supervisor's review list (/work/publication/). Chosen by id,
+    # not by `rng`, so that the rest of the story keeps its draws.
+    if petition.publish_consent and supervisor and pk % 7:
+        yield (
+            out + timedelta(hours=4),
+            services.publish_answer,
+            {"petition_id": pk, "actor": supervisor},
+        )
     return out

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from workflow.errors import NotAllowedNow, NotPermitted
-from workflow.models import Action, Role, State
+from workflow.models import Action, Publication, Role, State
 from workflow.models.agencies import SEE_ALL_ROLES, _subtree_ids
 
 # Who may act, relative to the petition's agency (an admin may do everything).
@@ -48,6 +48,13 @@ RULES: dict[Action, dict[State, str]] = {
     Action.RECORD_POSTING: {State.ANSWERED: HANDLER, State.CLOSED: HANDLER},
     # The answer as a PDF signed with the agency's certificate: its leadership signs.
     Action.SIGN_ANSWER: {State.ANSWERED: SUPERVISOR, State.CLOSED: SUPERVISOR},
+    # Moderation before publication (workflow.services.publication), on its own
+    # review page rather than among the case page's forms.
+    Action.PUBLISH_ANSWER: {State.ANSWERED: SUPERVISOR, State.CLOSED: SUPERVISOR},
+    Action.DECLINE_PUBLICATION: {
+        State.ANSWERED: SUPERVISOR,
+        State.CLOSED: SUPERVISOR,
+    },
 }
 # What the submitter does, with the tracking code and secret (no staff role).
 SUBMITTER_ACTIONS = (
@@ -177,10 +184,28 @@ def is_allowed(roles: StaffRoles, petition, action: Action) -> bool:
         from workflow.services.signed_answers import answer_is_signed
 
         return not answer_is_signed(petition)
+    if action in (Action.PUBLISH_ANSWER, Action.DECLINE_PUBLICATION):
+        from workflow.services.publication import is_publication_decidable
+
+        decision = (
+            Publication.PUBLISHED
+            if action == Action.PUBLISH_ANSWER
+            else Publication.DECLINED
+        )
+        return is_publication_decidable(petition, decision)
     if action == Action.DECIDE_EXTENSION:
         extension = _extension(petition)
         return extension is not None and extension.status == extension.Status.PENDING
     return True
+
+
+def may_decide_publication(roles: StaffRoles, petition) -> bool:
+    """Whether the publication review page of the petition is open to the roles:
+    publishing or declining (taking down) is possible now."""
+    return any(
+        is_allowed(roles, petition, action)
+        for action in (Action.PUBLISH_ANSWER, Action.DECLINE_PUBLICATION)
+    )
 
 
 # Who may act: in the English message, and on pages.
@@ -210,7 +235,7 @@ def require(actor, petition, action: Action) -> None:
             f"({petition.state}).",
             text=_("Không thể «%(action)s» khi phản ánh %(code)s đang «%(state)s»."),
             params={
-                "action": ACTION_LABELS.get(action, action),
+                "action": ACTION_LABELS.get(action, Action(action).label),
                 "code": petition.tracking_code,
                 "state": State(petition.state).label,
             },
@@ -219,7 +244,10 @@ def require(actor, petition, action: Action) -> None:
         raise NotPermitted(
             f"Only {WHO[who]} may take the action '{action}' now.",
             text=_("Chỉ %(who)s mới được «%(action)s» lúc này."),
-            params={"who": WHO_TEXTS[who], "action": ACTION_LABELS.get(action, action)},
+            params={
+                "who": WHO_TEXTS[who],
+                "action": ACTION_LABELS.get(action, Action(action).label),
+            },
         )
 
 

@@ -292,6 +292,19 @@ def letters_to_post(roles: StaffRoles):
     return letters.select_related("petition").order_by("issued_at", "pk")
 
 
+def answers_to_publish(roles: StaffRoles):
+    """Consented answers no supervisor has decided on yet, of the agencies the
+    roles supervise, oldest answer first (petition_to_publish_idx)."""
+    petitions = Petition.objects.filter(
+        publish_consent=True,
+        publication="",
+        state__in=[State.ANSWERED, State.CLOSED],
+    ).exclude(answered_at=None)
+    if not roles.is_admin:
+        petitions = petitions.filter(agency_id__in=roles.supervising)
+    return petitions.select_related("agency", "category").order_by("answered_at", "pk")
+
+
 def backdated_entries(period, *, channel=""):
     """Staff entries with a receipt moment earlier than their entry, entered in
     the period: who entered each, when, and the receipt moment claimed."""

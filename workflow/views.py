@@ -32,6 +32,7 @@ from workflow.permissions import (
     StaffRoles,
     allowed_actions,
     landing_page,
+    may_decide_publication,
 )
 from workflow.privacy import reads
 
@@ -170,6 +171,7 @@ def _render_case(request, petition, actor, roles, failed=None, status=200):
         "letters": queries.case_letters(petition),
         "entry": receipts.entry_facts(petition),
         "may_reissue_secret": roles.enters_petitions,
+        "may_review_publication": may_decide_publication(roles, petition),
     }
     return _render(request, "workflow/case.html", context, roles, status=status)
 

@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from feedback.integrations import group_intake, keys, queries
 from feedback.integrations.serializers import serialize_petition, w3c
-from feedback.queries import mask_for_public
+from feedback.queries import mask_for_public, shows_answer_publicly
 from workflow import intake_rules as rules
 from workflow.areas.models import Province
 from workflow.codes import parse_number
@@ -525,6 +525,8 @@ def _service_request(petition, *, integration_id) -> dict:
         shown = partial(mask_for_public, petition)
         place = [petition.province.name]
         point = (None, None)
+        if not shows_answer_publicly(petition):
+            facts = {**facts, "answer": ""}
     return {
         "service_request_id": facts["tracking_code"],
         "status": "open" if facts["is_open"] else "closed",

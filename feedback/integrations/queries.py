@@ -13,7 +13,13 @@ from django.db.models import OuterRef, Q, Subquery
 
 from feedback.integrations.serializers import RELATED
 from workflow.areas.models import Commune, Province
-from workflow.models import Category, Channel, HistoryEntry, Petition
+from workflow.models import (
+    Category,
+    Channel,
+    HistoryEntry,
+    Petition,
+    Publication,
+)
 
 # Open311 lists at most this many requests per call (the usual GeoReport cap).
 OPEN311_MAX_REQUESTS = 1000
@@ -55,12 +61,14 @@ def history_summary(petition) -> list[dict]:
 def open311_requests(*, integration_id: int | None):
     """Petitions Open311 may show, each with the time of its latest step.
 
-    A petition is listed when its submitter agreed to publication; a client
+    A petition is listed when its submitter agreed to publication, unless a
+    supervisor declined to publish it (its answer is shown only once published:
+    feedback.queries.shows_answer_publicly); a client
     holding an API key also sees what its integration filed, so that it can
     follow the requests it sent (feedback.integrations.open311 decides how much
     of each it shows).
     """
-    visible = Q(publish_consent=True)
+    visible = Q(publish_consent=True) & ~Q(publication=Publication.DECLINED)
     if integration_id is not None:
         visible |= Q(integration_id=integration_id)
     latest_step = (

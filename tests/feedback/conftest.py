@@ -100,3 +100,14 @@ def awaiting_info(file_with_secret, routed_to_a, handler_a):
         return petition, secret
 
     return make
+
+
+@pytest.fixture
+def consented(answered, publish):
+    """An answered petition whose submitter consented, published by a supervisor."""
+
+    def make(**fields):
+        petition, _ = answered(publish_consent=True, **fields)
+        return publish(petition)
+
+    return make

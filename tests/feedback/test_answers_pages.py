@@ -13,16 +13,13 @@ HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 LONG_TEXT = " ".join(f"từ{n}" for n in range(200))
 
 
-def publish(answered, **fields):
-    petition, _ = answered(publish_consent=True, **fields)
-    return petition
-
-
-def test_filters_by_agency_category_province_and_period(client, answered, agency_a):
+def test_filters_by_agency_category_province_and_period(
+    client, answered, agency_a, consented
+):
     with time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=HANOI), tick=False):
-        march = publish(answered, title="Trả lời tháng ba")
+        march = consented(title="Trả lời tháng ba")
     with time_machine.travel(datetime(2026, 5, 4, 9, tzinfo=HANOI), tick=False):
-        may = publish(answered, title="Trả lời tháng năm")
+        may = consented(title="Trả lời tháng năm")
 
     def titles(**params):
         html = client.get("/answers/", params).content.decode()
@@ -45,8 +42,10 @@ def test_filters_by_agency_category_province_and_period(client, answered, agency
     assert may.pk
 
 
-def test_a_card_shows_an_excerpt_and_links_to_the_answers_own_page(client, answered):
-    petition = publish(answered, content=LONG_TEXT)
+def test_a_card_shows_an_excerpt_and_links_to_the_answers_own_page(
+    client, answered, consented
+):
+    petition = consented(content=LONG_TEXT)
     html = client.get("/answers/").content.decode()
     assert "từ39" in html and "từ150" not in html
     page = client.get(f"/answers/{petition.tracking_code}/")
@@ -62,7 +61,7 @@ def test_an_unpublished_or_unknown_answer_has_no_page(client, answered):
 
 
 def test_the_letter_number_and_signer_are_shown_where_the_answer_has_them(
-    client, enter, reception, routed_to_a, handler_a
+    client, enter, reception, routed_to_a, handler_a, publish
 ):
     # A letter with a postal address only: the answer goes out as a numbered letter.
     petition = enter(reception, publish_consent=True).petition
@@ -70,6 +69,7 @@ def test_the_letter_number_and_signer_are_shown_where_the_answer_has_them(
     services.answer_petition(
         petition_id=petition.pk, actor=handler_a, text="Đã sửa cầu treo."
     )
+    publish(petition)
     letter = AnswerLetter.objects.get(petition=petition)
     for url in ("/answers/", f"/answers/{petition.tracking_code}/"):
         html = client.get(url).content.decode()
@@ -78,10 +78,10 @@ def test_the_letter_number_and_signer_are_shown_where_the_answer_has_them(
 
 
 def test_the_list_page_keeps_its_query_count(
-    client, answered, django_assert_max_num_queries
+    client, answered, django_assert_max_num_queries, consented
 ):
     for n in range(5):
-        publish(answered, title=f"Phản ánh {n}")
+        consented(title=f"Phản ánh {n}")
     # The letters come in one prefetch, not one query per card.
     with django_assert_max_num_queries(12):
         client.get("/answers/")

@@ -5,16 +5,11 @@ from workflow import services
 from workflow.models import Petition
 
 
-def publish(answered, **fields):
-    petition, _ = answered(publish_consent=True, **fields)
-    return petition
-
-
 def test_only_answered_petitions_with_consent_are_listed_newest_first(
-    client, answered, file_with_secret
+    client, answered, file_with_secret, consented
 ):
-    older = publish(answered, title="Cấp sổ đỏ chậm")
-    newer = publish(answered, title="Đèn đường hỏng")
+    older = consented(title="Cấp sổ đỏ chậm")
+    newer = consented(title="Đèn đường hỏng")
     answered(title="Không đồng ý công khai", publish_consent=False)
     file_with_secret(title="Chưa trả lời", publish_consent=True)
     assert list(published_answers()) == [newer, older]
@@ -24,9 +19,10 @@ def test_only_answered_petitions_with_consent_are_listed_newest_first(
     assert "Chưa trả lời" not in html
 
 
-def test_personal_data_is_not_shown_and_is_masked_inside_the_text(client, answered):
-    publish(
-        answered,
+def test_personal_data_is_not_shown_and_is_masked_inside_the_text(
+    client, answered, consented
+):
+    consented(
         submitter_name="Lê Thị Hoa",
         email="hoa@example.vn",
         phone="0987654321",
@@ -39,9 +35,9 @@ def test_personal_data_is_not_shown_and_is_masked_inside_the_text(client, answer
     assert "Tôi là ***, gọi *** hoặc viết ***@***." in html
 
 
-def test_search_ignores_diacritics_and_case(client, answered):
-    ha_giang = publish(answered, content="Đường ở xã Lũng Cú, Hà Giang bị sạt lở.")
-    publish(answered, content="Thủ tục ở Lạng Sơn.")
+def test_search_ignores_diacritics_and_case(client, answered, consented):
+    ha_giang = consented(content="Đường ở xã Lũng Cú, Hà Giang bị sạt lở.")
+    consented(content="Thủ tục ở Lạng Sơn.")
     assert list(published_answers("ha giang")) == [ha_giang]
     assert list(published_answers("HÀ GIANG")) == [ha_giang]
     assert list(published_answers("duong lung cu")) == [ha_giang]
@@ -50,22 +46,22 @@ def test_search_ignores_diacritics_and_case(client, answered):
     assert "Lạng Sơn." not in html
 
 
-def test_search_finds_words_of_the_answer_too(answered):
-    petition = publish(answered)
+def test_search_finds_words_of_the_answer_too(answered, consented):
+    petition = consented()
     assert list(published_answers("quy nay")) == [petition]
     assert list(published_answers("khong co tu nay")) == []
 
 
-def test_search_treats_wildcards_as_plain_text(answered):
-    publish(answered, content="Phí tăng 100%")
+def test_search_treats_wildcards_as_plain_text(answered, consented):
+    consented(content="Phí tăng 100%")
     assert len(published_answers("100%")) == 1
     assert len(published_answers("%")) == 1
     assert len(published_answers("_")) == 0
 
 
-def test_the_list_is_paginated(client, answered, routed_to_a, handler_a):
+def test_the_list_is_paginated(client, answered, routed_to_a, handler_a, consented):
     for n in range(21):
-        publish(answered, title=f"Phản ánh số {n}")
+        consented(title=f"Phản ánh số {n}")
     first = client.get("/answers/").content.decode()
     second = client.get("/answers/", {"page": 2}).content.decode()
     assert first.count('class="card published"') == 20
@@ -73,8 +69,8 @@ def test_the_list_is_paginated(client, answered, routed_to_a, handler_a):
     assert "Phản ánh số 0<" in second
 
 
-def test_the_search_can_use_the_trigram_index(answered):
-    publish(answered, content="Hà Giang")
+def test_the_search_can_use_the_trigram_index(answered, consented):
+    consented(content="Hà Giang")
     sql, params = published_answers("ha giang").query.sql_with_params()
     with connection.cursor() as cursor:
         # On a handful of rows a sequential scan, a walk along some btree or
@@ -92,15 +88,17 @@ def test_the_search_can_use_the_trigram_index(answered):
     assert "feedback_published_search_idx" in plan
 
 
-def test_a_reopened_petition_leaves_the_list_until_answered_again(answered, citizen):
-    petition = publish(answered)
+def test_a_reopened_petition_leaves_the_list_until_answered_again(
+    answered, citizen, consented
+):
+    petition = consented()
     services.reopen_petition(petition_id=petition.pk, actor=citizen, reason="Chưa ổn")
     assert list(published_answers()) == []
     assert Petition.objects.filter(pk=petition.pk, publish_consent=True).exists()
 
 
 def test_the_issues_examples_on_the_answers_page(
-    client, file_with_secret, routed_to_a, handler_a, agency_a
+    client, file_with_secret, routed_to_a, handler_a, agency_a, publish
 ):
     # The agency publishes its hotline and e-mail; the answer refers to them.
     agency_a.phone, agency_a.email = "0206 3852 000", "vanphong@caobang.gov.vn"
@@ -116,6 +114,7 @@ def test_the_issues_examples_on_the_answers_page(
         text="Đề nghị liên hệ số 0206 3852 000 hoặc vanphong@caobang.gov.vn; "
         "lệ phí 1.234.567 đồng.",
     )
+    publish(petition)
 
     html = client.get("/answers/").content.decode()
 

@@ -406,13 +406,15 @@ def test_a_jurisdiction_id_can_be_configured(client, db, settings):
 
 
 @pytest.fixture
-def published(submit, routed_to_a, handler_a):
-    """Three consenting petitions (one answered) and one without consent."""
+def published(submit, routed_to_a, handler_a, publish):
+    """Three consenting petitions (one answered and published) and one without
+    consent."""
     answered = submit(publish_consent=True, title="Đã trả lời")
     services.accept_petition(petition_id=answered.pk, actor=handler_a)
     services.answer_petition(
         petition_id=answered.pk, actor=handler_a, text="Đã khắc phục."
     )
+    publish(answered)
     return {
         "answered": answered,
         "open": submit(publish_consent=True, title="Đang mở"),

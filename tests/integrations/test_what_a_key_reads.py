@@ -138,7 +138,7 @@ def test_a_refused_repeat_never_returns_another_integrations_petition(
 
 
 def test_the_public_list_shows_what_answers_shows_and_nothing_of_the_submitter(
-    client, land, handler_a, routed_to_a
+    client, land, handler_a, routed_to_a, publish
 ):
     code = file_open311(client, key_of("open311-app"), land)
     petition = Petition.objects.get(tracking_code=code)
@@ -148,6 +148,7 @@ def test_the_public_list_shows_what_answers_shows_and_nothing_of_the_submitter(
         actor=handler_a,
         text="Kính gửi ông Nguyễn Văn An (0912 345 678): đèn đã được thay.",
     )
+    publish(petition)
 
     for fmt in ("json", "xml"):
         for url in (f"{V2}/requests.{fmt}", f"{V2}/requests/{code}.{fmt}"):

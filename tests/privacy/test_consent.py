@@ -117,8 +117,9 @@ def test_open311_records_the_clients_consent_as_its_door_carries_it(submit):
 
 
 @pytest.fixture
-def published(answered, verified):
+def published(answered, verified, publish):
     petition, secret = answered(publish_consent=True, title="Cầu treo qua suối hỏng")
+    publish(petition)
     verified(petition, secret)
     return petition
 

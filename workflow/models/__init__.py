@@ -17,6 +17,7 @@ from workflow.models.petitions import (
     Channel,
     Petition,
     Priority,
+    Publication,
     State,
     SubmitterKind,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "Membership",
     "PendingFigures",
     "Petition",
+    "Publication",
     "Priority",
     "ReportFigures",
     "Role",

@@ -112,6 +112,17 @@ class Action(models.TextChoices):
         _("Chỉnh sửa thông tin liên hệ (yêu cầu của chủ thể dữ liệu)"),
     )
     MARK_SENSITIVE = "mark_sensitive", _("Đánh dấu tệp đính kèm là dữ liệu nhạy cảm")
+    # Moderation before publication (workflow.services.publication): a supervisor
+    # publishes an answer whose submitter consented, or declines with a reason.
+    PUBLISH_ANSWER = "publish_answer", _("Công khai trả lời")
+    DECLINE_PUBLICATION = "decline_publication", _("Không công khai trả lời")
+
+
+class Publication(models.TextChoices):
+    """A supervisor's decision on publishing the answer now out ("": none yet)."""
+
+    PUBLISHED = "published", _("Đã công khai")
+    DECLINED = "declined", _("Không công khai")
 
 
 class Channel(models.TextChoices):
@@ -203,6 +214,17 @@ class Petition(FSMModelMixin, models.Model):
     )
     language = models.CharField(max_length=5, default="vi")
     publish_consent = models.BooleanField(default=False)
+    # Consent alone publishes nothing: a supervisor reviews the masked answer first
+    # (workflow.services.publication). "" while undecided; a reopened petition's
+    # next answer is reviewed again.
+    publication = models.CharField(
+        max_length=10, choices=Publication.choices, blank=True, default=""
+    )
+    # Words and phrases the supervisor hid beyond the automatic masking
+    # (feedback.queries.mask_for_public applies them); personal data, erased with
+    # the rest by the retention rules.
+    # A JSON list of strings (intake writes rows by COPY, which takes JSON).
+    public_redactions = models.JSONField(default=list, blank=True)
 
     title = models.CharField(max_length=300)
     content = models.TextField()
@@ -324,6 +346,17 @@ class Petition(FSMModelMixin, models.Model):
                 fields=["-received_at"],
                 condition=Q(publish_consent=True) | Q(integration__isnull=False),
                 name="petition_open311_list_idx",
+            ),
+            # workflow.queries.answers_to_publish: consented answers no supervisor
+            # has decided on yet, per agency, oldest answer first.
+            models.Index(
+                fields=["agency", "answered_at"],
+                condition=Q(
+                    publish_consent=True,
+                    publication="",
+                    state__in=["answered", "closed"],
+                ),
+                name="petition_to_publish_idx",
             ),
             # workflow.receipts.backdated_entries: staff entries by entry moment
             # (a small share of all petitions; the lag is compared on these rows).
@@ -479,6 +512,8 @@ class Petition(FSMModelMixin, models.Model):
     )
     def reopen(self):
         self.closed_at = None
+        # The next answer is another text: it is reviewed before it is public.
+        self.publication = ""
 
     @transition(field=state, source=State.ANSWERED, target=State.CLOSED)
     def close(self, *, now):

@@ -42,6 +42,7 @@ from workflow.services.lifecycle import (
     triage_petition,
     withdraw_petition,
 )
+from workflow.services.publication import decline_publication, publish_answer
 from workflow.services.receipts import reissue_secret, send_receipt_by_sms
 from workflow.services.signed_answers import sign_answer, signed_answer_of
 from workflow.services.steps import Step
@@ -60,9 +61,11 @@ __all__ = [
     "claim_petition",
     "close_petition",
     "decide_extension",
+    "decline_publication",
     "expire_petition",
     "merge_petition",
     "provide_information",
+    "publish_answer",
     "receive_petition",
     "record_posting",
     "record_rating",

@@ -106,6 +106,7 @@ TRANSITION_FIELDS = [
     "rejection_reason",
     "info_due_at",
     "redirect_hint",
+    "publication",
 ]
 
 
