@@ -26,7 +26,7 @@ from workflow.privacy.sensitive import may_mark_sensitive
 @never_cache
 def submitter_attachment(request, code, pk, how):
     petition = petition_for_submitter(request, code)
-    return _hand_out(queries.petition_attachment(petition, pk), how)
+    return _hand_out(queries.submitter_attachment(petition, pk), how)
 
 
 @never_cache

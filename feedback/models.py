@@ -46,6 +46,8 @@ class Attachment(models.Model):
     class Stage(models.TextChoices):
         SUBMISSION = "submission", _("Khi gửi phản ánh")
         INFORMATION = "information", _("Khi bổ sung thông tin")
+        # The agency's official reply document (feedback.replies), a PDF.
+        REPLY = "reply", _("Văn bản trả lời của cơ quan")
 
     petition = models.ForeignKey(
         Petition, on_delete=models.PROTECT, related_name="attachments"
@@ -64,6 +66,8 @@ class Attachment(models.Model):
     # only to the handling agency's staff, never published (marked by the
     # submitter at upload or by staff; workflow.privacy.sensitive).
     is_sensitive = models.BooleanField(default=False)
+    # SHA-256 of the file, for the agency's reply documents (also in the history).
+    sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

@@ -3,6 +3,7 @@
 Queries return rows or small frozen dataclasses; nothing here writes.
 """
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -10,6 +11,7 @@ from django.db.models import F, Func, Prefetch, Q, TextField, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from feedback import replies
 from feedback.masking import mask_personal_data
 from feedback.models import Attachment, Rating
 from workflow import glossary
@@ -101,6 +103,8 @@ class CaseView:
     can_withdraw: bool = False
     shows_answer: bool = False
     has_signed_answer: bool = False
+    # The agency's official reply documents the submitter may download.
+    reply_documents: list[Attachment] = dataclasses.field(default_factory=list)
 
     @property
     def sla_label(self) -> str:
@@ -203,13 +207,32 @@ def dispute_until(petition) -> datetime | None:
 
 
 def petition_attachments(petition) -> list[Attachment]:
-    """The files sent with the petition and with later information, oldest first."""
+    """The files of the petition, oldest first: the submitter's and the agency's
+    reply documents (staff see both)."""
     return list(Attachment.objects.filter(petition=petition))
 
 
 def petition_attachment(petition, pk) -> Attachment | None:
     """One file of this petition; None for another petition's (or no) file."""
     return Attachment.objects.filter(petition=petition, pk=pk).first()
+
+
+def submitter_files(petition) -> list[Attachment]:
+    """The files the submitter sent, oldest first (the tracking page's list)."""
+    return list(
+        Attachment.objects.filter(petition=petition).exclude(
+            stage=Attachment.Stage.REPLY
+        )
+    )
+
+
+def submitter_attachment(petition, pk) -> Attachment | None:
+    """A file the submitter may download: one they sent, or a reply document of
+    an answer already out (feedback.replies); None otherwise."""
+    found = petition_attachment(petition, pk)
+    if found is not None and found.stage == Attachment.Stage.REPLY:
+        return found if replies.shown_to_submitter(petition, found) else None
+    return found
 
 
 def staff_attachments(petition, actor) -> tuple[list[Attachment], int]:
@@ -236,7 +259,8 @@ def case_for_submitter(petition, *, now) -> CaseView:
         petition=petition,
         timeline=citizen_timeline(petition),
         sla_status=sla_status(petition, now),
-        attachments=petition_attachments(petition),
+        attachments=submitter_files(petition),
+        reply_documents=replies.submitter_reply_documents(petition),
         rating=rating,
         question=open_question(petition),
         dispute_until=until,

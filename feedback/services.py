@@ -146,7 +146,7 @@ def file_petition(
     )
     if identity is not None:
         own_petition(submission.petition, identity=identity, how="filed", now=now)
-    _store_attachments(
+    store_attachments(
         submission.petition,
         attachments,
         stage=Attachment.Stage.SUBMISSION,
@@ -182,7 +182,7 @@ def enter_petition(
         channel_ref=form_token,
         **fields,
     )
-    _store_attachments(
+    store_attachments(
         submission.petition,
         attachments,
         stage=Attachment.Stage.SUBMISSION,
@@ -228,7 +228,7 @@ def add_information(
         text=text,
         expected_version=expected_version,
     )
-    _store_attachments(
+    store_attachments(
         petition,
         attachments,
         stage=Attachment.Stage.INFORMATION,
@@ -261,9 +261,9 @@ def rate_petition(*, petition_id, score: int, comment: str = "") -> Rating:
     )
 
 
-def _store_attachments(petition, uploads, *, stage, now, sensitive=False):
+def store_attachments(petition, uploads, *, stage, now, sensitive=False, sha256=""):
     """Write the files and their rows; on any failure remove the files written."""
-    written = []
+    written, stored = [], []
     try:
         for upload in uploads:
             attachment = Attachment(
@@ -274,6 +274,7 @@ def _store_attachments(petition, uploads, *, stage, now, sensitive=False):
                 stage=stage,
                 uploaded_at=now,
                 is_sensitive=sensitive,
+                sha256=sha256,
             )
             # The stored name is ours: the sender's name may be anything, and the
             # extension follows the detected kind, not the claimed one.
@@ -283,10 +284,12 @@ def _store_attachments(petition, uploads, *, stage, now, sensitive=False):
             )
             written.append(attachment.file.name)
             attachment.save(force_insert=True)
+            stored.append(attachment)
     except BaseException:
         for name in written:
             default_storage.delete(name)
         raise
+    return stored
 
 
 def follow_petition(*, tracking_code, email, phone, language, client_ip):

@@ -48,6 +48,12 @@ RULES: dict[Action, dict[State, str]] = {
     Action.RECORD_POSTING: {State.ANSWERED: HANDLER, State.CLOSED: HANDLER},
     # The answer as a PDF signed with the agency's certificate: its leadership signs.
     Action.SIGN_ANSWER: {State.ANSWERED: SUPERVISOR, State.CLOSED: SUPERVISOR},
+    # The agency's signed or scanned reply (feedback.replies): with the answer, at
+    # its approval, or after it went out.
+    Action.ATTACH_REPLY: dict.fromkeys(
+        (State.IN_PROGRESS, State.ANSWER_REVIEW, State.ANSWERED, State.CLOSED),
+        HANDLER,
+    ),
     # Moderation before publication (workflow.services.publication), on its own
     # review page rather than among the case page's forms.
     Action.PUBLISH_ANSWER: {State.ANSWERED: SUPERVISOR, State.CLOSED: SUPERVISOR},

@@ -6,9 +6,11 @@ template loads this library for the part feedback owns.
 
 from django import template
 
-from feedback import duplicates, queries
+from feedback import duplicates, queries, replies
+from feedback.staff.replies import ReplyDocumentForm
 from workflow.access import staff_actor
 from workflow.models import Action
+from workflow.permissions import StaffRoles, is_allowed
 from workflow.privacy.sensitive import may_mark_sensitive
 
 register = template.Library()
@@ -23,6 +25,22 @@ def staff_attachments(context, petition):
         "attachments": attachments,
         "withheld": withheld,
         "may_mark": may_mark_sensitive(actor, petition),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("feedback/_reply_documents.html", takes_context=True)
+def reply_documents(context, petition):
+    """The agency's official reply documents, and the form to attach one where
+    the staff member may (feedback.replies)."""
+    roles = StaffRoles.of(staff_actor(context["request"]))
+    may_attach = is_allowed(roles, petition, Action.ATTACH_REPLY)
+    return {
+        "petition": petition,
+        "documents": replies.reply_documents(petition),
+        "form": ReplyDocumentForm(initial={"version": petition.version})
+        if may_attach
+        else None,
         "csrf_token": context.get("csrf_token"),
     }
 

@@ -115,6 +115,8 @@ class Action(models.TextChoices):
     # Moderation before publication (workflow.services.publication): a supervisor
     # publishes an answer whose submitter consented, or declines with a reason.
     PUBLISH_ANSWER = "publish_answer", _("Công khai trả lời")
+    # The agency's official reply document attached (feedback.replies).
+    ATTACH_REPLY = "attach_reply", _("Đính kèm văn bản trả lời chính thức")
     DECLINE_PUBLICATION = "decline_publication", _("Không công khai trả lời")
 
 
