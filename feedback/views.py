@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from feedback import duplicates, forms, queries, recovery, services
 from feedback.access import (
@@ -21,9 +22,12 @@ from feedback.access import (
 )
 from feedback.identity import prefill
 from feedback.proof import ProofUnavailable, proof_file
+from workflow import documents
 from workflow import services as workflow
 from workflow.access import Actor
 from workflow.codes import parse_number
+from workflow.documents.answers import answer_document_of
+from workflow.documents.views import answer_pdf_response
 from workflow.errors import DuplicateSubmission, InvalidInput, WorkflowError
 from workflow.privacy import consent
 from workflow.privacy import queries as privacy_queries
@@ -356,6 +360,32 @@ def signed_answer(request, code):
     name = f"tra-loi-{code}-{signed.letter.reference.replace('/', '-')}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@never_cache
+def answer_print(request, code):
+    """The answer as a document to print, for the submitter (workflow.documents)."""
+    document = _answer_document(request, code)
+    context = {
+        "letter": document,
+        "pdf_url": reverse("feedback:answer_pdf", args=[code]),
+        "back_url": reverse("feedback:case", args=[code]),
+    }
+    html = documents.render_html(documents.ANSWER_LETTER, context, request=request)
+    return HttpResponse(html)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def answer_pdf(request, code):
+    return answer_pdf_response(_answer_document(request, code))
+
+
+def _answer_document(request, code):
+    document = answer_document_of(petition_for_submitter(request, code))
+    if document is None:
+        raise Http404("No answer is out")
+    return document
 
 
 @never_cache

@@ -43,6 +43,17 @@ urlpatterns = [
         name="letter_pdf",
     ),
     path("work/letters/", document_views.letters_to_post, name="letters_to_post"),
+    # Before `act`, whose slug would take "answer" for an action.
+    path(
+        "work/petitions/<str:tracking_code>/answer/",
+        document_views.answer_print,
+        name="answer_print",
+    ),
+    path(
+        "work/petitions/<str:tracking_code>/answer.pdf",
+        document_views.answer_pdf,
+        name="answer_pdf",
+    ),
     path("work/petitions/<str:tracking_code>/<slug:action>/", views.act, name="act"),
     path("audit/", reports.report, name="report"),
     path("audit/report.xlsx", reports.report_xlsx, name="report_xlsx"),

@@ -20,6 +20,7 @@ from workflow.access import (
     require_supervisor,
     staff_actor,
 )
+from workflow.documents.answers import has_answer_document
 from workflow.errors import WorkflowError
 from workflow.forms import (
     ACTION_FORMS,
@@ -172,6 +173,7 @@ def _render_case(request, petition, actor, roles, failed=None, status=200):
         "entry": receipts.entry_facts(petition),
         "may_reissue_secret": roles.enters_petitions,
         "may_review_publication": may_decide_publication(roles, petition),
+        "has_answer_document": has_answer_document(petition),
     }
     return _render(request, "workflow/case.html", context, roles, status=status)
 

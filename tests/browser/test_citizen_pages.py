@@ -217,6 +217,11 @@ def test_published_answers_filter_and_open_one_answer_page(page, land_in_lang_so
     services.answer_petition(
         petition_id=petition.pk, actor=handler, text="Sở đã sửa đoạn đường này."
     )
+    # Consent alone publishes nothing: a supervisor of the agency publishes it.
+    supervisor = Actor.staff(
+        factories.staff("supervisor", Role.SUPERVISOR, petition.agency)
+    )
+    services.publish_answer(petition_id=petition.pk, actor=supervisor)
 
     page.goto("/answers/")
     page.select_option("#id_agency", petition.agency.code)

@@ -103,18 +103,14 @@ def letter_of(letter) -> Letter:
         parent_agency_name=agency.parent.name if agency.parent_id else None,
         agency_address=agency.postal_address,
         reference=letter.reference,
-        place=_place(province.name),
+        place=place_name(province.name),
         issued_on=letter.issued_at.astimezone(VIETNAM).date(),
         recipient_name=letter.recipient_name,
         recipient_address=letter.recipient_address,
         tracking_code=petition.tracking_code,
         petition_title=petition.title,
         received_on=petition.received_at.astimezone(VIETNAM).date(),
-        answer_paragraphs=tuple(
-            p.strip()
-            for p in letter.answer.replace("\r\n", "\n").split("\n\n")
-            if p.strip()
-        ),
+        answer_paragraphs=paragraphs(letter.answer),
         signer_name=letter.signer_name,
         signer_title=letter.signer_title,
         tracking_url=tracking_url(),
@@ -122,6 +118,13 @@ def letter_of(letter) -> Letter:
     )
 
 
-def _place(province_name: str) -> str:
+def paragraphs(text: str) -> tuple[str, ...]:
+    """An answer's paragraphs as a letter sets them: split at blank lines."""
+    return tuple(
+        p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()
+    )
+
+
+def place_name(province_name: str) -> str:
     # "Thành phố Hà Nội, ngày …" reads "Hà Nội, ngày …" on a letter.
     return province_name.removeprefix("Thành phố ").removeprefix("Tỉnh ")

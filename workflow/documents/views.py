@@ -22,6 +22,7 @@ from workflow.access import (
     get_petition_for_staff,
     staff_actor,
 )
+from workflow.documents.answers import answer_document_of
 from workflow.documents.content import letter_of, receipt_of
 from workflow.errors import WorkflowError
 from workflow.models import AnswerLetter
@@ -167,6 +168,41 @@ def letter_pdf(request, tracking_code, pk):
     pdf = documents.render_pdf(documents.ANSWER_LETTER, {"letter": letter_of(found)})
     name = f"tra-loi-{found.petition.tracking_code}-{found.cycle}.pdf"
     return _pdf_response(pdf, name)
+
+
+# --- the answer as a document (every answer that went out) ---
+
+
+def _answer_document(request, tracking_code):
+    petition = get_petition_for_staff(request, tracking_code)
+    document = answer_document_of(petition)
+    if document is None:
+        raise Http404("No answer is out")
+    return document
+
+
+@login_required
+def answer_print(request, tracking_code):
+    context = {
+        "letter": _answer_document(request, tracking_code),
+        "pdf_url": reverse("workflow:answer_pdf", args=[tracking_code]),
+        "back_url": reverse("workflow:case", args=[tracking_code]),
+    }
+    html = documents.render_html(documents.ANSWER_LETTER, context, request=request)
+    return HttpResponse(html)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer_pdf(request, tracking_code):
+    document = _answer_document(request, tracking_code)
+    return answer_pdf_response(document)
+
+
+def answer_pdf_response(document) -> HttpResponse:
+    """The answer document as a PDF download (staff and submitter alike)."""
+    pdf = documents.render_pdf(documents.ANSWER_LETTER, {"letter": document})
+    return _pdf_response(pdf, f"tra-loi-{document.tracking_code}.pdf")
 
 
 @login_required

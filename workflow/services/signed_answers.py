@@ -35,7 +35,7 @@ def sign_answer(*, petition_id, actor, expected_version=None) -> SignedAnswer:
             params={"code": petition.tracking_code},
         )
     now = timezone.now()
-    letter = _letter_of_answer(petition) or issue_letter(petition, actor=actor, now=now)
+    letter = letter_of_answer(petition) or issue_letter(petition, actor=actor, now=now)
     signer_name, signer_title = signer_of(actor, petition.agency)
     pdf = documents.render_pdf(documents.ANSWER_LETTER, {"letter": letter_of(letter)})
     backend = answer_signer()
@@ -77,7 +77,7 @@ def sign_answer(*, petition_id, actor, expected_version=None) -> SignedAnswer:
 def answer_is_signed(petition) -> bool:
     """Whether the answer now out was issued signed (a reopened and answered
     again petition has a new answer to sign)."""
-    letter = _letter_of_answer(petition)
+    letter = letter_of_answer(petition)
     return letter is not None and SignedAnswer.objects.filter(letter=letter).exists()
 
 
@@ -86,7 +86,7 @@ def signed_answer_of(petition) -> SignedAnswer | None:
     return SignedAnswer.objects.filter(petition=petition).order_by("-signed_at").first()
 
 
-def _letter_of_answer(petition) -> AnswerLetter | None:
+def letter_of_answer(petition) -> AnswerLetter | None:
     if petition.answered_at is None:
         return None
     return (
