@@ -13,8 +13,7 @@ from datetime import datetime
 from django.db.models import F, FloatField, Func, Value
 from django.db.models.functions import Left
 
-from feedback.masking import mask_personal_data
-from feedback.queries import Fold
+from feedback.queries import Fold, mask_for_public
 from workflow.models import Petition
 from workflow.models.petitions import OPEN_STATES
 
@@ -85,7 +84,7 @@ class PublicSuggestion:
 def public_suggestion(petition) -> PublicSuggestion:
     title = ""
     if petition.publish_consent:
-        title = mask_personal_data(petition.title, names=[petition.submitter_name])
+        title = mask_for_public(petition, petition.title)
     return PublicSuggestion(
         tracking_code=petition.tracking_code,
         title=title,

@@ -13,6 +13,8 @@ house number, an alley or a hamlet locates a household and goes.
 import re
 from collections.abc import Iterable
 
+from workflow.redaction import phrase_spans
+
 EMAIL_MASK = "***@***"
 MASK = "***"
 
@@ -138,11 +140,8 @@ def _spans(text: str, *, names, kept_numbers, kept_emails):
         start, end = match.span("place")
         place = match.group("place")
         yield (start, start + len(place.rstrip())), MASK
-    for name in names:
-        name = (name or "").strip()
-        if len(name) >= 3:
-            for match in re.finditer(re.escape(name), text, flags=re.IGNORECASE):
-                yield match.span(), MASK
+    for span in phrase_spans(text, names):
+        yield span, MASK
 
 
 def mask_personal_data(

@@ -274,3 +274,31 @@ def test_a_petition_answered_by_letter_loses_its_address_everywhere(
     )
     assert letter.reference and letter.signer_name
     assert list(verify_history([petition.pk])) == []
+
+
+def test_a_published_petition_stays_masked_once_its_name_is_erased(
+    client, file_with_secret, routed_to_a, handler_a, publish, citizen
+):
+    petition, _secret = file_with_secret(
+        submitter_name="Hà Văn Sáng",
+        publish_consent=True,
+        content="Tôi là Hà Văn Sáng, nhà cạnh quán Hoa Mai, đèn hỏng.",
+    )
+    services.accept_petition(petition_id=petition.pk, actor=handler_a)
+    services.answer_petition(
+        petition_id=petition.pk, actor=handler_a, text="Kính gửi ông Hà Văn Sáng."
+    )
+    publish(petition, redactions=["quán Hoa Mai"])
+
+    retention.anonymise_petition(
+        petition_id=petition.pk, actor=citizen, rule="retention"
+    )
+
+    # The masking could no longer find the erased name and phrases: they were
+    # hidden in the published texts for good first, and are gone themselves.
+    erased = Petition.objects.get(pk=petition.pk)
+    assert (erased.submitter_name, erased.public_redactions) == ("", [])
+    assert erased.content == "Tôi là ***, nhà cạnh ***, đèn hỏng."
+    html = client.get(f"/answers/{petition.tracking_code}/").content.decode()
+    assert "Sáng" not in html and "Hoa Mai" not in html
+    assert "Kính gửi ông ***." in html

@@ -35,6 +35,7 @@ from workflow.privacy.models import (
     PetitionOwner,
     RetentionPolicy,
 )
+from workflow.redaction import hide_phrases
 from workflow.services.steps import lock_petition_for_data_duty
 
 logger = logging.getLogger(__name__)
@@ -123,6 +124,13 @@ def anonymise_petition(*, petition_id, actor, rule, request=None) -> bool:
     if petition.anonymised_at is not None:
         return False
     now = timezone.now()
+    if petition.publish_consent:
+        # The public pages find the name and the supervisor's phrases to mask
+        # them; erased, they could no longer be found: hidden in the texts first.
+        hidden = [petition.submitter_name, *petition.public_redactions]
+        for name in ("title", "content", "answer"):
+            setattr(petition, name, hide_phrases(getattr(petition, name), hidden))
+        petition.public_redactions = []
     petition.submitter_name = ""
     petition.email = petition.phone = petition.tax_code = ""
     petition.postal_address = ""
@@ -161,6 +169,7 @@ ERASED_FIELDS = [
     "rejection_reason",
     "redirect_hint",
     "anonymised_at",
+    "public_redactions",
 ]
 
 

@@ -13,14 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from workflow import permissions
+from workflow import permissions, redaction
 from workflow.errors import InvalidInput, NotAllowedNow
 from workflow.models import Action, Publication
 from workflow.services.steps import finish_step, lock_petition, required_text
 
 # Each phrase is hidden wherever it occurs, ignoring case (feedback.masking hides
 # names the same way); shorter ones would hide parts of ordinary words.
-MIN_REDACTION_LENGTH = 3
+MIN_REDACTION_LENGTH = redaction.MIN_LENGTH
 MAX_REDACTION_LENGTH = 200
 MAX_REDACTIONS = 50
 
