@@ -25,9 +25,9 @@ urlpatterns = [
     ),
     path("track/<str:code>/proof.json", views.proof, name="proof"),
     path("track/<str:code>/answer.pdf", views.signed_answer, name="signed_answer"),
-    # Before case_action, whose pattern would take "answer" for an action.
-    path("track/<str:code>/answer/", views.answer_print, name="answer_print"),
-    path("track/<str:code>/answer/pdf/", views.answer_pdf, name="answer_pdf"),
+    # Before case_action, whose pattern would take "answer-document" for an action.
+    path("track/<str:code>/answer-document/", views.answer_print, name="answer_print"),
+    path("track/<str:code>/answer-document/pdf/", views.answer_pdf, name="answer_pdf"),
     # Before case_action, whose pattern would take "data" for an action.
     path(
         "track/<str:code>/data/",

@@ -43,14 +43,14 @@ urlpatterns = [
         name="letter_pdf",
     ),
     path("work/letters/", document_views.letters_to_post, name="letters_to_post"),
-    # Before `act`, whose slug would take "answer" for an action.
+    # Before `act`, whose slug would take "answer-document" for an action.
     path(
-        "work/petitions/<str:tracking_code>/answer/",
+        "work/petitions/<str:tracking_code>/answer-document/",
         document_views.answer_print,
         name="answer_print",
     ),
     path(
-        "work/petitions/<str:tracking_code>/answer.pdf",
+        "work/petitions/<str:tracking_code>/answer-document.pdf",
         document_views.answer_pdf,
         name="answer_pdf",
     ),

@@ -27,9 +27,9 @@ def test_staff_print_and_download_an_answer_sent_by_e_mail(
     petition, _secret = answered
     client = staff_client(handler_a)
     case = client.get(f"/work/petitions/{petition.tracking_code}/").content.decode()
-    assert f"/work/petitions/{petition.tracking_code}/answer/" in case
+    assert f"/work/petitions/{petition.tracking_code}/answer-document/" in case
 
-    page = client.get(f"/work/petitions/{petition.tracking_code}/answer/")
+    page = client.get(f"/work/petitions/{petition.tracking_code}/answer-document/")
     html = page.content.decode()
     assert page.status_code == 200
     # No numbered letter was issued: the layout without a number, signed by
@@ -38,7 +38,7 @@ def test_staff_print_and_download_an_answer_sent_by_e_mail(
     assert "Sở đã thay bóng đèn." in html and "Cảm ơn ông đã phản ánh." in html
     assert "Handler_A" in html
 
-    pdf = client.get(f"/work/petitions/{petition.tracking_code}/answer.pdf")
+    pdf = client.get(f"/work/petitions/{petition.tracking_code}/answer-document.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     text = pdf_text(pdf.content)
     assert "Sở đã thay bóng đèn." in text
@@ -54,7 +54,7 @@ def test_a_numbered_letter_prints_as_that_letter(
     letter = AnswerLetter.objects.get(petition=petition)
     html = (
         staff_client(handler_a)
-        .get(f"/work/petitions/{petition.tracking_code}/answer/")
+        .get(f"/work/petitions/{petition.tracking_code}/answer-document/")
         .content.decode()
     )
     assert f'<span id="letter-reference">{letter.reference}</span>' in html
@@ -68,7 +68,7 @@ def test_the_submitter_prints_and_downloads_the_answer(
     staff_client,
 ):
     petition, secret = answered
-    url = f"/track/{petition.tracking_code}/answer/"
+    url = f"/track/{petition.tracking_code}/answer-document/"
     # Without the code proved in this session: nothing.
     assert client.get(url).status_code == 404
     verified(petition, secret)
@@ -82,7 +82,9 @@ def test_the_submitter_prints_and_downloads_the_answer(
     # Another agency's handler does not reach the staff one.
     other = staff_client(handler_b)
     assert (
-        other.get(f"/work/petitions/{petition.tracking_code}/answer/").status_code
+        other.get(
+            f"/work/petitions/{petition.tracking_code}/answer-document/"
+        ).status_code
         == 404
     )
 
@@ -93,6 +95,6 @@ def test_no_document_before_an_answer_is_out(
     petition = submit()
     services.accept_petition(petition_id=petition.pk, actor=handler_a)
     response = staff_client(handler_a).get(
-        f"/work/petitions/{petition.tracking_code}/answer/"
+        f"/work/petitions/{petition.tracking_code}/answer-document/"
     )
     assert response.status_code == 404
