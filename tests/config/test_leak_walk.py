@@ -166,7 +166,7 @@ def world(settings, tmp_path, land, agency_a, agency_b, handler_a, handler_b):
 
     with time_machine.travel(NOW, tick=False):
         with_files = file(1, attachments=(_pdf("hồ sơ zyxwv B1.pdf"),))
-        citizen._store_attachments(
+        citizen.store_attachments(
             with_files,
             [
                 citizen.Upload(
