@@ -22,12 +22,11 @@ from feedback.access import (
 )
 from feedback.identity import prefill
 from feedback.proof import ProofUnavailable, proof_file
-from workflow import documents
 from workflow import services as workflow
 from workflow.access import Actor
 from workflow.codes import parse_number
 from workflow.documents.answers import answer_document_of
-from workflow.documents.views import answer_pdf_response
+from workflow.documents.views import answer_pdf_response, answer_print_response
 from workflow.errors import DuplicateSubmission, InvalidInput, WorkflowError
 from workflow.privacy import consent
 from workflow.privacy import queries as privacy_queries
@@ -365,14 +364,12 @@ def signed_answer(request, code):
 @never_cache
 def answer_print(request, code):
     """The answer as a document to print, for the submitter (workflow.documents)."""
-    document = _answer_document(request, code)
-    context = {
-        "letter": document,
-        "pdf_url": reverse("feedback:answer_pdf", args=[code]),
-        "back_url": reverse("feedback:case", args=[code]),
-    }
-    html = documents.render_html(documents.ANSWER_LETTER, context, request=request)
-    return HttpResponse(html)
+    return answer_print_response(
+        request,
+        _answer_document(request, code),
+        pdf_url=reverse("feedback:answer_pdf", args=[code]),
+        back_url=reverse("feedback:case", args=[code]),
+    )
 
 
 @never_cache

@@ -8,13 +8,11 @@ from playwright.sync_api import expect
 
 from notifications.models import Notification
 from tests import factories
+from tests.browser.screens import DESKTOP, PHONE, both_sizes
 from tests.browser.test_citizen import fill_petition
 from workflow.models import Petition, Role
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 375, "height": 812}
-DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture
@@ -29,14 +27,6 @@ def open_case(page, code, secret):
     page.fill("#id_tracking_code", code)
     page.fill("#id_secret", secret)
     page.get_by_role("button", name="Xem phản ánh").click()
-
-
-def both_sizes(page, name):
-    """A screenshot on the desktop and one on a phone, back to the desktop after."""
-    page.shot(f"{name}-desktop")
-    page.set_viewport_size(PHONE)
-    page.shot(f"{name}-phone")
-    page.set_viewport_size(DESKTOP)
 
 
 def test_the_confirmation_names_agency_and_deadline_copies_prints_and_recovers(

@@ -16,23 +16,15 @@ from feedback.files import PDF
 from feedback.replies import attach_reply_document
 from feedback.services import Upload
 from tests import factories
+from tests.browser.screens import both_sizes
 from tests.browser.test_citizen import fill_petition
+from tests.browser.test_citizen_pages import open_case
 from tests.feedback.samples import PDF_BYTES
 from workflow import services
 from workflow.access import Actor
 from workflow.models import Petition, Role
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 375, "height": 812}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-def both_sizes(page, name):
-    page.shot(f"{name}-desktop")
-    page.set_viewport_size(PHONE)
-    page.shot(f"{name}-phone")
-    page.set_viewport_size(DESKTOP)
 
 
 @pytest.fixture
@@ -60,10 +52,7 @@ def test_every_page_issue_14_changed_on_a_desktop_and_a_phone(page, login, cast)
     code, secret = page.inner_text("#tracking-code"), page.inner_text("#secret")
     both_sizes(page, "confirmation")
 
-    page.goto("/track/")
-    page.fill("#id_tracking_code", code)
-    page.fill("#id_secret", secret)
-    page.get_by_role("button", name="Xem phản ánh").click()
+    open_case(page, code, secret)
     page.locator("#status-heading").wait_for()
     both_sizes(page, "tracking-page-received")
 
@@ -125,10 +114,7 @@ def test_every_page_issue_14_changed_on_a_desktop_and_a_phone(page, login, cast)
     both_sizes(page, "audit-case")
 
     page.context.clear_cookies()
-    page.goto("/track/")
-    page.fill("#id_tracking_code", code)
-    page.fill("#id_secret", secret)
-    page.get_by_role("button", name="Xem phản ánh").click()
+    open_case(page, code, secret)
     page.locator("#reply-documents").wait_for()
     both_sizes(page, "tracking-page-answered")
     page.emulate_media(media="print")

@@ -14,21 +14,12 @@ import time_machine
 from django.utils import timezone
 
 from tests import factories
+from tests.browser.screens import both_sizes
 from workflow import services, sweeps
 from workflow.access import Actor
 from workflow.models import Role
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 375, "height": 812}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-def both_sizes(page, name):
-    page.shot(f"{name}-desktop")
-    page.set_viewport_size(PHONE)
-    page.shot(f"{name}-phone")
-    page.set_viewport_size(DESKTOP)
 
 
 @pytest.fixture

@@ -183,13 +183,12 @@ def _answer_document(request, tracking_code):
 
 @login_required
 def answer_print(request, tracking_code):
-    context = {
-        "letter": _answer_document(request, tracking_code),
-        "pdf_url": reverse("workflow:answer_pdf", args=[tracking_code]),
-        "back_url": reverse("workflow:case", args=[tracking_code]),
-    }
-    html = documents.render_html(documents.ANSWER_LETTER, context, request=request)
-    return HttpResponse(html)
+    return answer_print_response(
+        request,
+        _answer_document(request, tracking_code),
+        pdf_url=reverse("workflow:answer_pdf", args=[tracking_code]),
+        back_url=reverse("workflow:case", args=[tracking_code]),
+    )
 
 
 @login_required
@@ -197,6 +196,13 @@ def answer_print(request, tracking_code):
 def answer_pdf(request, tracking_code):
     document = _answer_document(request, tracking_code)
     return answer_pdf_response(document)
+
+
+def answer_print_response(request, document, *, pdf_url, back_url) -> HttpResponse:
+    """The answer document's print page (staff and submitter alike)."""
+    context = {"letter": document, "pdf_url": pdf_url, "back_url": back_url}
+    html = documents.render_html(documents.ANSWER_LETTER, context, request=request)
+    return HttpResponse(html)
 
 
 def answer_pdf_response(document) -> HttpResponse:
