@@ -49,7 +49,7 @@ def attach_reply(request, tracking_code):
                 % {"digest": document.sha256},
             )
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for texts in form.errors.values():
+            for text in texts:
+                messages.error(request, text)
     return redirect("workflow:case", tracking_code=petition.tracking_code)
