@@ -70,20 +70,25 @@ def listed(period: Period, *, measure: str, by: str = "total", key: str = ""):
     else:
         moment = "start_at" if measure == "carried_over" else "end_at"
         # Open at that moment: open now, or changed since (what is closed now and
-        # has no entry since was closed then too).
+        # has no entry since was closed then too). Read first, on their own: as a
+        # subquery the planner scans the whole history for them (13 s at
+        # 10,000,000 petitions); as a list it reads their chains by index.
         candidates = (
             f"SELECT id FROM workflow_petition WHERE state IN {rules.OPEN}"
             + (f" AND {narrow}" if narrow else "")
             + " UNION SELECT petition_id FROM workflow_historyentry"
             + f" WHERE at >= %({moment})s"
         )
-        where = f"at < %({moment})s AND petition_id IN ({candidates})"
+        with db.cursor() as cursor:
+            cursor.execute(candidates, params)
+            params["ids"] = [row[0] for row in cursor.fetchall()]
+        where = f"at < %({moment})s AND petition_id = ANY(%(ids)s)"
         if measure == "carried_over":
             stock = "c.open_within + c.open_overdue + c.open_waiting"
             days = "c.day < %(start)s"
         else:
             stock, days = f"c.{measure}", "c.day <= %(last)s"
-        sql = rules.changes(rules.chain_pairs(where)) + (
+        sql = rules.changes(rules.chain_pairs(where), "id = ANY(%(ids)s)") + (
             "SELECT c.petition_id, NULL::timestamptz FROM changes c "
             f"WHERE {_GROUP[by]} "
             f"GROUP BY c.petition_id HAVING SUM({stock}) FILTER (WHERE {days}) > 0 "
