@@ -23,7 +23,7 @@ from feedback.integrations.fields import (
 from feedback.integrations.schema import openapi_document
 from feedback.integrations.serializers import serialize_petition, w3c
 from workflow.codes import parse_number
-from workflow.errors import DuplicateSubmission, InvalidInput
+from workflow.errors import ConflictingSubmission, DuplicateSubmission, InvalidInput
 from workflow.models import Channel, State
 
 
@@ -54,6 +54,13 @@ def petitions(request):
         )
     except DuplicateSubmission as duplicate:
         return JsonResponse(petition_body(duplicate.petition), status=200)
+    except ConflictingSubmission as conflict:
+        return error_response(
+            409,
+            "conflict",
+            conflict.message,
+            tracking_code=conflict.petition.tracking_code,
+        )
     except InvalidInput as error:
         return _previous_delivery(data, api_key, error.field) or _invalid(
             {api_field(error.field): [error.message]}

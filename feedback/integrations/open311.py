@@ -26,7 +26,7 @@ from feedback.queries import mask_for_public, shows_answer_publicly
 from workflow import intake_rules as rules
 from workflow.areas.models import Province
 from workflow.codes import parse_number
-from workflow.errors import DuplicateSubmission, InvalidInput
+from workflow.errors import ConflictingSubmission, DuplicateSubmission, InvalidInput
 from workflow.models import Category, Channel, State, SubmitterKind
 from workflow.models.petitions import OPEN_STATES
 
@@ -298,6 +298,8 @@ def _file_request(request, fmt):
         )
     except DuplicateSubmission as duplicate:
         return _filed(fmt, duplicate.petition, status=200)
+    except ConflictingSubmission as conflict:
+        return error(fmt, 409, f"{PARAMETER_NAMES['channel_ref']}: {conflict.message}")
     except InvalidInput as invalid:
         name = PARAMETER_NAMES.get(invalid.field, invalid.field or "request")
         return error(fmt, 400, f"{name}: {invalid.message}")

@@ -97,6 +97,12 @@ def openapi_document(codes) -> dict:
                         "411": _response(
                             "A body still chunked (send a Content-Length)", "Error"
                         ),
+                        "409": _response(
+                            "This external_id was already delivered with another "
+                            "title or text; nothing stored (the error names the "
+                            "first petition's tracking_code)",
+                            "Error",
+                        ),
                         "413": _response("Body too large", "Error"),
                         "429": _rate_limited(),
                     },
@@ -392,6 +398,10 @@ def _schemas(codes) -> dict:
                 "error": {"type": "string"},
                 "message": {"type": "string"},
                 "retry_after": {"type": "integer", "description": "Seconds (429)"},
+                "tracking_code": {
+                    "type": "string",
+                    "description": "The petition first filed under the id (409)",
+                },
             },
         },
         "ValidationError": {

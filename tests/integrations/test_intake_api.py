@@ -40,7 +40,7 @@ def test_the_same_external_id_again_returns_the_first_petition_and_creates_nothi
     post_petition,
 ):
     first = post_petition()
-    again = post_petition(title="Tiêu đề khác")
+    again = post_petition()  # a retry: the same id with the same text
 
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json()["tracking_code"] == first.json()["tracking_code"]
@@ -49,6 +49,24 @@ def test_the_same_external_id_again_returns_the_first_petition_and_creates_nothi
     assert Petition.objects.count() == 1
     assert HistoryEntry.objects.filter(action="submit").count() == 1
     assert Notification.objects.filter(event="received").count() == 2
+
+
+def test_a_used_external_id_with_another_text_is_a_conflict_and_stores_nothing(
+    post_petition,
+):
+    first = post_petition()
+    for changed in ({"title": "Tiêu đề khác"}, {"content": "Một phản ánh khác hẳn."}):
+        again = post_petition(**changed)
+
+        assert again.status_code == 409
+        body = again.json()
+        assert body["error"] == "conflict"
+        assert body["tracking_code"] == first.json()["tracking_code"]
+        assert "DVC-2026-000001" in body["message"]
+    # Neither petition is lost without the portal knowing, nor merged into one.
+    petition = Petition.objects.get()
+    assert petition.title == "Đường liên xã xuống cấp"
+    assert HistoryEntry.objects.filter(action="submit").count() == 1
 
 
 def test_a_repeated_delivery_gets_its_petition_even_if_the_body_no_longer_passes(

@@ -3,7 +3,7 @@ import pytest
 from notifications.models import Notification
 from tests import factories
 from workflow import services
-from workflow.errors import DuplicateSubmission, InvalidInput
+from workflow.errors import ConflictingSubmission, DuplicateSubmission, InvalidInput
 from workflow.models import HistoryEntry, Petition, State
 from workflow.models.petitions import CODE_ALPHABET
 
@@ -113,8 +113,22 @@ def test_commune_must_be_in_the_province(submit):
 def test_same_channel_id_twice_is_a_duplicate_carrying_the_first(submit):
     first = submit(channel="portal", channel_ref="DVC-2026-0001")
     with pytest.raises(DuplicateSubmission, match="already received") as error:
-        submit(channel="portal", channel_ref="DVC-2026-0001", title="khác")
+        submit(channel="portal", channel_ref="DVC-2026-0001")
     assert error.value.petition == first
+    assert Petition.objects.count() == 1
+
+
+def test_a_used_channel_id_with_another_text_is_a_conflict_not_a_merge(submit):
+    first = submit(channel="portal", channel_ref="DVC-2026-0001")
+    for changed in ({"title": "khác"}, {"content": "Một nội dung khác."}):
+        with pytest.raises(
+            ConflictingSubmission, match="another title or text"
+        ) as error:
+            submit(channel="portal", channel_ref="DVC-2026-0001", **changed)
+        assert error.value.petition == first
+    # Surrounding spaces are not another text: the stored text is stripped.
+    with pytest.raises(DuplicateSubmission):
+        submit(channel="portal", channel_ref="DVC-2026-0001", title=f"  {first.title} ")
     assert Petition.objects.count() == 1
     # The same id from another channel is another petition.
     assert submit(channel="open311", channel_ref="DVC-2026-0001") != first
@@ -123,7 +137,6 @@ def test_same_channel_id_twice_is_a_duplicate_carrying_the_first(submit):
 def test_a_batch_receives_the_good_drafts_and_returns_each_error_in_place(
     submit, routed_to_a, land
 ):
-    earlier = submit(channel="portal", channel_ref="DVC-1")
     good = dict(
         channel="portal",
         submitter_kind="citizen",
@@ -133,6 +146,12 @@ def test_a_batch_receives_the_good_drafts_and_returns_each_error_in_place(
         content="Đề nghị sửa",
         category=land.code,
         province=factories.LANG_SON,
+    )
+    earlier = submit(
+        channel="portal",
+        channel_ref="DVC-1",
+        title=good["title"],
+        content=good["content"],
     )
     results = services.submit_petitions(
         [
@@ -204,7 +223,7 @@ def test_a_channel_id_committed_meanwhile_by_another_intake_is_a_duplicate(submi
     # The second delivery waits on the first's uncommitted row, then sees it.
     threading.Timer(0.3, release.set).start()
     with pytest.raises(DuplicateSubmission, match="already received") as error:
-        submit(channel="portal", channel_ref="DVC-9", title="lần hai")
+        submit(channel="portal", channel_ref="DVC-9")
     thread.join()
     assert error.value.petition.pk == first["petition"].pk
     assert Petition.objects.filter(channel_ref="DVC-9").count() == 1

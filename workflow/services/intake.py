@@ -14,7 +14,12 @@ from workflow import messages, permissions, receipts, sla
 from workflow.access import Actor
 from workflow.areas.models import Commune, Province
 from workflow.codes import parse_number
-from workflow.errors import DuplicateSubmission, InvalidInput, WorkflowError
+from workflow.errors import (
+    ConflictingSubmission,
+    DuplicateSubmission,
+    InvalidInput,
+    WorkflowError,
+)
 from workflow.history import insert_entries, next_values
 from workflow.models import Action, Category, Channel, Petition, Priority, SubmitterKind
 from workflow.models.petitions import (
@@ -336,6 +341,13 @@ def _without_duplicates(received, results):
     for r in received:
         key = sender(r.petition)
         first = known.get(key) or seen.get(key)
+        if r.petition.channel_ref and first is not None and not _same_text(first, r):
+            results[r.index] = ConflictingSubmission(
+                f"{key[0]} id {key[2]!r} was already used for {first.tracking_code}"
+                " with another title or text; nothing was stored.",
+                petition=first,
+            )
+            continue
         if r.petition.channel_ref and first is not None:
             results[r.index] = DuplicateSubmission(
                 f"{key[0]} id {key[2]!r} was already received "
@@ -346,6 +358,18 @@ def _without_duplicates(received, results):
         seen[key] = r.petition
         kept.append(r)
     return kept
+
+
+def _same_text(first, receipt) -> bool:
+    """Whether a repeated id carries the text it was first delivered with (a
+    retry), as stored: stripped. An anonymised petition's text is gone: a retry
+    of it reads as the same delivery."""
+    if getattr(first, "anonymised_at", None) is not None:
+        return True
+    return (first.title, first.content) == (
+        receipt.petition.title,
+        receipt.petition.content,
+    )
 
 
 # One look-up per unique index (models.petitions): each part names its index's
