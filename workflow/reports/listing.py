@@ -8,6 +8,7 @@ twice), one per petition for a stock.
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from workflow.models import Petition
 from workflow.reports import db, rules
@@ -44,7 +45,7 @@ def listed(period: Period, *, measure: str, by: str = "total", key: str = ""):
     """The (petition, moment) rows behind a figure, newest first."""
     if measure not in MEASURES or by not in BY:
         raise ValueError(f"no list for {measure!r} by {by!r}")
-    params = {
+    params: dict[str, Any] = {
         "start": period.start_on,
         "last": period.end_on,
         "start_at": period.start_at,
