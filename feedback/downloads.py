@@ -19,8 +19,8 @@ from feedback import previews, queries, services
 from feedback.access import petition_for_submitter
 from feedback.files import attachment_response
 from workflow.access import get_petition_for_staff, staff_actor
+from workflow.errors import NotPermitted
 from workflow.privacy import reads
-from workflow.privacy.sensitive import may_mark_sensitive
 
 
 @never_cache
@@ -51,14 +51,16 @@ def staff_mark_sensitive(request, tracking_code, pk):
     """Staff mark a file sensitive (an ID card sent without saying so)."""
     actor = staff_actor(request)
     petition = get_petition_for_staff(request, tracking_code)
-    # Auditors and data officers read files but change nothing: no such action.
-    if queries.staff_attachment(petition, pk, actor) is None or not (
-        may_mark_sensitive(actor, petition)
-    ):
+    if queries.staff_attachment(petition, pk, actor) is None:
         raise Http404
-    services.mark_attachment_sensitive(
-        petition_id=petition.pk, attachment_id=pk, actor=actor
-    )
+    try:
+        services.mark_attachment_sensitive(
+            petition_id=petition.pk, attachment_id=pk, actor=actor
+        )
+    except NotPermitted:
+        # Auditors and data officers read files but change nothing: to them the
+        # action does not exist (the service's rule, may_mark_sensitive).
+        raise Http404 from None
     messages.success(request, _("Đã đánh dấu tệp là dữ liệu nhạy cảm."))
     return redirect("workflow:case", tracking_code=petition.tracking_code)
 
