@@ -27,7 +27,12 @@ from workflow.access import Actor
 from workflow.codes import parse_number
 from workflow.documents.answers import answer_document_of
 from workflow.documents.views import answer_pdf_response, answer_print_response
-from workflow.errors import DuplicateSubmission, InvalidInput, WorkflowError
+from workflow.errors import (
+    AlreadyDelivered,
+    ConflictingSubmission,
+    InvalidInput,
+    WorkflowError,
+)
 from workflow.privacy import consent
 from workflow.privacy import queries as privacy_queries
 from workflow.privacy.identity import identity_of
@@ -64,10 +69,14 @@ def home(request):
     except services.RateLimited as limit:
         form.add_error(None, _rate_limit_message(limit))
         return _petition_form(request, form, status=429, retry_at=limit.retry_at)
-    except DuplicateSubmission as duplicate:
-        return render(
-            request, "feedback/duplicate.html", {"petition": duplicate.petition}
-        )
+    except AlreadyDelivered as delivered:
+        # The same form sent again; with its text edited after it was filed, the
+        # edit is not saved, and the page says so (ConflictingSubmission).
+        context = {
+            "petition": delivered.petition,
+            "text_changed": isinstance(delivered, ConflictingSubmission),
+        }
+        return render(request, "feedback/duplicate.html", context)
     except InvalidInput as error:
         form.add_workflow_error(error)
         return _petition_form(request, form, status=400)

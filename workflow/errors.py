@@ -68,25 +68,25 @@ class PetitionChanged(WorkflowError):
     )
 
 
-class ConflictingSubmission(WorkflowError):
+class AlreadyDelivered(WorkflowError):
+    """The channel's id was delivered before; `petition` is the first one filed."""
+
+    def __init__(self, message: str, *, petition):
+        super().__init__(message, field="channel_ref")
+        self.petition = petition
+
+
+class ConflictingSubmission(AlreadyDelivered):
     """The channel's id was already delivered with another text: a second petition
     under a used id, or a retry that changed it. Answered 409 and nothing stored,
-    so neither text is lost without the sender knowing; `petition` is the first."""
+    so neither text is lost without the sender knowing."""
 
     code = "conflict"
     text = _("Mã phản ánh của hệ thống gửi đã được dùng cho một phản ánh khác")
 
-    def __init__(self, message: str, *, petition):
-        super().__init__(message, field="channel_ref")
-        self.petition = petition
 
-
-class DuplicateSubmission(WorkflowError):
-    """The channel already delivered this petition; `petition` is the existing one."""
+class DuplicateSubmission(AlreadyDelivered):
+    """The channel already delivered this petition (a retry): nothing new."""
 
     code = "duplicate"
     text = _("Phản ánh này đã được gửi trước đó")
-
-    def __init__(self, message: str, *, petition):
-        super().__init__(message, field="channel_ref")
-        self.petition = petition

@@ -11,7 +11,7 @@ from feedback import duplicates, services
 from feedback.staff.forms import StaffIntakeForm
 from workflow.access import staff_actor
 from workflow.documents.views import render_receipt_created
-from workflow.errors import DuplicateSubmission, InvalidInput
+from workflow.errors import AlreadyDelivered, ConflictingSubmission, InvalidInput
 from workflow.permissions import StaffRoles
 from workflow.queries import recent_entries
 
@@ -37,9 +37,20 @@ def new_petition(request):
             return _page(request, form, roles, similar=similar)
     try:
         submission = services.enter_petition(actor=actor, **form.petition_fields())
-    except DuplicateSubmission as duplicate:
-        messages.info(request, _("Phản ánh này đã được nhập (gửi lại cùng biểu mẫu)."))
-        return redirect("workflow:receipt", duplicate.petition.tracking_code)
+    except AlreadyDelivered as delivered:
+        if isinstance(delivered, ConflictingSubmission):
+            messages.warning(
+                request,
+                _(
+                    "Phản ánh này đã được nhập trước đó; nội dung sửa sau đó không "
+                    "được lưu."
+                ),
+            )
+        else:
+            messages.info(
+                request, _("Phản ánh này đã được nhập (gửi lại cùng biểu mẫu).")
+            )
+        return redirect("workflow:receipt", delivered.petition.tracking_code)
     except InvalidInput as error:
         form.add_workflow_error(error)
         return _page(request, form, roles, status=400)

@@ -180,3 +180,12 @@ def test_a_resent_intake_form_enters_the_petition_once(
     again = post_intake(client, letter_form)
     assert again.status_code == 302
     assert Petition.objects.count() == 1
+    # Resent with the text edited after it was entered: the edit is not saved,
+    # and the desk is told so.
+    letter_form["content"] = letter_form["content"] + " Sửa thêm."
+    edited = post_intake(client, letter_form)
+    assert edited.status_code == 302
+    assert Petition.objects.count() == 1
+    assert "Sửa thêm" not in Petition.objects.get().content
+    page = client.get(edited["Location"]).content.decode()
+    assert "nội dung sửa sau đó không được lưu" in page

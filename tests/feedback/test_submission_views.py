@@ -106,6 +106,22 @@ def test_sending_the_same_form_again_does_not_file_it_twice(client, form_data):
     html = response.content.decode()
     assert petition.tracking_code in html
     assert "đã được gửi trước đó" in html
+    assert "không được lưu" not in html
+
+
+def test_the_same_form_sent_again_with_an_edited_text_says_the_edit_is_not_saved(
+    client, form_data
+):
+    form_data["form_token"] = "c" * 32
+    client.post("/", form_data)
+    form_data["content"] = form_data["content"] + " Thêm một chi tiết."
+    response = client.post("/", form_data)
+    petition = Petition.objects.get()
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert petition.tracking_code in html
+    assert "Nội dung bạn sửa sau lần gửi đó không được lưu" in html
+    assert "Thêm một chi tiết" not in petition.content
 
 
 def test_the_commune_list_of_a_province_is_served_as_json(client, db):
