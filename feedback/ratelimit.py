@@ -89,11 +89,16 @@ class Tallies:
                 return 1
             tally.unwritten += 1
             room = limit - tally.shared
+            now = time.monotonic()
             if (
                 tally.unwritten > room // SHARE_OF_ROOM
-                or time.monotonic() - tally.written_at > WRITE_EVERY_SECONDS
+                or now - tally.written_at > WRITE_EVERY_SECONDS
             ):
+                # The write is this caller's from now on: the threads hitting
+                # meanwhile count on, instead of each writing (and queueing on
+                # the key's row) until the first write returns.
                 to_add, tally.unwritten = tally.unwritten, 0
+                tally.written_at = now
                 return to_add
             return 0
 
