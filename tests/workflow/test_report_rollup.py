@@ -98,3 +98,38 @@ def test_a_deadline_moved_by_a_calendar_change_is_in_the_history(
     # The history records the new deadline, so figures as of any moment use it.
     assert (entry.action, entry.due_at) == ("recompute_deadline", moved.due_at)
     assert entry.data == {"from": due_before.isoformat()}
+
+
+def _seq_scans(table):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relname = %s", [table]
+        )
+        return cursor.fetchone()[0]
+
+
+def test_the_booking_reads_the_history_by_index_even_when_planned_on_a_small_one(
+    db, land, routed_to_a
+):
+    # The trigger's plan is made once per connection and kept. Made on the small
+    # tables of a fresh install it scanned the whole history on every insert
+    # from then on, slower as it grew (bench/intake_http.py).
+    draft = dict(
+        channel="web",
+        submitter_kind="citizen",
+        submitter_name="Nguyễn Văn An",
+        email="an@example.vn",
+        title="Đường liên xã xuống cấp",
+        content="Đề nghị sửa chữa.",
+        category=land.code,
+        province=20,
+    )
+    with time_machine.travel(MONDAY, tick=False):
+        services.submit_petitions([draft] * 3)  # the plan is made here
+        before = _seq_scans("workflow_historyentry")
+        services.submit_petitions([draft] * 3)
+
+    assert _seq_scans("workflow_historyentry") == before
+    assert PendingFigures.objects.filter(received__gt=0).exists()
