@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from config.bulk import COPY_FROM_ROWS, allocate_ids, copy_values, insert_rows
 from notifications.models import Notification
@@ -103,3 +105,26 @@ def test_copy_values_writes_plain_tuples_and_refuses_unknown_types(db):
     assert (stored.recipient_address, stored.context) == ("a\tb", {"x": "\\"})
     with pytest.raises(TypeError, match="cannot COPY a set"):
         copy_values("notifications_notification", ["event"], [({1},)])
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    texts=st.lists(
+        st.text(st.characters(blacklist_characters="\x00"), max_size=40),
+        min_size=COPY_FROM_ROWS,
+        max_size=COPY_FROM_ROWS + 3,
+    )
+)
+def test_any_text_comes_back_through_copy_as_written(db, texts):
+    rows = _rows(len(texts))
+    for row, text in zip(rows, texts, strict=True):
+        row.recipient_address = text
+    with transaction.atomic():
+        insert_rows(Notification, rows)
+        stored = dict(Notification.objects.values_list("pk", "recipient_address"))
+        transaction.set_rollback(True)
+    assert [stored[row.pk] for row in rows] == texts
