@@ -58,6 +58,10 @@ class RequestLogMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = rid
+            if not logger.isEnabledFor(logging.INFO):
+                # LOG_LEVEL=WARNING: no line, so no need to work out its fields
+                # (the code of a created petition costs a URL resolution).
+                return response
             logger.info(
                 "%s %s %s",
                 request.method,
