@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F
 
-from config.bulk import insert_rows
+from config.bulk import insert_rows, new_row
 from notifications.channels import PermanentFailure, email, sms, webhook
 from notifications.models import Notification
 from notifications.rendering import render
@@ -122,7 +122,8 @@ def queue_notifications(
     """
     sealed = seal_context(context or {})
     rows = [
-        Notification(
+        new_row(
+            Notification,
             event=event,
             channel=r.channel,
             petition_id=petition_id,

@@ -18,7 +18,7 @@ from typing import Protocol
 from django.conf import settings
 from django.db import connection
 
-from config.bulk import copy_values, insert_rows
+from config.bulk import copy_values, insert_rows, new_row
 from workflow.deadlines import (
     AT_RISK,
     DAYS,
@@ -248,7 +248,8 @@ class _Ledger:
             self._targets = targets_for(self.petition, self.reference)
         amount, unit = self._targets[kind]
         self.cycles[kind] = self.cycles.get(kind, 0) + 1
-        clock = Clock(
+        clock = new_row(
+            Clock,
             petition=self.petition,
             kind=kind,
             cycle=self.cycles[kind],

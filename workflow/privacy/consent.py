@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from config.bulk import insert_rows
+from config.bulk import insert_rows, new_row
 from workflow.errors import NotAllowedNow
 from workflow.history import insert_entries, next_values
 from workflow.models import Action, Channel
@@ -67,7 +67,8 @@ def record_at_intake(receipts, *, now) -> None:
             "given_at": now,
         }
         rows.append(
-            Consent(
+            new_row(
+                Consent,
                 purpose=Purpose.PROCESSING,
                 notice_id=given.processing_notice_id,
                 **common,
@@ -75,7 +76,8 @@ def record_at_intake(receipts, *, now) -> None:
         )
         if petition.publish_consent:
             rows.append(
-                Consent(
+                new_row(
+                    Consent,
                     purpose=Purpose.PUBLICATION,
                     notice_id=given.publication_notice_id,
                     **common,
