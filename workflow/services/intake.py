@@ -7,7 +7,7 @@ from django.db import IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.bulk import allocate_ids, insert_rows
+from config.bulk import allocate_ids, insert_rows, new_row
 from notifications.services import outbox_transaction
 from workflow import intake_rules as rules
 from workflow import messages, permissions, receipts, sla
@@ -233,7 +233,8 @@ def _prepare_receipt(
     if channel_ref is not None:
         channel_ref = str(channel_ref).strip() or None
     secret = new_secret()
-    petition = Petition(
+    petition = new_row(
+        Petition,
         secret_hash=hash_secret(secret),
         tracking_code=new_tracking_code(),
         channel=channel,
