@@ -8,14 +8,15 @@ data, issues an API key (rate-limited, with a limit the run never reaches, so
 requests are still counted), starts gunicorn with the production settings
 (config/gunicorn.py: 2 workers × 16 threads) on a free port of 127.0.0.1 and
 sends POST /api/v1/petitions from threads of this process, each on its own
-keep-alive connection. Each of `--runs` runs sends `--requests` new petitions and
-is bounded by a time limit. Prints requests per second of every run and their
+keep-alive connection (prepared requests over plain sockets, see KeepAlive).
+Each of `--runs` runs sends `--requests` new petitions and is bounded by a time
+limit. Prints requests per second of every run and their
 median, the CPU time a request costs (the web workers', PostgreSQL's and this
 client's, from psutil over the runs), answers by status, latency percentiles,
 each web worker's RSS after the runs and the load average at each run, then
 stops gunicorn. Requests per second vary by ±20 % from run to run on this shared
-machine (hence several runs); CPU milliseconds per request do not depend on what
-else runs, and 2 cores divided by them is the machine's ceiling.
+machine (hence several runs); CPU milliseconds per request move far less (about
+±10 %), and 2 cores divided by them is the machine's ceiling.
 """
 
 import argparse
