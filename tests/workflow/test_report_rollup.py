@@ -38,17 +38,22 @@ def test_a_rebuild_from_the_history_gives_the_rows_the_trigger_kept(db):
     assert rollup.period_figures(Period.default(now=timezone.now())) == before
 
 
-def test_a_batch_of_petitions_is_booked_by_one_statement(db, land, routed_to_a):
-    draft = dict(
+def _draft(category):
+    """A web petition routed to agency A (the routed_to_a fixture)."""
+    return dict(
         channel="web",
         submitter_kind="citizen",
         submitter_name="Nguyễn Văn An",
         email="an@example.vn",
         title="Đường liên xã xuống cấp",
         content="Đề nghị sửa chữa.",
-        category=land.code,
+        category=category.code,
         province=20,
     )
+
+
+def test_a_batch_of_petitions_is_booked_by_one_statement(db, land, routed_to_a):
+    draft = _draft(land)
     with time_machine.travel(MONDAY, tick=False):
         services.submit_petitions([draft, draft, draft])
     early = rollup.period_figures(Period(date(2026, 3, 1), date(2026, 3, 10)))
@@ -116,16 +121,7 @@ def test_the_booking_reads_the_history_by_index_even_when_planned_on_a_small_one
     # The trigger's plan is made once per connection and kept. Made on the small
     # tables of a fresh install it scanned the whole history on every insert
     # from then on, slower as it grew (bench/intake_http.py).
-    draft = dict(
-        channel="web",
-        submitter_kind="citizen",
-        submitter_name="Nguyễn Văn An",
-        email="an@example.vn",
-        title="Đường liên xã xuống cấp",
-        content="Đề nghị sửa chữa.",
-        category=land.code,
-        province=20,
-    )
+    draft = _draft(land)
     with time_machine.travel(MONDAY, tick=False):
         services.submit_petitions([draft] * 3)  # the plan is made here
         before = _seq_scans("workflow_historyentry")
