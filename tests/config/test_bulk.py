@@ -8,7 +8,13 @@ from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from config.bulk import COPY_FROM_ROWS, allocate_ids, copy_values, insert_rows
+from config.bulk import (
+    COPY_FROM_ROWS,
+    allocate_ids,
+    copy_values,
+    insert_rows,
+    new_row,
+)
 from notifications.models import Notification
 
 AWKWARD = [
@@ -142,7 +148,6 @@ def _attributes(row):
 
 
 def test_a_new_row_is_what_the_models_init_makes(db, django_assert_num_queries):
-    from config.bulk import new_row
     from workflow.models import Clock, Petition
 
     at = datetime(2026, 11, 27, 3, 4, 5, tzinfo=UTC)
@@ -172,7 +177,5 @@ def test_a_new_row_is_what_the_models_init_makes(db, django_assert_num_queries):
 
 
 def test_a_new_row_refuses_a_field_its_model_does_not_have():
-    from config.bulk import new_row
-
     with pytest.raises(TypeError, match="no field 'colour'"):
         new_row(Notification, colour="red")
