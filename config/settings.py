@@ -77,7 +77,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",  # django-csp's, see there
     "config.errors.DatabaseUnavailableMiddleware",
     # config.browser_only: the machine doors (intake API, Open311) pass these.
     "config.browser_only.SessionMiddleware",
