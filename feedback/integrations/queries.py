@@ -20,6 +20,7 @@ from workflow.models import (
     Petition,
     Publication,
 )
+from workflow.reference import reference
 
 # Open311 lists at most this many requests per call (the usual GeoReport cap).
 OPEN311_MAX_REQUESTS = 1000
@@ -115,6 +116,14 @@ class Codes:
 
 
 def current_codes() -> Codes:
+    """Today's codes, read once per version of the reference data (workflow.reference):
+    the communes alone are thousands of rows, and the API's lists and schema were
+    reading them all on every request. Shared between requests: read, never changed.
+    """
+    return reference().get("integration codes", _read_codes)
+
+
+def _read_codes() -> Codes:
     communes: dict[int, list[dict]] = {}
     for row in (
         Commune.objects.current()

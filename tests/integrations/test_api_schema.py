@@ -175,3 +175,19 @@ def test_the_codes_are_served_without_a_key(client, land):
     )
     assert client.get("/api/v1/provinces/99999/communes").status_code == 404
     assert client.get("/api/v1/provinces/٢٠/communes").status_code == 400
+
+
+def test_the_codes_are_read_once_and_follow_a_change_of_the_reference_data(
+    client, land, django_assert_max_num_queries
+):
+    from workflow.models import Category
+
+    client.get("/api/v1/categories")  # read once for this version of the data
+    with django_assert_max_num_queries(2):  # the version number per request, no more
+        client.get("/api/v1/schema")
+        client.get(f"/api/v1/provinces/{LANG_SON}/communes")
+
+    Category.objects.create(code="roads", name="Đường sá", name_en="Roads")
+    served = client.get("/api/v1/categories").json()["categories"]
+
+    assert [c["code"] for c in served] == ["land", "roads"]
