@@ -2,7 +2,7 @@
 (README "Security")."""
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
-from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
 from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -45,7 +45,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     _built: dict = {}  # report_only → header; one per process, for all threads
 
     def process_response(self, request, response):
-        if not _plain(request, response):
+        if not _plain(self, request, response):
             return super().process_response(request, response)
         for header, report_only in ((HEADER, False), (HEADER_REPORT_ONLY, True)):
             value = self._built.get(report_only)
@@ -58,25 +58,19 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         return response
 
 
-_PER_RESPONSE = (
-    "_csp_config",
-    "_csp_update",
-    "_csp_replace",
-    "_csp_exempt",
-    "_csp_config_ro",
-    "_csp_update_ro",
-    "_csp_replace_ro",
-    "_csp_exempt_ro",
-)
-
-
-def _plain(request, response) -> bool:
+def _plain(middleware, request, response) -> bool:
     """Whether the library would build this response's headers from the settings
-    alone: no nonce asked for, nothing set per response, no header yet, and not
-    one of the debug pages it leaves alone."""
+    alone: nothing set for it (read through the library's own get_policy_parts, which
+    a subclass may extend), not exempt, no header yet, and not one of the debug pages
+    it leaves alone."""
+    parts = [
+        middleware.get_policy_parts(request, response, report_only=report_only)
+        for report_only in (False, True)
+    ]
     return (
-        getattr(request, "_csp_nonce", None) is None
-        and not any(hasattr(response, name) for name in _PER_RESPONSE)
+        all(p == PolicyParts() for p in parts)
+        and not hasattr(response, "_csp_exempt")
+        and not hasattr(response, "_csp_exempt_ro")
         and HEADER not in response
         and HEADER_REPORT_ONLY not in response
         and not (settings.DEBUG and response.status_code in (404, 500))
