@@ -12,10 +12,12 @@ from config.bulk import (
     COPY_FROM_ROWS,
     allocate_ids,
     copy_values,
+    ids_drawn_ahead,
     insert_rows,
     new_row,
 )
 from notifications.models import Notification
+from workflow.models import Integration
 
 AWKWARD = [
     "tab\there",
@@ -69,6 +71,39 @@ def test_rows_with_drawn_ids_keep_them(db):
     # Ids come from the table's own sequence: the next row gets a later one.
     [later] = insert_rows(Notification, _rows(1))
     assert later.pk > max(ids)
+
+
+def test_ids_drawn_ahead_serve_every_table_from_one_statement(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with ids_drawn_ahead({Notification: 5, Integration: 2}):
+        with CaptureQueriesContext(connection) as first:
+            notification_ids = allocate_ids(Notification, 3)
+            integration_ids = allocate_ids(Integration, 2)
+            # Fewer rows than COPY_FROM_ROWS, yet no INSERT … RETURNING: their
+            # ids were drawn already.
+            written = insert_rows(Notification, _rows(2))
+        with CaptureQueriesContext(connection) as past_the_bound:
+            more = allocate_ids(Notification, 3)
+    sql = [q["sql"] for q in first.captured_queries]
+    assert len(sql) == 2
+    assert "nextval" in sql[0] and sql[1].startswith("COPY notifications_notif")
+    assert len(past_the_bound.captured_queries) == 1  # one more draw
+    ids = [*notification_ids, *(row.pk for row in written), *more]
+    assert ids == sorted(set(ids))  # distinct, in the order drawn
+    assert len(integration_ids) == 2 and integration_ids == sorted(integration_ids)
+    assert sorted(Notification.objects.values_list("pk", flat=True)) == [
+        row.pk for row in written
+    ]
+    # Outside the block ids come from the sequence again, after those drawn.
+    [later] = allocate_ids(Notification, 1)
+    assert later > max(ids)
+
+
+def test_ids_drawn_ahead_are_drawn_only_when_needed(db, django_assert_num_queries):
+    with django_assert_num_queries(0), ids_drawn_ahead({Notification: 10}):
+        pass
 
 
 def test_in_a_mix_rows_with_ids_keep_them_and_the_others_get_new_ones(db):

@@ -186,6 +186,42 @@ def test_a_batch_receives_the_good_drafts_and_returns_each_error_in_place(
     assert list(verify_history()) == []
 
 
+def test_a_batch_draws_the_ids_of_all_its_rows_at_once(routed_to_a, land):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications.models import Notification
+    from workflow.models import Clock
+    from workflow.privacy.models import Consent
+
+    draft = dict(
+        channel="web",
+        submitter_kind="citizen",
+        submitter_name="An",
+        email="an@example.vn",
+        phone="0912345678",
+        title="Đường hỏng",
+        content="Đề nghị sửa",
+        category=land.code,
+        province=factories.LANG_SON,
+        publish_consent=True,
+    )
+    with CaptureQueriesContext(connection) as captured:
+        results = services.submit_petitions([draft] * 6)
+    draws = [q["sql"] for q in captured.captured_queries if "nextval" in q["sql"]]
+    # Petitions, clocks, consents and outbox rows: one statement.
+    assert len(draws) == 1
+    petitions = [r.petition.pk for r in results]
+    assert Petition.objects.filter(pk__in=petitions).count() == 6
+    # Every row written knows its petition: ids were given before the writes.
+    for model in (Clock, Consent, Notification):
+        assert set(
+            model.objects.filter(petition_id__in=petitions).values_list(
+                "petition_id", flat=True
+            )
+        ) == set(petitions), model
+
+
 def test_a_tracking_code_already_taken_is_drawn_again(submit, monkeypatch):
     taken = submit().tracking_code
     codes = iter([taken, "ABCDEFGHJK"])

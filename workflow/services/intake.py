@@ -7,7 +7,8 @@ from django.db import IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.bulk import allocate_ids, insert_rows, new_row
+from config.bulk import allocate_ids, ids_drawn_ahead, insert_rows, new_row
+from notifications.models import Notification
 from notifications.services import outbox_transaction
 from workflow import intake_rules as rules
 from workflow import messages, permissions, receipts, sla
@@ -21,7 +22,15 @@ from workflow.errors import (
     WorkflowError,
 )
 from workflow.history import insert_entries, next_values
-from workflow.models import Action, Category, Channel, Petition, Priority, SubmitterKind
+from workflow.models import (
+    Action,
+    Category,
+    Channel,
+    Clock,
+    Petition,
+    Priority,
+    SubmitterKind,
+)
 from workflow.models.petitions import (
     STAFF_CHANNELS,
     hash_secret,
@@ -29,6 +38,7 @@ from workflow.models.petitions import (
     new_tracking_code,
 )
 from workflow.privacy import consent
+from workflow.privacy.models import Consent
 from workflow.reference import held_reference
 from workflow.routing import route_petition
 from workflow.services.steps import Step, run_transition
@@ -122,15 +132,23 @@ def submit_petitions(drafts: list[dict]) -> list:
     transaction committed after our look-up (the next look-up finds it). A
     savepoint would spare the rerun, at two round trips on every intake.
     """
+    bounds = {model: len(drafts) * n for model, n in IDS_PER_PETITION.items()}
     for _attempt in range(5):
         try:
-            with outbox_transaction(), held_reference() as ref:
+            with ids_drawn_ahead(bounds), outbox_transaction(), held_reference() as ref:
                 return _receive_all(drafts, ref=ref, now=timezone.now())
         except IntegrityError as error:
             if not any(name in str(error) for name in INTAKE_CLASHES):
                 raise
     raise RuntimeError("Could not receive the petitions")
 
+
+# The rows intake writes for a petition with ids of their own, at most (more are
+# drawn if an agency has many staff to notify): its clocks (triage; acceptance
+# and answer once routed), its consents (processing, publication) and its
+# outbox rows (the submitter's e-mail and SMS, the agency's staff). Their ids
+# are drawn in one statement (config.bulk.ids_drawn_ahead).
+IDS_PER_PETITION = {Petition: 1, Clock: 3, Consent: 2, Notification: 4}
 
 # Unique indexes whose violation at intake means "draw again" or "look again".
 INTAKE_CLASHES = (
