@@ -189,8 +189,12 @@ def insert_rows(model: Any, rows: Any, *, ignore_conflicts: bool = False) -> Any
     else:
         for row, pk in zip(missing, allocate_ids(model, len(missing)), strict=True):
             row.pk = pk
-        shape = _shape(model, with_id=True)
-        _copy(shape.table, shape.columns, shape.values(rows))
+        if len(rows) < COPY_FROM_ROWS:
+            # Ids drawn ahead: a COPY takes two round trips, an INSERT one.
+            _insert(model, rows, suffix="", with_id=True)
+        else:
+            shape = _shape(model, with_id=True)
+            _copy(shape.table, shape.columns, shape.values(rows))
     for row in rows:
         row._state.adding = False
     return rows
@@ -232,9 +236,10 @@ def _copy_lines(table, columns, text):
         )
 
 
-def _insert(model, rows, *, suffix):
-    """A multi-row INSERT of rows without ids; what RETURNING returns, if anything."""
-    shape = _shape(model, with_id=False)
+def _insert(model, rows, *, suffix, with_id=False):
+    """A multi-row INSERT of rows (without ids, unless `with_id`); what RETURNING
+    returns, if anything."""
+    shape = _shape(model, with_id=with_id)
     values = shape.values(rows)
     sql = f"INSERT INTO {shape.table} ({shape.columns}) VALUES %s {suffix}"
     with connection.cursor() as cursor:
