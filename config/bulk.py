@@ -28,11 +28,13 @@ from django.db.models import JSONField, signals
 from django.db.models.base import ModelState
 from psycopg2.extras import execute_values
 
-# Fewer rows than this go in with one INSERT … RETURNING (one statement); more
-# with their ids drawn first and a COPY (two statements, but cheaper per row:
-# the INSERT's values are quoted one by one in Python, which at an intake batch's
-# twenty outbox rows cost more than the extra statement; bench/intake_http.py,
-# 0.36 ms of a web worker's CPU a request less than with 50 here).
+# Fewer rows than this go in with one INSERT: … RETURNING their ids, or with the
+# ids they already have (given, or drawn ahead: a COPY takes two round trips,
+# an INSERT one). More go in with their ids drawn first and a COPY (two
+# statements, but cheaper per row: the INSERT's values are quoted one by one in
+# Python, which at an intake batch's twenty outbox rows cost more than the extra
+# statement; bench/intake_http.py, 0.36 ms of a web worker's CPU a request less
+# than with 50 here).
 COPY_FROM_ROWS = 4
 
 
