@@ -49,25 +49,14 @@ def running_cluster(log_path, **extra_env):
 
 
 def stop(process):
-    """SIGTERM to the server's main process (it stops its workers in about a
-    second); the whole process group is killed if that hangs, and whatever is
-    left of the group once the main process is gone: a worker that outlived it
-    would keep a session on the test database, which then cannot be dropped."""
+    """SIGTERM to the cluster's main process (it stops its workers in about a
+    second); the whole process group is killed only if that hangs."""
     if process.poll() is None:
         try:
             process.send_signal(signal.SIGTERM)
             process.wait(20)
         except subprocess.TimeoutExpired:
-            _kill_group(process)
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait(5)
         except ProcessLookupError:
             pass
-    _kill_group(process)
-
-
-def _kill_group(process):
-    # The process was started in a session of its own: its group bears its pid.
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
