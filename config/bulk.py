@@ -197,7 +197,8 @@ def insert_rows(model: Any, rows: Any, *, ignore_conflicts: bool = False) -> Any
         for row, pk in zip(missing, allocate_ids(model, len(missing)), strict=True):
             row.pk = pk
         if len(rows) < COPY_FROM_ROWS:
-            # Ids drawn ahead: a COPY takes two round trips, an INSERT one.
+            # Every id known (given, or drawn ahead): a COPY takes two round
+            # trips, an INSERT one.
             _insert(model, rows, suffix="", with_id=True)
         else:
             shape = _shape(model, with_id=True)
