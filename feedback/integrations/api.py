@@ -133,7 +133,6 @@ def _reference(body):
     return response
 
 
-@csrf_exempt
 # --- responses ----------------------------------------------------------------
 
 
