@@ -26,8 +26,19 @@ def pytest_sessionstart(session):
 
 @pytest.fixture(autouse=True)
 def administrative_units(request):
-    """Units come from a data migration; a transactional test's flush removes them."""
-    if "django_db_setup" not in request.fixturenames:
+    """Units come from a data migration; a transactional test's flush removes them.
+
+    Only for tests that use the database: `_django_db_helper` is among the
+    fixtures of every test asking for `db` or `transactional_db`, and the
+    `django_db` marker asks for it itself. A test that only needs the test
+    database to exist (`django_db_setup`, for a server started on it) does not
+    get a transaction here: opened for it, that connection outlived the session
+    and the test database could not be dropped at the end.
+    """
+    uses_database = "_django_db_helper" in request.fixturenames or (
+        request.node.get_closest_marker("django_db") is not None
+    )
+    if not uses_database:
         return
     request.getfixturevalue("_django_db_helper")
     from workflow.areas.loading import load_units
