@@ -368,6 +368,9 @@ def main():
         + (f" × {args.threads} threads" if args.worker_class == "gthread" else "")
         + f", 127.0.0.1:{port}"
     )
+    # The interpreter's build moves the figures (Makefile, docs/operations.md).
+    interpreter = os.path.realpath(sys.executable)
+    print(f"python              : {sys.version.split()[0]}, {interpreter}")
     print(f"load                : {args.connections} keep-alive connections")
     print(
         f"requests            : {len(results)} in {len(runs)} runs "
