@@ -7,8 +7,9 @@
 # without: in callgrind, a request of the intake API took 13 % fewer instructions
 # and 25 % fewer branch mispredictions on Debian's 3.11 than on pyenv's
 # (docs/operations.md, "Capacity"). An existing .venv is kept: `rm -r .venv` to
-# build it again.
-SYSTEM_PYTHON := $(shell /usr/bin/python3 -c 'import sys, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && echo /usr/bin/python3)
+# build it again. Both are expanded where used, so the system's Python is asked
+# only when the venv is built, not on every `make`.
+SYSTEM_PYTHON = $(shell /usr/bin/python3 -c 'import sys, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && echo /usr/bin/python3)
 PYTHON ?= $(or $(SYSTEM_PYTHON),python3)
 VENV := .venv
 PY := $(VENV)/bin/python
