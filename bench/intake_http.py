@@ -1,7 +1,8 @@
 """Benchmark: the intake API over HTTP, gunicorn with 2 workers (target ≥ 600/s).
 
     .venv/bin/python bench/intake_http.py [--requests 5000] [--runs 3]
-        [--connections 32] [--worker-class gthread --threads 16] [--max-seconds 120]
+        [--connections 32] [--workers 2] [--worker-class gthread --threads 16]
+        [--max-seconds 120]
 
 Uses its own database (`pakn_bench_http`, see common.py) with the demo's reference
 data, issues an API key (rate-limited, with a limit the run never reaches, so
@@ -81,7 +82,7 @@ def start_gunicorn(port, args, log):
         "config/gunicorn.py",
         "config.wsgi:application",
         "--workers",
-        "2",
+        str(args.workers),
         "--worker-class",
         args.worker_class,
         "--threads",
@@ -301,6 +302,9 @@ def main():
     )
     parser.add_argument("--max-seconds", type=float, default=120)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--workers", type=int, default=2, help="web workers (config/gunicorn.py: 2)"
+    )
     args = parser.parse_args()
 
     use_bench_database("pakn_bench_http")
@@ -364,7 +368,7 @@ def main():
     statuses = Counter(status for status, _ in results)
     created = Petition.objects.filter(channel_ref__startswith="HTTP-").count()
     print(
-        f"gunicorn            : 2 workers, {args.worker_class}"
+        f"gunicorn            : {args.workers} workers, {args.worker_class}"
         + (f" × {args.threads} threads" if args.worker_class == "gthread" else "")
         + f", 127.0.0.1:{port}"
     )
