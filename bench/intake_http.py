@@ -1,7 +1,7 @@
 """Benchmark: the intake API over HTTP, gunicorn with 2 workers (target ≥ 600/s).
 
     .venv/bin/python bench/intake_http.py [--requests 5000] [--runs 3]
-        [--connections 32] [--workers 2] [--worker-class gthread --threads 16]
+        [--connections 32] [--workers N] [--worker-class gthread --threads 16]
         [--max-seconds 120]
 
 Uses its own database (`pakn_bench_http`, see common.py) with the demo's reference
@@ -81,8 +81,7 @@ def start_gunicorn(port, args, log):
         "--config",
         "config/gunicorn.py",
         "config.wsgi:application",
-        "--workers",
-        str(args.workers),
+        *(["--workers", str(args.workers)] if args.workers else []),
         "--worker-class",
         args.worker_class,
         "--threads",
@@ -303,7 +302,9 @@ def main():
     parser.add_argument("--max-seconds", type=float, default=120)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
-        "--workers", type=int, default=2, help="web workers (config/gunicorn.py: 2)"
+        "--workers",
+        type=int,
+        help="web workers (default: config/gunicorn.py's, WEB_WORKERS or 2)",
     )
     args = parser.parse_args()
 
@@ -368,7 +369,7 @@ def main():
     statuses = Counter(status for status, _ in results)
     created = Petition.objects.filter(channel_ref__startswith="HTTP-").count()
     print(
-        f"gunicorn            : {args.workers} workers, {args.worker_class}"
+        f"gunicorn            : {len(workers_rss)} workers, {args.worker_class}"
         + (f" × {args.threads} threads" if args.worker_class == "gthread" else "")
         + f", 127.0.0.1:{port}"
     )
