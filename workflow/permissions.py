@@ -110,6 +110,8 @@ class StaffRoles:
     is_reception: bool = False
     # Answers data subjects' requests (workflow.privacy).
     is_dpo: bool = False
+    # Whose roles these are: an answer's author may not approve it.
+    user_id: int | None = None
 
     @classmethod
     def of(cls, actor) -> "StaffRoles":
@@ -138,6 +140,7 @@ class StaffRoles:
             ),
             is_reception=actor.has_global_role(Role.RECEPTION),
             is_dpo=actor.has_global_role(Role.DPO),
+            user_id=actor.user.pk if actor.user is not None else None,
         )
 
     def holds(self, who: str, agency_id: int | None) -> bool:
@@ -202,7 +205,27 @@ def is_allowed(roles: StaffRoles, petition, action: Action) -> bool:
     if action == Action.DECIDE_EXTENSION:
         extension = _extension(petition)
         return extension is not None and extension.status == extension.Status.PENDING
+    if action == Action.APPROVE_ANSWER:
+        return not wrote_the_answer(roles.user_id, petition)
     return True
+
+
+def wrote_the_answer(user_id: int | None, petition) -> bool:
+    """Whether the user wrote the answer under review (the latest answer step).
+
+    Review is a second person's reading: a supervisor who answers a petition
+    themselves, where the agency reviews answers, has another supervisor (of the
+    agency or above it) or an admin approve it, as a handler has them approve theirs.
+    """
+    if user_id is None:
+        return False
+    author = (
+        petition.history.filter(action=Action.ANSWER)
+        .order_by("-seq")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    return author == user_id
 
 
 def may_decide_publication(roles: StaffRoles, petition) -> bool:
@@ -255,6 +278,15 @@ def require(actor, petition, action: Action) -> None:
                 "action": ACTION_LABELS.get(action, Action(action).label),
             },
         )
+    if action == Action.APPROVE_ANSWER and actor.user is not None:
+        if wrote_the_answer(actor.user.pk, petition):
+            raise NotPermitted(
+                "The answer's author may not approve it: another supervisor does.",
+                text=_(
+                    "Người soạn trả lời không tự duyệt được: cần một lãnh đạo khác "
+                    "duyệt."
+                ),
+            )
 
 
 def require_intake(actor) -> None:

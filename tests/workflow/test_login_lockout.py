@@ -106,3 +106,31 @@ def test_an_admin_sees_the_lockout_and_lifts_it(client, staff_client, handlers):
 
     assert not AccessAttempt.objects.filter(username="handler_a").exists()
     assert attempt(Client(), "handler_a", "pw").status_code == 302
+
+
+def test_no_password_reset_is_mailed_to_whoever_asks(client, handlers, mailoutbox):
+    # A link mailed on request would hand a handler's account (second factor
+    # optional) to whoever reads their mailbox; an admin resets passwords instead.
+    asked = client.post("/accounts/password_reset/", {"email": "handler_a@staff.example"})
+
+    assert asked.status_code == 404
+    assert client.get("/accounts/reset/MQ/set-password/").status_code == 404
+    assert mailoutbox == []
+
+
+def test_staff_change_their_own_password_with_the_old_one(client, handlers):
+    from django.contrib.auth import get_user_model
+
+    client.post(LOGIN, {"username": "handler_a", "password": "pw"})
+    changed = client.post(
+        "/accounts/password_change/",
+        {
+            "old_password": "pw",
+            "new_password1": "a long new staff passphrase",
+            "new_password2": "a long new staff passphrase",
+        },
+    )
+
+    assert changed.status_code == 302
+    user = get_user_model().objects.get(username="handler_a")
+    assert user.check_password("a long new staff passphrase")

@@ -320,6 +320,33 @@ def test_review_agency_holds_answer_until_supervisor_approves(
     assert refetch(in_progress).state == State.ANSWERED
 
 
+def test_a_supervisor_does_not_approve_the_answer_they_wrote(
+    reviewed_agency, in_progress, supervisor_a
+):
+    from workflow import permissions
+    from workflow.access import Actor
+    from workflow.models import Role
+
+    services.answer_petition(
+        petition_id=in_progress.pk, actor=supervisor_a, text="Trả lời của lãnh đạo"
+    )
+    petition = refetch(in_progress)
+    roles = permissions.StaffRoles.of(supervisor_a)
+    assert "approve_answer" not in permissions.allowed_actions(roles, petition)
+    with pytest.raises(NotPermitted, match="author"):
+        services.approve_answer(petition_id=petition.pk, actor=supervisor_a)
+    assert refetch(petition).state == State.ANSWER_REVIEW
+
+    other = Actor.staff(
+        factories.staff("supervisor_a2", Role.SUPERVISOR, reviewed_agency)
+    )
+    assert "approve_answer" in permissions.allowed_actions(
+        permissions.StaffRoles.of(other), petition
+    )
+    services.approve_answer(petition_id=petition.pk, actor=other)
+    assert refetch(petition).state == State.ANSWERED
+
+
 def test_supervisor_returns_answer_for_rework_with_reason(
     reviewed_agency, in_progress, handler_a, supervisor_a
 ):
