@@ -175,7 +175,7 @@ def track(request):
             form.add_error(None, _("Mã tra cứu hoặc mã bí mật không đúng."))
             status = 400
         else:
-            remember_petition(request.session, petition.tracking_code)
+            remember_petition(request.session, petition)
             return redirect("feedback:case", code=petition.tracking_code)
     elif request.method == "POST":
         status = 400
@@ -218,7 +218,7 @@ def recover_confirm(request):
         except recovery.WrongCode:
             form.add_error("code", _("Mã xác nhận không đúng hoặc đã hết hiệu lực."))
         else:
-            remember_petition(request.session, petition.tracking_code)
+            remember_petition(request.session, petition)
             context = {"petition": petition, "secret": secret}
             return render(request, "feedback/recovered.html", context)
     response = render(

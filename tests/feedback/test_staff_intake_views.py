@@ -156,17 +156,35 @@ def test_the_code_and_secret_go_by_sms_on_request_only_with_the_right_secret(
 
 
 def test_a_lost_secret_is_replaced_and_the_old_one_stops_working(
-    staff_client, reception, entered
+    staff_client, coordinator, entered
 ):
     petition = Petition.objects.get(pk=entered.petition.pk)
     url = f"/work/petitions/{petition.tracking_code}/receipt/new-secret/"
-    response = staff_client(reception).post(url, {"version": petition.version})
+    response = staff_client(coordinator).post(url, {"version": petition.version})
     assert response.status_code == 200
     new_secret = response.context["secret"]
     petition.refresh_from_db()
     assert petition.has_secret(new_secret) is True
     assert petition.has_secret(entered.secret) is False
     assert HistoryEntry.objects.filter(
+        petition=petition, action="reissue_secret"
+    ).exists()
+
+
+def test_the_reception_desk_gives_no_new_secret_that_would_open_the_case(
+    staff_client, reception, entered
+):
+    # The desk entered the petition but sees no case; a secret it could renew
+    # would let it read the case (and later its answer) on the citizen pages.
+    petition = Petition.objects.get(pk=entered.petition.pk)
+    client = staff_client(reception)
+    url = f"/work/petitions/{petition.tracking_code}/receipt/new-secret/"
+    refused = client.post(url, {"version": petition.version}, follow=True)
+
+    assert "cơ quan xử lý cấp" in refused.content.decode()
+    petition.refresh_from_db()
+    assert petition.has_secret(entered.secret) is True
+    assert not HistoryEntry.objects.filter(
         petition=petition, action="reissue_secret"
     ).exists()
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.services import Recipient, outbox_transaction, queue_notifications
 from workflow import messages, permissions
-from workflow.access import may_see_receipt
+from workflow.access import may_see, may_see_receipt
 from workflow.errors import InvalidInput, NotPermitted
 from workflow.models.petitions import Action, hash_secret, new_secret
 from workflow.services.steps import finish_step, lock_petition
@@ -24,6 +24,23 @@ def _require_receipt_desk(actor, petition):
         raise NotPermitted(
             "Only the receiving staff may send this petition's receipt.",
             text=_("Chỉ cán bộ tiếp nhận mới gửi được mã tra cứu của phản ánh này."),
+        )
+
+
+def _require_case_reader(actor, petition):
+    """A new secret opens the case on the citizen pages, answer included: staff
+    give one only where they may read the case themselves (its case page offers
+    it). The reception desk sees no case, so it does not: otherwise it could read
+    every case it ever entered. The handling agency's staff do it, or the
+    submitter alone through /track/forgot/."""
+    if not may_see(actor, petition):
+        raise NotPermitted(
+            "A new secret is given by the handling agency's staff, or by the "
+            "submitter's own recovery (/track/forgot/).",
+            text=_(
+                "Mã bí mật mới do cán bộ của cơ quan xử lý cấp, hoặc người gửi tự "
+                "lấy lại tại /track/forgot/."
+            ),
         )
 
 
@@ -82,11 +99,12 @@ def reissue_secret(*, petition_id, actor, expected_version=None) -> tuple:
     petition = lock_petition(
         petition_id, expected_version, actor=actor, sees=may_see_receipt
     )
+    now = timezone.now()
     if not actor.is_submitter:
         _require_receipt_desk(actor, petition)
+        _require_case_reader(actor, petition)
     secret = new_secret()
     petition.secret_hash = hash_secret(secret)
-    now = timezone.now()
     finish_step(
         petition,
         actor=actor,
