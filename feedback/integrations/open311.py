@@ -1,9 +1,10 @@
 """Open311 GeoReport v2 under /open311/v2/, in JSON and XML.
 
 Services are our categories; a service request is a petition. Reads are public
-and show only petitions whose submitter agreed to publication, as /answers/ shows
-them (masked text, nothing about the submitter); a client holding an API key also
-sees, in full, what its integration filed. Filing needs an API key.
+and list only petitions whose submitter agreed to publication; their texts appear
+once a supervisor has published them, as /answers/ shows them (masked, nothing
+about the submitter), and until then a request has no description. A client
+holding an API key also sees, in full, what its integration filed. Filing needs an API key.
 Errors are the spec's list of {code, description} with 400, 403 or 404.
 """
 
@@ -512,8 +513,8 @@ def parse_w3c(value: str) -> datetime | None:
 
 def _service_request(petition, *, integration_id) -> dict:
     """A request as GeoReport v2 shows it: in full to the integration that filed
-    it, otherwise as the public may see it on /answers/ (masked texts, the
-    province alone, nothing about the submitter)."""
+    it, otherwise as the public may see it on /answers/ (masked texts once
+    published, the province alone, nothing about the submitter)."""
     facts = serialize_petition(petition)
     if (
         petition.integration_id is not None
@@ -524,15 +525,18 @@ def _service_request(petition, *, integration_id) -> dict:
         place = [petition.place, *place] if petition.place else place
         point = (petition.latitude, petition.longitude)
     else:
-        shown = partial(mask_for_public, petition)
+        # Free text reaches the public only as /answers/ shows it: once a
+        # supervisor has read the masked text and hidden what the masking missed
+        # (names typed without diacritics, third persons…). Until then a request
+        # is listed by its service, status, agency and dates, without text.
+        published = shows_answer_publicly(petition)
+        shown = partial(mask_for_public, petition) if published else _no_text
         place = [petition.province.name]
         point = (None, None)
-        if not shows_answer_publicly(petition):
-            facts = {**facts, "answer": ""}
     return {
         "service_request_id": facts["tracking_code"],
         "status": "open" if facts["is_open"] else "closed",
-        "status_notes": shown(_status_notes(petition, facts)),
+        "status_notes": _status_notes(petition, facts, shown),
         "service_name": _service_name(petition.category),
         "service_code": facts["category"],
         "description": shown(petition.content),
@@ -551,14 +555,22 @@ def _service_request(petition, *, integration_id) -> dict:
     }
 
 
-def _status_notes(petition, facts) -> str:
+def _no_text(text: str) -> str:
+    return ""
+
+
+def _status_notes(petition, facts, shown) -> str:
+    """The answer, or a rejection's reason and where to turn, as `shown` lets the
+    reader see them; else (or when `shown` shows no text) the state's name."""
     if facts["answer"]:
-        return facts["answer"]
-    if petition.state == State.REJECTED:
-        return " ".join(
+        text = facts["answer"]
+    elif petition.state == State.REJECTED:
+        text = " ".join(
             part for part in (petition.rejection_reason, petition.redirect_hint) if part
         )
-    return facts["state_label"]
+    else:
+        text = ""
+    return shown(text) or facts["state_label"]
 
 
 def _service_name(category) -> str:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from feedback.integrations.keys import issue_api_key
 from tests import factories
 from workflow import services
-from workflow.models import Integration, Petition
+from workflow.models import Integration, Petition, State
 
 V2 = "/open311/v2"
 # What a submitter wrote about themselves into the text, as they often do.
@@ -203,8 +203,9 @@ def test_another_key_sees_a_published_request_masked_and_a_private_one_not_at_al
     assert ET.fromstring(single.content).findtext("error/code") == "404"
 
 
-def test_a_rejection_is_shown_masked_to_the_public(client, land, coordinator):
-    code = file_open311(client, key_of("open311-app"), land)
+def test_a_rejections_text_is_not_shown_to_the_public(client, land, coordinator):
+    key = key_of("open311-app")
+    code = file_open311(client, key, land)
     services.reject_petition(
         petition_id=Petition.objects.get(tracking_code=code).pk,
         actor=coordinator,
@@ -214,9 +215,13 @@ def test_a_rejection_is_shown_masked_to_the_public(client, land, coordinator):
 
     [shown] = client.get(f"{V2}/requests/{code}.json").json()
 
-    assert "0912 345 678" not in shown["status_notes"]
-    assert "Nguyễn Văn An" not in shown["status_notes"]
-    assert "Luật Khiếu nại" in shown["status_notes"]
+    # A rejection is never published, so its staff-written reason (which may
+    # quote the submitter) stays with the submitter; the public reads its state.
+    assert shown["status"] == "closed"
+    assert shown["status_notes"] == str(State.REJECTED.label)
+    assert "Nguyễn Văn An" not in str(shown) and "Khiếu nại" not in str(shown)
+    own = client.get(f"{V2}/requests/{code}.json", {"api_key": key}).json()
+    assert "Luật Khiếu nại" in own[0]["status_notes"]
 
 
 def test_a_token_names_only_the_callers_own_external_id(client, land, other_key):
