@@ -4,8 +4,8 @@ Services are our categories; a service request is a petition. Reads are public
 and list only petitions whose submitter agreed to publication; their texts appear
 once a supervisor has published them, as /answers/ shows them (masked, nothing
 about the submitter), and until then a request has no description. A client
-holding an API key also sees, in full, what its integration filed. Filing needs an API key.
-Errors are the spec's list of {code, description} with 400, 403 or 404.
+holding an API key also sees, in full, what its integration filed. Filing needs
+an API key. Errors are the spec's list of {code, description} with 400, 403 or 404.
 """
 
 import json
@@ -506,9 +506,15 @@ def parse_w3c(value: str) -> datetime | None:
             moment = datetime.combine(day, time.min) if day else None
     except ValueError:
         return None
-    if moment is not None and timezone.is_naive(moment):
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
-    return moment
+    try:
+        # In UTC: Python takes offsets up to ±23:59, PostgreSQL only to ±15:59.
+        return moment.astimezone(UTC)
+    except OverflowError:  # an offset carrying year 9999 past the calendar
+        return None
 
 
 def _service_request(petition, *, integration_id) -> dict:

@@ -46,9 +46,7 @@ def test_a_code_sent_by_email_issues_a_new_secret_and_kills_the_old(
     new_secret = html.split('id="secret">')[1].split("<")[0]
     assert new_secret and new_secret != old_secret
     # The session now opens the case, as after a lookup with the new secret.
-    assert [code for code, _ in client.session[SESSION_KEY]] == [
-        petition.tracking_code
-    ]
+    assert [code for code, _ in client.session[SESSION_KEY]] == [petition.tracking_code]
     petition.refresh_from_db()
     assert petition.has_secret(new_secret) is True
     assert petition.has_secret(old_secret) is False

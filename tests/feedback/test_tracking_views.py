@@ -22,9 +22,7 @@ def test_the_right_pair_opens_the_case_without_the_secret_in_any_url(
     assert response.status_code == 302
     assert response["Location"] == f"/track/{petition.tracking_code}/"
     assert secret not in response["Location"]
-    assert [code for code, _ in client.session[SESSION_KEY]] == [
-        petition.tracking_code
-    ]
+    assert [code for code, _ in client.session[SESSION_KEY]] == [petition.tracking_code]
     page = client.get(response["Location"])
     assert page.status_code == 200
     html = page.content.decode()

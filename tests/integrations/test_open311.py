@@ -590,6 +590,22 @@ def test_w3c_date_times_are_read_with_their_offset():
     assert parse_w3c("2026-03-02") == datetime(2026, 3, 1, 17, 0, tzinfo=UTC)
     assert parse_w3c("2026-03-02T08:15") == datetime(2026, 3, 2, 1, 15, tzinfo=UTC)
     assert parse_w3c("not a date") is None
+    # Offsets PostgreSQL does not take (beyond ±15:59) are read all the same.
+    assert parse_w3c("2026-03-02T00:00:00-20:00") == datetime(
+        2026, 3, 2, 20, 0, tzinfo=UTC
+    )
+
+
+@pytest.mark.parametrize("offset", ["-16:00", "+18:00", "-23:59"])
+def test_any_offset_python_reads_filters_without_an_error(client, submit, offset):
+    submit(publish_consent=True)
+
+    response = client.get(
+        f"{V2}/requests.json", {"start_date": f"2000-01-01T00:00:00{offset}"}
+    )
+
+    assert response.status_code == 200
+    assert len(response.json()) == 1
 
 
 def test_the_list_is_capped_newest_first(client, published, monkeypatch):

@@ -369,6 +369,11 @@ def test_unknown_checkpoint_and_bad_page_get_clear_errors(petitions, client):
     assert bad.status_code == 400
     assert "checkpoint number" in bad.json()["error"]
     assert client.get("/audit/checkpoints/?limit=1000").status_code == 400
+    # Digits of other scripts and superscripts are not numbers here (workflow.codes).
+    for query in ("before=²", "limit=²", "before=٢", "limit=٢"):
+        refused = client.get(f"/audit/checkpoints/?{query}")
+        assert refused.status_code == 400, query
+        assert "error" in refused.json()
 
 
 def test_erasing_text_under_the_retention_rules_keeps_the_checkpoints(

@@ -111,7 +111,9 @@ def test_an_admin_sees_the_lockout_and_lifts_it(client, staff_client, handlers):
 def test_no_password_reset_is_mailed_to_whoever_asks(client, handlers, mailoutbox):
     # A link mailed on request would hand a handler's account (second factor
     # optional) to whoever reads their mailbox; an admin resets passwords instead.
-    asked = client.post("/accounts/password_reset/", {"email": "handler_a@staff.example"})
+    asked = client.post(
+        "/accounts/password_reset/", {"email": "handler_a@staff.example"}
+    )
 
     assert asked.status_code == 404
     assert client.get("/accounts/reset/MQ/set-password/").status_code == 404

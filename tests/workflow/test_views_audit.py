@@ -150,7 +150,13 @@ def test_drill_down_lists_the_petitions_and_exports_them(march, auditor, staff_c
 
 
 def test_drill_down_with_a_bad_query_is_404(auditor, staff_client):
-    assert staff_client(auditor).get("/audit/petitions/?measure=x").status_code == 404
+    client = staff_client(auditor)
+    assert client.get("/audit/petitions/?measure=x").status_code == 404
+    period = "start_on=2026-03-01&end_on=2026-03-31&measure=received"
+    for by in ("agency", "province", "category"):
+        for key in ("²", "٢٠", "99999999999999999999", "-1"):
+            found = client.get(f"/audit/petitions/?{period}&by={by}&key={key}")
+            assert found.status_code == 404, (by, key)
 
 
 def test_case_history_shows_that_the_chain_is_intact(march, auditor, staff_client):
@@ -350,7 +356,19 @@ def test_stats_of_one_province_and_agency_per_month(march, client):
     assert "Agency so-tnmt-lang-son" in agency.content.decode()
 
 
-@pytest.mark.parametrize("path", ["/stats/agency/999999/", "/stats/commune/1/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/stats/agency/999999/",
+        "/stats/commune/1/",
+        # "²".isdigit() is True but int() fails; "٢٠" int()s to 20: neither names
+        # a unit (workflow.codes).
+        "/stats/province/²/",
+        "/stats/agency/²/",
+        "/stats/province/٢٠/",
+        "/stats/agency/99999999999999999999/",
+    ],
+)
 def test_stats_of_an_unknown_unit_is_404(db, client, path):
     assert client.get(path).status_code == 404
 

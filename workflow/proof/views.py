@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from workflow.codes import MAX_ID, parse_number
 from workflow.proof.checkpoints import published, published_page
 
 CHECKPOINTS_PER_PAGE = 100
@@ -13,17 +14,19 @@ CHECKPOINTS_PER_PAGE = 100
 
 @require_GET
 def checkpoints(request):
-    before = request.GET.get("before", "")
-    limit = request.GET.get("limit", str(CHECKPOINTS_PER_PAGE))
-    if before and not before.isdigit():
+    given_before = request.GET.get("before", "")
+    before = parse_number(given_before, maximum=MAX_ID)
+    if given_before and before is None:
         return JsonResponse({"error": "before must be a checkpoint number"}, status=400)
-    if not limit.isdigit() or not 1 <= int(limit) <= CHECKPOINTS_PER_PAGE:
+    limit = parse_number(
+        request.GET.get("limit", str(CHECKPOINTS_PER_PAGE)),
+        maximum=CHECKPOINTS_PER_PAGE,
+    )
+    if limit is None:
         return JsonResponse(
             {"error": f"limit must be 1 to {CHECKPOINTS_PER_PAGE}"}, status=400
         )
-    rows, more = published_page(
-        before=int(before) if before else None, limit=int(limit)
-    )
+    rows, more = published_page(before=before, limit=limit)
     body = {
         "checkpoints": [published(c, url=_url(request, c)) for c in rows],
         "next": (

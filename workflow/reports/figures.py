@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workflow.areas.models import Province
 from workflow.charts import percent
+from workflow.codes import MAX_ID, parse_number
 from workflow.models import Agency, Category
 from workflow.models import reports as stored
 from workflow.models.petitions import Channel
@@ -161,7 +162,12 @@ def build_report(period: Period, counts: dict, *, closed=None) -> Report:
 
 def names_of(dimension: str, keys) -> dict:
     """Display names of the keys of one dimension (one query at most)."""
-    ids = [int(key) for key in keys if key.isdigit()]
+    # Keys come from URLs too: only ASCII numbers name a unit (workflow.codes).
+    ids = [
+        number
+        for number in (parse_number(key, maximum=MAX_ID) for key in keys)
+        if number is not None
+    ]
     if dimension == "agency":
         names = db.using(Agency.objects.filter(pk__in=ids)).values_list("pk", "name")
         found = {str(pk): name for pk, name in names}

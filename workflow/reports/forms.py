@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from workflow.codes import MAX_ID, parse_number
 from workflow.models.petitions import STAFF_CHANNELS
 from workflow.reports import listing
 from workflow.reports.periods import Period
@@ -65,7 +66,8 @@ class DrillDownForm(PeriodForm):
         by, key = cleaned.get("by") or "total", cleaned.get("key") or ""
         if by == "agency" and key == "none":
             key = ""  # the triage desk: petitions no agency holds
-        if by in ("agency", "province", "category") and key and not key.isdigit():
+        numbered = by in ("agency", "province", "category")
+        if numbered and key and parse_number(key, maximum=MAX_ID) is None:
             raise forms.ValidationError(_("Đơn vị không hợp lệ."))
         if by in ("province", "category", "channel") and not key:
             raise forms.ValidationError(_("Đơn vị không hợp lệ."))

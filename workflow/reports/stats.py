@@ -9,6 +9,7 @@ is shown so far (to the end of today).
 from dataclasses import dataclass
 from datetime import date
 
+from workflow.codes import MAX_ID, parse_number
 from workflow.reports import columns, rollup
 from workflow.reports.figures import Figures, Report, build_report, names_of
 from workflow.reports.periods import Period, local_today, month_start, months_back
@@ -100,7 +101,9 @@ def month_report(first: date, now) -> Report:
 
 def unit_name(dimension: str, key: str):
     """The unit's name (a channel's label), or None when there is no such unit."""
-    if dimension not in UNITS or (dimension != "channel" and not key.isdigit()):
+    if dimension not in UNITS:
+        return None
+    if dimension != "channel" and parse_number(key, maximum=MAX_ID) is None:
         return None
     return names_of(dimension, [key]).get(key)
 

@@ -38,7 +38,8 @@ def verified_device(user, token: str):
     token = normalised(token)
     if not token:
         return None
-    kind = TOTPDevice if token.isdigit() else StaticDevice
+    # ASCII digits only: "²".isdigit() is True, and a TOTP check int()s the token.
+    kind = TOTPDevice if token.isascii() and token.isdigit() else StaticDevice
     for device in kind.objects.filter(user=user, confirmed=True):
         found = verify_token(user, device.persistent_id, token)
         if found is not None:
