@@ -62,3 +62,38 @@ def test_adding_a_day_off_in_admin_is_saved(admin_client):
     )
     assert response.status_code == 302
     assert CalendarException.objects.get().note == "Tết kéo dài"
+
+
+def test_a_day_ending_at_midnight_is_refused_with_a_message(admin_client):
+    # "00:00" stopped every deadline of the calendar: intake and the queue
+    # answered 500 until someone changed it back.
+    from workflow.models import Calendar
+
+    calendar = Calendar.objects.get()
+    response = admin_client.post(
+        reverse("admin:workflow_calendar_change", args=[calendar.pk]),
+        {
+            "name": calendar.name,
+            "end_of_day": "00:00",
+            "exceptions-TOTAL_FORMS": "0",
+            "exceptions-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "phải sau 00:00" in response.content.decode()
+    calendar.refresh_from_db()
+    assert calendar.end_of_day is None
+
+
+def test_a_target_of_zero_days_is_refused_in_words_not_by_constraint_name(land):
+    from django.core.exceptions import ValidationError
+
+    from workflow.models import SlaTarget
+
+    target = SlaTarget(category=land, clock="answer", amount=0, unit="working_days")
+    with pytest.raises(ValidationError) as refused:
+        target.full_clean()
+
+    assert "từ 1 trở lên" in str(refused.value)
+    assert "target_is_positive" not in str(refused.value)

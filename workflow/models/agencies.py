@@ -123,7 +123,11 @@ class SlaTarget(models.Model):
                 fields=["category", "priority", "clock"], name="one_target_per_clock"
             ),
             models.CheckConstraint(
-                condition=Q(amount__gt=0), name="target_is_positive"
+                condition=Q(amount__gt=0),
+                name="target_is_positive",
+                violation_error_message=_(
+                    "Thời hạn phải từ 1 trở lên (0 ngày là không có thời hạn)."
+                ),
             ),
         ]
 

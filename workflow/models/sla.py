@@ -5,6 +5,8 @@ A clock's times are not counted up or down: they are laid out by
 calendar, and stored here so the sweep can find due work by index.
 """
 
+from datetime import time
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -21,6 +23,21 @@ class Calendar(models.Model):
     # None: a day ends at 24:00 (Civil Code art. 148); agencies that count office
     # hours set e.g. 17:00.
     end_of_day = models.TimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # A day cannot end at its own start: every deadline of the calendar
+            # would fall nowhere (workflow.deadlines.Calendar refuses it too),
+            # and intake and the queues would fail until it is changed back.
+            models.CheckConstraint(
+                condition=Q(end_of_day__isnull=True) | Q(end_of_day__gt=time.min),
+                name="end_of_day_after_midnight",
+                violation_error_message=_(
+                    "Giờ kết thúc ngày làm việc phải sau 00:00; để trống nếu ngày "
+                    "kết thúc lúc 24:00."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.name
