@@ -12,6 +12,7 @@ the field, a code, an English message (machine interfaces) and a translatable te
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -37,6 +38,23 @@ TAX_CODE_MAX_LENGTH = 14
 
 # How long after an answer its submitter may dispute it (reopen), in days.
 DISPUTE_WINDOW_DAYS = 30
+
+
+# --- text that shows something -------------------------------------------------------
+
+# What shows nothing besides whitespace: format characters (zero-width space and
+# joiners, left-to-right and right-to-left marks, bidirectional embeddings, the
+# byte-order mark: Unicode's Cf) and control characters (Cc). `str.strip()` keeps
+# them, so a title or an address made of them passed as given.
+_INVISIBLE = frozenset(("Cf", "Cc"))
+
+
+def has_text(value) -> bool:
+    """Whether `value` holds at least one character a reader would see."""
+    return any(
+        not ch.isspace() and unicodedata.category(ch) not in _INVISIBLE
+        for ch in value or ""
+    )
 
 
 # --- tax code -------------------------------------------------------------------------
@@ -230,7 +248,7 @@ def clean_postal_address(value, *, by_staff: bool) -> str:
     into a public form would be a letter posted to whoever it names.
     """
     value = " ".join((value or "").split())
-    if not value:
+    if not has_text(value):
         return ""
     if not by_staff:
         raise InvalidInput(

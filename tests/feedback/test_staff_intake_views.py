@@ -90,11 +90,14 @@ def test_a_receipt_older_than_the_limit_is_refused_in_vietnamese(
     assert Petition.objects.count() == 0
 
 
-def test_no_contact_at_all_is_refused(staff_client, reception, letter_form):
-    letter_form["postal_address"] = ""
+@pytest.mark.parametrize("address", ["", "\u200b", " \u200e\u200f\ufeff "])
+def test_no_contact_at_all_is_refused(staff_client, reception, letter_form, address):
+    # Zero-width and direction marks show nothing: an address of them is none.
+    letter_form["postal_address"] = address
     response = post_intake(staff_client(reception), letter_form)
     assert response.status_code == 400
     assert "địa chỉ bưu chính" in response.content.decode()
+    assert not Petition.objects.exists()
 
 
 @pytest.fixture

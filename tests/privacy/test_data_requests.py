@@ -62,6 +62,26 @@ def test_a_second_request_of_the_same_kind_while_open_is_the_first_one(client, p
     assert DataRequest.objects.count() == 1
 
 
+def test_a_request_that_asks_something_else_is_not_lost_in_the_first(client, proved):
+    file(client, proved, kind="correct", corrected_name="Nguyễn Văn Ân")
+    file(client, proved, kind="correct", corrected_name="Nguyễn Văn Ân")
+    second = file(
+        client,
+        proved,
+        kind="correct",
+        corrected_email="moi@example.vn",
+        details="E-mail mới của tôi",
+    )
+
+    assert second.status_code == 302
+    asked = DataRequest.objects.filter(kind="correct").order_by("pk")
+    assert [r.corrections for r in asked] == [
+        {"submitter_name": "Nguyễn Văn Ân"},
+        {"email": "moi@example.vn"},
+    ]
+    assert asked[1].details == "E-mail mới của tôi"
+
+
 def test_a_correction_must_say_what_to_correct(client, proved):
     response = file(client, proved, kind="correct")
     assert response.status_code == 400

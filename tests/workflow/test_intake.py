@@ -83,6 +83,10 @@ def test_business_needs_a_valid_tax_code(submit):
         ({"commune": 9999999}, "commune", "Unknown commune"),
         ({"email": "", "phone": ""}, "email", "email address or a phone"),
         ({"title": " "}, "title", "title is required"),
+        # Marks that show nothing (RLM, LRM, zero-width space, BOM) are no title.
+        ({"title": "\u200f\u200e"}, "title", "title is required"),
+        ({"submitter_name": "\u200b \ufeff"}, "submitter_name", "is required"),
+        ({"content": "\u2060\u200d\n"}, "content", "content is required"),
         ({"content": ""}, "content", "content is required"),
         ({"channel": "pigeon"}, "channel", "Unknown channel"),
         ({"submitter_kind": "alien"}, "submitter_kind", "citizen or business"),

@@ -152,7 +152,7 @@ class Corrections:
             if name not in CORRECTABLE:
                 raise InvalidInput(f"{name!r} cannot be corrected here.", field=name)
             value = (value or "").strip()
-            if not value:
+            if not intake_rules.has_text(value):
                 continue
             if name == "email":
                 value = intake_rules.clean_email(value)
@@ -171,8 +171,10 @@ def file_request(
     """A data subject asks to see, correct or erase their data.
 
     `petitions` are theirs (proved by code and secret, or by the identity's
-    login). An open request of the same kind about the same petitions is
-    returned instead of a second one. A correction names what to correct.
+    login). The same request sent again (an open one of the same kind, about the
+    same petitions, asking the same) is returned instead of a second one; a
+    request asking anything else is a request of its own, so that no ask is
+    lost. A correction names what to correct.
     """
     if kind not in RequestKind.values:
         raise InvalidInput(f"Unknown kind of request {kind!r}.", field="kind")
@@ -183,13 +185,17 @@ def file_request(
     if "\x00" in details:
         raise InvalidInput("details contains a NUL character.", field="details")
     wanted = Corrections.parse(corrections).values
-    if kind == RequestKind.CORRECT and not (wanted or details):
+    if kind == RequestKind.CORRECT and not (wanted or intake_rules.has_text(details)):
         raise InvalidInput(
             "Say what to correct.", field="details", code="nothing_to_correct"
         )
     ids = sorted(p.pk for p in petitions)
     for existing in DataRequest.objects.filter(
-        kind=kind, state__in=OPEN_REQUEST_STATES, petitions__in=ids
+        kind=kind,
+        state__in=OPEN_REQUEST_STATES,
+        petitions__in=ids,
+        details=details,
+        corrections=wanted,
     ).distinct():
         if sorted(existing.petitions.values_list("pk", flat=True)) == ids:
             return existing

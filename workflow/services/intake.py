@@ -497,7 +497,7 @@ def _validated_intake(
         ("title", title, rules.TITLE_MAX_LENGTH),
         ("content", content, rules.CONTENT_MAX_LENGTH),
     ):
-        if not (value or "").strip():
+        if not rules.has_text(value):
             raise InvalidInput(
                 f"{name} is required.",
                 field=name,

@@ -14,6 +14,7 @@ from workflow.access import may_see
 from workflow.codes import MAX_ID, parse_number
 from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted, PetitionChanged
 from workflow.history import insert_entries, next_values
+from workflow.intake_rules import has_text
 from workflow.models import Action, Agency, Petition, State
 
 
@@ -173,7 +174,7 @@ def finish_step(
 
 def required_text(text, what="reason"):
     text = (text or "").strip()
-    if not text:
+    if not has_text(text):
         raise InvalidInput(
             f"A {what} is required for this action.",
             field=what,
