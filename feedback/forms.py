@@ -86,9 +86,9 @@ def workflow_error_message(error) -> str:
             "thông tin mới nhất rồi thực hiện lại."
         )
     if isinstance(error, NotAllowedNow):
-        return _(
-            "Thao tác này không còn thực hiện được ở trạng thái hiện tại của phản ánh."
-        )
+        # Its own sentence where the service wrote one (a rating given already),
+        # else: no longer possible in the petition's state.
+        return error.display
     if isinstance(error, NotPermitted):
         return _("Bạn không thể thực hiện thao tác này.")
     if isinstance(error, InvalidInput) and error.field in WORKFLOW_FIELD_MESSAGES:

@@ -21,7 +21,7 @@ from feedback.models import Attachment, Rating
 from feedback.ratelimit import hit
 from workflow import services as workflow
 from workflow.access import Actor
-from workflow.errors import InvalidInput, NotPermitted
+from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted
 from workflow.history import insert_entries, next_values
 from workflow.models import Action, Petition
 from workflow.privacy.identity import own_petition
@@ -252,7 +252,12 @@ def rate_petition(*, petition_id, score: int, comment: str = "") -> Rating:
         comment=comment,
     )
     if Rating.objects.filter(petition=petition).exists():
-        raise InvalidInput("This petition was already rated.", field="score")
+        # Not a field's error: the page shows the first rating, not the form
+        # (a second tab, a resent form), so the refusal is told above the case.
+        raise NotAllowedNow(
+            "This petition was already rated.",
+            text=_("Phản ánh này đã được đánh giá; mỗi phản ánh chỉ đánh giá một lần."),
+        )
     return Rating.objects.create(
         petition=petition,
         score=score,

@@ -10,7 +10,7 @@ from feedback.models import Attachment, Rating
 from notifications.models import Notification
 from tests import factories
 from tests.feedback.samples import PDF_BYTES, PNG_BYTES, upload
-from workflow.errors import DuplicateSubmission, InvalidInput, NotAllowedNow
+from workflow.errors import DuplicateSubmission, NotAllowedNow
 from workflow.models import HistoryEntry, Petition, State
 
 MONDAY_MORNING = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
@@ -164,7 +164,7 @@ def test_a_rating_is_stored_once_and_written_to_the_history(answered):
     petition, _ = answered()
     rating = services.rate_petition(petition_id=petition.pk, score=4, comment="Ổn")
     assert (rating.score, rating.comment) == (4, "Ổn")
-    with pytest.raises(InvalidInput, match="already rated"):
+    with pytest.raises(NotAllowedNow, match="already rated"):
         services.rate_petition(petition_id=petition.pk, score=1)
     assert Rating.objects.filter(petition=petition).count() == 1
     rates = HistoryEntry.objects.filter(petition=petition, action="rate")

@@ -193,6 +193,12 @@ def test_the_answer_is_shown_and_can_be_rated_once(client, answered, verified):
     page = client.get(f"/track/{petition.tracking_code}/").content.decode()
     assert "/rate/" not in page
     assert "5/5" in page
+    # A second tab's form sent again is refused in words, the first rating kept.
+    again = client.post(
+        f"/track/{petition.tracking_code}/rate/", {"score": "1"}, follow=True
+    )
+    assert "chỉ đánh giá một lần" in again.content.decode()
+    assert Rating.objects.get(petition=petition).score == 5
 
 
 def test_the_submitter_accepts_the_answer_and_closes(client, answered, verified):
@@ -230,7 +236,8 @@ def test_after_the_dispute_window_the_button_is_gone_and_a_dispute_is_refused(
             {"reason": "Muộn.", "version": petition.version},
             follow=True,
         )
-    assert "không còn thực hiện được" in response.content.decode()
+    # The service's own reason, not only "no longer possible".
+    assert "trong 30 ngày kể từ khi có trả lời" in response.content.decode()
     petition.refresh_from_db()
     assert petition.state == State.ANSWERED
 

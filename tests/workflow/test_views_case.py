@@ -115,6 +115,18 @@ def test_a_refusal_on_an_english_page_is_in_english(assigned, handler_a, staff_c
     assert "đã thay đổi" not in page
 
 
+@pytest.mark.parametrize("version", ["abc", "1.5", "²", None])
+def test_a_page_without_its_version_is_told_to_reload(
+    assigned, handler_a, staff_client, version
+):
+    form = {} if version is None else {"claim-version": version}
+    response = staff_client(handler_a).post(url(assigned, "claim"), form)
+
+    assert response.status_code == 400
+    assert "vui lòng tải lại trang" in response.content.decode()
+    assert refetch(assigned).handler_id is None
+
+
 def test_missing_reason_is_a_field_error_and_nothing_changes(
     assigned, handler_a, staff_client
 ):

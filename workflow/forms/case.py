@@ -18,6 +18,11 @@ from workflow.models import Action, Agency
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
+STALE_PAGE = _(
+    "Trang này đã cũ hoặc không đầy đủ: vui lòng tải lại trang rồi thực hiện lại."
+)
+
+
 class ActionForm(forms.Form):
     """Base: carries the version the page showed; `perform` calls one service."""
 
@@ -28,7 +33,15 @@ class ActionForm(forms.Form):
     # looks different and asks for a tick first: a confirmation that needs no
     # JavaScript and that the server checks.
     confirm_label = None
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    # Hidden: a page that lost or mangled it is told in words (case.html shows
+    # hidden fields' errors above the form), not refused without a message.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": STALE_PAGE,
+            "invalid": STALE_PAGE,
+        },
+    )
 
     def __init__(self, *args, petition, actor, **kwargs):
         kwargs.setdefault("prefix", self.action)
