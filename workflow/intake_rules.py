@@ -310,8 +310,11 @@ def clean_place(place, latitude, longitude) -> dict:
 
 def _coordinates(latitude, longitude) -> tuple[Decimal, Decimal] | None:
     """Both as decimal degrees on the globe, or None."""
+    texts = [str(v).strip() for v in (latitude, longitude)]
+    if not all(text.isascii() for text in texts):
+        return None  # Decimal("٢١") is 21: only the digits 0-9 (workflow.codes)
     try:
-        lat, long = (Decimal(str(v).strip()) for v in (latitude, longitude))
+        lat, long = (Decimal(text) for text in texts)
     except (ValueError, ArithmeticError):
         return None
     if not (lat.is_finite() and long.is_finite()):

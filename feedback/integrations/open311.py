@@ -490,6 +490,9 @@ def _moment(params, name, problems):
     elif not EARLIEST_DATE <= moment <= LATEST_DATE:
         problems.append(f"{name}: give a date from 1900 to 9998.")
         return None
+    else:
+        # In UTC: Python takes offsets up to ±23:59, PostgreSQL only to ±15:59.
+        moment = moment.astimezone(UTC)
     return moment
 
 
@@ -506,15 +509,9 @@ def parse_w3c(value: str) -> datetime | None:
             moment = datetime.combine(day, time.min) if day else None
     except ValueError:
         return None
-    if moment is None:
-        return None
-    if timezone.is_naive(moment):
+    if moment is not None and timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
-    try:
-        # In UTC: Python takes offsets up to ±23:59, PostgreSQL only to ±15:59.
-        return moment.astimezone(UTC)
-    except OverflowError:  # an offset carrying year 9999 past the calendar
-        return None
+    return moment
 
 
 def _service_request(petition, *, integration_id) -> dict:

@@ -1,5 +1,7 @@
 """Issue 14 item 7: where — an address and a point as the petition's own data."""
 
+from decimal import Decimal
+
 from workflow.models import Petition
 
 
@@ -35,3 +37,17 @@ def test_the_case_page_shows_the_place(client, form_data):
     secret = html.split('id="secret">')[1].split("<")[0]
     client.post("/track/", {"tracking_code": code, "secret": secret})
     assert "Cầu treo Bản Chắt" in client.get(f"/track/{code}/").content.decode()
+
+
+def test_coordinates_in_other_scripts_digits_are_refused_by_the_rule(db):
+    # Decimal("٢١") is 21; every door takes the digits 0-9 only (workflow.codes).
+    import pytest
+
+    from workflow.errors import InvalidInput
+    from workflow.intake_rules import clean_place
+
+    for latitude, longitude in (("٢١", "106"), ("21", "１０６"), ("2¹", "106")):
+        with pytest.raises(InvalidInput) as refused:
+            clean_place("", latitude, longitude)
+        assert refused.value.field == "latitude"
+    assert clean_place("", " 21.5 ", "106")["latitude"] == Decimal("21.500000")
