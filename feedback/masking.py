@@ -33,11 +33,22 @@ NAME_WORDS = rf"{_UPPER}[^\W\d_]*(?:[ \-]{_UPPER}[^\W\d_]*)*"
 HOUSE_NUMBER = r"\d+[A-Za-z]?(?:/\d+[A-Za-z]?)*"
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# An address spelled out so that robots miss it: "an.nv (at) gmail.com",
+# "an.nv @ gmail.com", "an.nv[at]gmail chấm com", "an.nv a còng gmail.com".
+_SPELLED_AT = (
+    r"(?:\s*@\s*|\s*[(\[{]\s*(?:at|a còng|a cong)\s*[)\]}]\s*|\s+(?:a còng|a cong)\s+)"
+)
+_SPELLED_DOT = r"(?:\.|\s*[(\[{]\s*(?:dot|chấm|cham)\s*[)\]}]\s*|\s+(?:chấm|dot)\s+)"
+SPELLED_EMAIL = re.compile(rf"(?i)[\w.+-]+{_SPELLED_AT}[\w-]+(?:{_SPELLED_DOT}[\w-]+)+")
 
 # A run of digits with the separators people type between groups (one space, dot
-# or dash), optionally "+" in front and an area code in parentheses.
+# or dash; a few spaces; a slash between spaces: "0912  345  678", "0912 / 345"),
+# optionally "+" in front and an area code in parentheses. A slash without spaces
+# stays a separator of dates and document numbers (15/3/2026, 123/QĐ-UBND).
+_GROUP_GAP = r"(?:[ .\-]|[ \t]{2,3}|[ \t]+/[ \t]+)"
 DIGIT_RUN = re.compile(
-    r"(?<![\w/.,+])(?:\+\s?)?(?:\(\+?\d{2,4}\)\s?)?\d(?:[ .\-]?\d)*(?![\w/]|[.,]\d)"
+    r"(?<![\w/.,+])(?:\+\s?)?(?:\(\+?\d{2,4}\)\s?)?\d"
+    rf"(?:{_GROUP_GAP}?\d)*(?![\w/]|[.,]\d)"
 )
 # Identity, tax and account numbers named as such may be shorter than 9 digits.
 CUED_NUMBER = re.compile(
@@ -124,6 +135,9 @@ def _number_spans(text, kept_numbers):
 def _spans(text: str, *, names, kept_numbers, kept_emails):
     for match in EMAIL.finditer(text):
         if match.group(0).lower() not in kept_emails:
+            yield match.span(), EMAIL_MASK
+    for match in SPELLED_EMAIL.finditer(text):
+        if not EMAIL.fullmatch(match.group(0)):  # as typed: the loop above saw it
             yield match.span(), EMAIL_MASK
     for pattern in (CUED_NUMBER, PASSPORT):
         for match in pattern.finditer(text):

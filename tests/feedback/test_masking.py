@@ -53,3 +53,37 @@ def test_the_submitters_name_is_masked_in_any_case():
         mask_personal_data("Tôi là NGUYỄN VĂN AN, ở thôn 3", names=["Nguyễn Văn An"])
         == "Tôi là ***, ở ***"
     )
+
+
+def test_phone_groups_apart_by_several_spaces_or_a_spaced_slash_are_masked():
+    text = "Gọi 0912  345  678 hoặc 0912 / 345 / 679, ngày 15/3/2026 lúc 9 giờ."
+    assert mask_personal_data(text) == "Gọi *** hoặc ***, ngày 15/3/2026 lúc 9 giờ."
+
+
+def test_e_mail_addresses_spelled_out_are_masked():
+    text = (
+        "Thư: khuong.nv (at) gmail.com, khuong.nv @ gmail.com, "
+        "an[at]yahoo chấm com.vn hoặc an a còng gmail.com. Liên hệ @ UBND xã."
+    )
+    assert mask_personal_data(text) == (
+        "Thư: ***@***, ***@***, ***@*** hoặc ***@***. Liên hệ @ UBND xã."
+    )
+
+
+def test_a_name_typed_without_its_marks_or_decomposed_is_masked_too():
+    import unicodedata
+
+    names = ["Nguyễn Văn Khương"]
+    typed = "Toi ten Nguyen Van  Khuong, con NGUYEN VAN KHUONGG la nguoi khac."
+    assert mask_personal_data(typed, names=names) == (
+        "Toi ten ***, con NGUYEN VAN KHUONGG la nguoi khac."
+    )
+    decomposed = unicodedata.normalize("NFD", "Tôi là Nguyễn Văn Khương, ở đây.")
+    assert mask_personal_data(decomposed, names=names) == (
+        unicodedata.normalize("NFD", "Tôi là ***, ở đây.")
+    )
+    # One word is found only as written: without its marks it is often another
+    # word ("Hải", "hai": two).
+    assert mask_personal_data("hai người, ông Hải", names=["Hải"]) == (
+        "hai người, ông ***"
+    )
