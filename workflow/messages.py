@@ -14,7 +14,7 @@ from notifications.services import (
     portal_sync_enabled,
     queue_notifications,
 )
-from workflow.models import Channel, Membership, Petition, Role, State
+from workflow.models import Channel, Membership, Petition, Publication, Role, State
 from workflow.reference import reference
 
 EMAIL, SMS = Notification.Channel.EMAIL, Notification.Channel.SMS
@@ -179,9 +179,20 @@ def petition_answered(petition, *, now):
             now=now,
             context={
                 "tracking_code": petition.tracking_code,
-                "is_published": petition.publish_consent,
+                "publication": _publication_of_answer(petition),
             },
         )
+
+
+def _publication_of_answer(petition) -> str:
+    """Where the answer stands for the public: "published", "after_review" (the
+    submitter agreed; a supervisor reads it first: /answers/ has it only then) or
+    "none" (no consent: it is never public)."""
+    if not petition.publish_consent:
+        return "none"
+    if petition.publication == Publication.PUBLISHED:
+        return "published"
+    return "after_review"
 
 
 def petition_expired(petition, *, now):

@@ -99,10 +99,16 @@ def test_following_tells_the_follower_of_the_answer_instead_of_filing(
     services.answer_petition(petition_id=existing.pk, actor=handler_a, text="Đã sửa.")
     told = Notification.objects.get(event="followed_answered")
     assert told.recipient_address == "theodoi@example.vn"
+    # Consented, but a supervisor reads the answer before /answers/ shows it: the
+    # follower is told where it will be, not sent to a page that is not there yet.
     assert told.context == {
         "tracking_code": existing.tracking_code,
-        "is_published": True,
+        "publication": "after_review",
     }
+    from notifications.rendering import render
+
+    body = render(told).body
+    assert f"/answers/{existing.tracking_code}/ sau khi lãnh đạo" in body
 
 
 def test_the_staff_case_page_lists_similar_petitions_and_merges_in_one_step(
@@ -167,3 +173,26 @@ def test_the_staff_intake_page_suggests_an_open_petition_before_entering(
     entered = client.post("/work/petitions/new/", {**letter, "file_anyway": "1"})
     assert entered.status_code == 201
     assert Petition.objects.count() == 2
+
+
+def test_a_follower_message_queued_before_the_publication_states_still_reads_right(
+    db, submit
+):
+    # Rows queued by earlier code carry {"is_published": consent}: consent then
+    # meant "published after review", as "after_review" says now.
+    from notifications.models import Notification
+    from notifications.rendering import render
+
+    petition = submit(publish_consent=True)
+    row = Notification.objects.create(
+        petition_id=petition.pk,
+        event="followed_answered",
+        channel="email",
+        recipient_address="theodoi@example.vn",
+        language="en",
+        context={"tracking_code": petition.tracking_code, "is_published": True},
+        dedupe_key="followed-answered-before",
+        created_at=petition.received_at,
+    )
+
+    assert "will be published at" in render(row).body
