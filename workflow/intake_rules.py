@@ -57,6 +57,19 @@ def has_text(value) -> bool:
     )
 
 
+# --- the sender's own id -------------------------------------------------------------
+
+
+def clean_channel_ref(value) -> str | None:
+    """A sending system's id for a petition as stored and looked up: stripped, in
+    Unicode's composed form (NFC), None when empty. "ĐẤT-1" typed with composed
+    or decomposed letters is one id: read alike, it must not file two petitions.
+    Letter case is kept: ids are the sender's, and "a-1" and "A-1" may be two."""
+    if value is None:
+        return None
+    return unicodedata.normalize("NFC", str(value).strip()) or None
+
+
 # --- tax code -------------------------------------------------------------------------
 
 # An enterprise or organisation has a 10-digit tax code; each branch or dependent

@@ -201,7 +201,7 @@ def external_id_of(data) -> str | None:
     value = data.get("external_id")
     if _problem(value, PETITION_FIELDS["external_id"]) or not value.strip():
         return None
-    return value
+    return rules.clean_channel_ref(value)
 
 
 def api_field(service_field: str | None) -> str:

@@ -51,6 +51,30 @@ def test_the_same_external_id_again_returns_the_first_petition_and_creates_nothi
     assert Notification.objects.filter(event="received").count() == 2
 
 
+def test_an_id_and_text_in_composed_or_decomposed_letters_are_one_delivery(
+    post_petition,
+):
+    import unicodedata
+
+    def nfd(text):
+        return unicodedata.normalize("NFD", text)
+
+    first = post_petition(external_id="ĐẤT-2026-7")
+    again = post_petition(
+        external_id=nfd("ĐẤT-2026-7"),
+        title=nfd("Đường liên xã xuống cấp"),
+        content=nfd("Đề nghị sửa chữa đoạn đường liên xã."),
+    )
+    other_case = post_petition(external_id="đất-2026-7")
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["tracking_code"] == first.json()["tracking_code"]
+    # Case is the sender's own: another id, another petition.
+    assert other_case.status_code == 201
+    assert Petition.objects.count() == 2
+    assert Petition.objects.filter(channel_ref="ĐẤT-2026-7").count() == 1
+
+
 def test_a_used_external_id_with_another_text_is_a_conflict_and_stores_nothing(
     post_petition,
 ):

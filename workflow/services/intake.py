@@ -1,5 +1,6 @@
 """Intake: a petition from any channel is validated, routed and put on its clocks."""
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -248,8 +249,7 @@ def _prepare_receipt(
     fields = _validated_intake(
         ref, channel=channel, by_staff=entry is not None, **_with_defaults(fields)
     )
-    if channel_ref is not None:
-        channel_ref = str(channel_ref).strip() or None
+    channel_ref = rules.clean_channel_ref(channel_ref)
     secret = new_secret()
     petition = new_row(
         Petition,
@@ -385,9 +385,14 @@ def _same_text(first, receipt) -> bool:
     of it reads as the same delivery."""
     if getattr(first, "anonymised_at", None) is not None:
         return True
-    return (first.title, first.content) == (
-        receipt.petition.title,
-        receipt.petition.content,
+    # Composed or decomposed letters are the same text: a retry from a system
+    # that normalised it in between is still a retry.
+    return all(
+        unicodedata.normalize("NFC", stored) == unicodedata.normalize("NFC", sent)
+        for stored, sent in (
+            (first.title, receipt.petition.title),
+            (first.content, receipt.petition.content),
+        )
     )
 
 
