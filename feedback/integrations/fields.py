@@ -27,11 +27,10 @@ MAX_BODY_BYTES = 512 * 1024
 MAX_DEPTH = 8
 
 
-# What a required text must hold: a character Python does not strip (\S, written
-# so that ECMAScript and Rust read it the same: their \s leaves out U+001C-U+001F
-# and U+0085, which Python's str.strip() removes; a title of U+0085 alone was
-# generated as valid and refused).
-NON_BLANK = r"[^\s\x1c-\x1f\x85]"
+# What a required text must hold: a character a reader sees, as intake checks it
+# (workflow.intake_rules.has_text; a title of U+0085 or of zero-width marks alone
+# is no title).
+NON_BLANK = rules.VISIBLE_CHARACTER
 # A value that counts as left out: nothing but such whitespace.
 BLANK = r"^[\s\x1c-\x1f\x85]*$"
 

@@ -3,6 +3,7 @@ what the others take, and refuses what they refuse (workflow.intake_rules)."""
 
 import json
 import re
+import unicodedata
 
 import pytest
 from django.utils import timezone
@@ -246,3 +247,31 @@ def test_the_published_tax_code_pattern_takes_what_the_rule_takes(value):
         return rules.clean_tax_code(v, submitter_kind="citizen")
 
     assert taken(rule, value) == bool(re.search(rules.TAX_CODE_AS_TYPED, value))
+
+
+# Every character that shows nothing, some that show, and any at all.
+INVISIBLE_OR_NOT = st.text(
+    st.one_of(
+        st.sampled_from(
+            [c for c in map(chr, range(0x3000)) if unicodedata.category(c) == "Cf"]
+            + [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))]
+            + [" ", "\u3000", "\u00a0", "a", "Đ", "٢"]
+        ),
+        st.characters(),
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(INVISIBLE_OR_NOT)
+def test_the_published_non_blank_pattern_is_the_rule_for_a_required_text(value):
+    # The API's schema says what a required text must hold (fields.NON_BLANK);
+    # intake refuses what has_text finds empty: a client that follows the schema
+    # is never refused for it, nor taken where intake would refuse.
+    from feedback.integrations.fields import NON_BLANK
+
+    assert rules.has_text(value) == bool(re.search(NON_BLANK, value))
+    if value and all(unicodedata.category(c) in ("Cf", "Cc", "Zs") for c in value):
+        if all(ord(c) < 0x10000 for c in value):
+            assert not rules.has_text(value)
