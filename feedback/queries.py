@@ -197,10 +197,12 @@ def open_question(petition) -> str:
 
 
 def dispute_until(petition) -> datetime | None:
-    """Until when the answer may be disputed (workflow.services.reopen_petition)."""
-    if petition.answered_at is None or petition.state not in (
-        State.ANSWERED,
-        State.CLOSED,
+    """Until when the answer may be disputed (workflow.services.reopen_petition):
+    not at all without an answer, or once the petition's personal data is erased."""
+    if (
+        petition.answered_at is None
+        or petition.anonymised_at is not None
+        or petition.state not in (State.ANSWERED, State.CLOSED)
     ):
         return None
     return petition.answered_at + timedelta(days=DISPUTE_WINDOW_DAYS)

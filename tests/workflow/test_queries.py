@@ -164,8 +164,13 @@ def test_dashboard_lists_extension_requests_to_decide(
     three_at_a, handler_a, supervisor_a
 ):
     first = three_at_a[0]
-    services.request_extension(
-        petition_id=first.pk, actor=handler_a, days=5, reason="Cần xác minh thực địa"
+    at(
+        MONDAY + timedelta(days=1),  # before its deadline, as an extension is asked
+        services.request_extension,
+        petition_id=first.pk,
+        actor=handler_a,
+        days=5,
+        reason="Cần xác minh thực địa",
     )
     figures = queries.dashboard_figures(supervisor_a, now=MONDAY + timedelta(days=3))
     assert [e.petition_id for e in figures.pending_extensions] == [first.pk]

@@ -231,6 +231,49 @@ def test_extension_once_with_reason_decided_by_a_supervisor(
         )
 
 
+def test_no_extension_once_the_deadline_has_passed(
+    in_progress, handler_a, supervisor_a
+):
+    # Asked in time, decided late: approving then would book the late answer as
+    # on time; refusing stays possible. Asked late: refused at once.
+    at(
+        ANSWER_DUE - timedelta(hours=1),
+        services.request_extension,
+        petition_id=in_progress.pk,
+        actor=handler_a,
+        days=10,
+        reason="Cần xác minh thực địa",
+    )
+    late = ANSWER_DUE + timedelta(hours=1)
+    with pytest.raises(NotAllowedNow, match="deadline has passed"):
+        at(
+            late,
+            services.decide_extension,
+            petition_id=in_progress.pk,
+            actor=supervisor_a,
+            approve=True,
+        )
+    assert refetch(in_progress).due_at == ANSWER_DUE
+    at(
+        late,
+        services.decide_extension,
+        petition_id=in_progress.pk,
+        actor=supervisor_a,
+        approve=False,
+        note="Đã quá hạn",
+    )
+    Extension.objects.filter(petition=in_progress).delete()
+    with pytest.raises(NotAllowedNow, match="deadline has passed"):
+        at(
+            late,
+            services.request_extension,
+            petition_id=in_progress.pk,
+            actor=handler_a,
+            days=5,
+            reason="Muộn",
+        )
+
+
 def test_refusing_an_extension_needs_a_reason_and_keeps_the_deadline(
     in_progress, handler_a, supervisor_a
 ):

@@ -373,6 +373,27 @@ def test_submitter_disputes_an_answer(answered, citizen):
     assert refetch(answered).state == State.IN_PROGRESS
 
 
+def test_a_petition_closed_unanswered_cannot_be_disputed(
+    awaiting_info, supervisor_a, citizen
+):
+    # Expired: closed because the submitter never sent what was asked. No answer,
+    # so nothing to dispute, and no "reopened" figure for it.
+    services.expire_petition(petition_id=awaiting_info.pk, actor=supervisor_a)
+    with pytest.raises(NotAllowedNow, match="Only an answer"):
+        services.reopen_petition(
+            petition_id=awaiting_info.pk, actor=citizen, reason="Tôi quên"
+        )
+    assert refetch(awaiting_info).state == State.CLOSED
+
+
+def test_a_petition_whose_data_was_erased_cannot_be_disputed(answered, citizen):
+    # No one left to answer a dispute to, and what it said would stay for good.
+    Petition.objects.filter(pk=answered.pk).update(anonymised_at=answered.answered_at)
+    with pytest.raises(NotAllowedNow, match="erased"):
+        services.reopen_petition(petition_id=answered.pk, actor=citizen, reason="x")
+    assert refetch(answered).state == State.ANSWERED
+
+
 def test_reopen_after_dispute_window_is_refused(answered, citizen, time_machine):
     time_machine.move_to(answered.answered_at + timedelta(days=31))
     with pytest.raises(NotAllowedNow, match="within 30 days"):

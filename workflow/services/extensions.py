@@ -43,6 +43,7 @@ def request_extension(*, petition_id, actor, days, reason, expected_version=None
             text=_("Thời hạn của phản ánh chỉ được gia hạn một lần."),
         )
     now = timezone.now()
+    _require_deadline_running(petition, now)
     Extension.objects.create(
         petition=petition,
         days=days,
@@ -60,6 +61,22 @@ def request_extension(*, petition_id, actor, days, reason, expected_version=None
     )
     messages.extension_requested(petition, now=now)
     return petition
+
+
+def _require_deadline_running(petition, now):
+    """More time is given before the case deadline, not after it: an extension
+    approved once the deadline has passed would turn a late answer into an
+    on-time one in every figure (no deadline laundering; the breach itself is
+    recorded either way). A paused clock (awaiting information) has no deadline
+    running out."""
+    if petition.due_at is not None and petition.due_at <= now:
+        raise NotAllowedNow(
+            "The case deadline has passed: an extension is given before it, not after.",
+            text=_(
+                "Đã quá hạn giải quyết: chỉ gia hạn được trước khi hết hạn, không "
+                "gia hạn sau khi đã quá hạn."
+            ),
+        )
 
 
 @outbox_transaction()
@@ -83,6 +100,7 @@ def decide_extension(*, petition_id, actor, approve, note="", expected_version=N
         )
     now = timezone.now()
     if approve:
+        _require_deadline_running(petition, now)
         sla.extend_answer_clock(petition, days=extension.days, now=now)
     extension.status = (
         Extension.Status.APPROVED if approve else Extension.Status.REFUSED

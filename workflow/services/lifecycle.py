@@ -340,10 +340,19 @@ def reopen_petition(*, petition_id, actor, reason, expected_version=None):
     require_submitter(actor)
     reason = required_text(reason)
     now = timezone.now()
-    if (
-        petition.answered_at is not None
-        and (now - petition.answered_at).days >= DISPUTE_WINDOW_DAYS
-    ):
+    if petition.answered_at is None or petition.anonymised_at is not None:
+        # A dispute is of an answer: a petition closed unanswered (its submitter
+        # never sent what was asked) has none, and one whose personal data was
+        # erased has no one left to answer the dispute to.
+        raise NotAllowedNow(
+            "Only an answer can be disputed, and not once the petition's personal "
+            "data was erased.",
+            text=_(
+                "Chỉ đề nghị xem xét lại được câu trả lời, và không được sau khi dữ "
+                "liệu cá nhân của phản ánh đã bị xóa."
+            ),
+        )
+    if (now - petition.answered_at).days >= DISPUTE_WINDOW_DAYS:
         raise NotAllowedNow(
             f"An answer can be disputed within {DISPUTE_WINDOW_DAYS} days; "
             "this one was given earlier.",
