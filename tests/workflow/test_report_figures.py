@@ -234,6 +234,10 @@ def test_a_transfer_credits_the_answer_to_the_resolver_and_the_breach_to_the_hol
         )
         == []
     )
+    # The agency table's total counts every move, and its link lists them.
+    for measure in ("moved_in", "moved_out"):
+        moves = listing.listed(MARCH, measure=measure)
+        assert [r.petition_id for r in moves] == [petition.pk]
 
 
 def test_an_approved_extension_is_the_deadline_the_cycle_is_judged_by(
