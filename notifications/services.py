@@ -433,3 +433,20 @@ def erase_personal_data(petition_ids) -> int:
             [list(IMPERSONAL_KEYS), list(petition_ids)],
         )
         return cursor.rowcount
+
+
+def readdress_waiting(*, petition_id, channel, old, new) -> int:
+    """Send a petition's messages not yet sent to `old` on `channel` to `new`
+    instead: its submitter corrected the address (workflow.privacy.requests).
+    Rows being sent or already sent keep the address they went to; so does every
+    row when there is no new address (the correction removed it): those fail on
+    their own, and the history says what was corrected."""
+    if not new:
+        return 0
+    return Notification.objects.filter(
+        petition_id=petition_id,
+        channel=channel,
+        recipient_address=old,
+        recipient_user__isnull=True,
+        status__in=(Notification.Status.PENDING, Notification.Status.FAILED),
+    ).update(recipient_address=new)

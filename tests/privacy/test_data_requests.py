@@ -11,7 +11,7 @@ from notifications.models import Notification
 from tests import factories
 from workflow import services
 from workflow.audit import verify_history
-from workflow.errors import NotPermitted
+from workflow.errors import InvalidInput, NotPermitted
 from workflow.models import HistoryEntry, Petition, Role
 from workflow.privacy import requests, sweeps
 from workflow.privacy.models import DataRequest, PendingErasure, RequestDeadline
@@ -205,6 +205,51 @@ def test_a_correction_replaces_the_contact_and_says_so_in_the_history(
     entry = HistoryEntry.objects.filter(petition=petition).last()
     # The history names the field, never the value.
     assert (entry.action, entry.data) == ("correct_contact", {"fields": ["phone"]})
+    assert list(verify_history([petition.pk])) == []
+
+
+def test_a_correction_reaches_the_outbox_the_public_texts_and_the_outcome(
+    client, proved, dpo
+):
+    from feedback.queries import mask_for_public
+    from notifications.models import Notification
+
+    old_name, old_email = proved.submitter_name, proved.email
+    waiting = Notification.objects.filter(
+        petition_id=proved.pk, channel="email", recipient_address=old_email
+    )
+    waiting.update(status=Notification.Status.PENDING, sent_at=None)
+    waiting_ids = list(waiting.values_list("pk", flat=True))
+    assert waiting_ids
+    file(
+        client,
+        proved,
+        kind="correct",
+        corrected_name="Trần Thị Bích",
+        corrected_email="moi@example.vn",
+    )
+    item = DataRequest.objects.get()
+
+    # The request names fields: completing it without any is refused.
+    with pytest.raises(InvalidInput, match="confirm"):
+        requests.complete_request(
+            request_id=item.pk, actor=dpo, outcome="Đã sửa.", corrections={}
+        )
+    requests.complete_request(request_id=item.pk, actor=dpo, outcome="Đã sửa.")
+
+    petition = Petition.objects.get(pk=proved.pk)
+    # The name as it was stays hidden where the submitter wrote it.
+    assert "***" in mask_for_public(petition, f"Tôi là {old_name}.")
+    # Messages not yet sent go to the corrected address; so does the outcome.
+    assert set(
+        Notification.objects.filter(pk__in=waiting_ids).values_list(
+            "recipient_address", flat=True
+        )
+    ) == {"moi@example.vn"}
+    told = Notification.objects.filter(event="data_request_replied").last()
+    assert told.recipient_address == "moi@example.vn"
+    entry = HistoryEntry.objects.filter(petition=petition).last()
+    assert entry.data == {"fields": ["email", "submitter_name"]}
     assert list(verify_history([petition.pk])) == []
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone, translation
 
-from notifications.services import Recipient, queue_notifications
+from notifications.services import Recipient, queue_notifications, readdress_waiting
 from workflow import deadlines, intake_rules, messages, sla
 from workflow.errors import InvalidInput, NotAllowedNow
 from workflow.history import insert_entries, next_values
@@ -260,8 +260,16 @@ def complete_request(*, request_id, actor, outcome, corrections=None) -> DataReq
         wanted = Corrections.parse(
             request.corrections if corrections is None else corrections
         ).values
+        if request.corrections and not wanted:
+            raise InvalidInput(
+                "The request names what to correct: confirm the corrected values.",
+                field="corrections",
+                code="nothing_to_correct",
+            )
         for petition in petitions:
             correct_contact(petition_id=petition.pk, actor=actor, values=wanted)
+        # The outcome goes where the citizen is now reached: the corrected contacts.
+        recipients = _citizen_recipients(request)
     elif request.kind == RequestKind.ERASE:
         for petition in petitions:
             if retention.has_ended(petition, now=now):
@@ -319,9 +327,26 @@ def correct_contact(*, petition_id, actor, values) -> None:
     ]
     if not changed:
         return
+    before = {name: getattr(petition, name) for name in changed}
     for name in changed:
         setattr(petition, name, values[name])
     intake_rules.require_contact(email=petition.email, phone=petition.phone)
+    if "submitter_name" in changed and before["submitter_name"]:
+        # Public texts were masked with the name as it was, and still hold it
+        # where the submitter wrote it: it stays hidden (workflow.redaction).
+        petition.public_redactions = [
+            *petition.public_redactions,
+            before["submitter_name"],
+        ]
+    for name, channel in (("email", "email"), ("phone", "sms")):
+        if name in changed and before[name]:
+            # Messages still waiting go to the corrected address, not the old one.
+            readdress_waiting(
+                petition_id=petition.pk,
+                channel=channel,
+                old=before[name],
+                new=getattr(petition, name),
+            )
     now = timezone.now()
     insert_entries(
         [
@@ -337,7 +362,15 @@ def correct_contact(*, petition_id, actor, values) -> None:
         ]
     )
     petition.version += 1
-    petition.save(update_fields=[*changed, "version", "history_head", "history_length"])
+    petition.save(
+        update_fields=[
+            *changed,
+            "public_redactions",
+            "version",
+            "history_head",
+            "history_length",
+        ]
+    )
 
 
 def _defer_erasure(petition, *, request, actor, now) -> None:
