@@ -268,6 +268,36 @@ def test_erasure_of_an_ended_petition_anonymises_it_at_once(
     assert list(verify_history([petition.pk])) == []
 
 
+def test_erasure_of_an_ended_published_petition_takes_it_off_the_public_pages(
+    answered, verified, client, dpo, citizen, publish
+):
+    from django.utils import timezone
+
+    from workflow.models.followers import Follower
+    from workflow.privacy.retention import ANONYMISED_TEXT
+
+    petition, secret = answered(publish_consent=True)
+    publish(petition)
+    services.close_petition(petition_id=petition.pk, actor=citizen)
+    Follower.objects.create(
+        petition=petition, email="theodoi@example.vn", followed_at=timezone.now()
+    )
+    assert client.get(f"/answers/{petition.tracking_code}/").status_code == 200
+    verified(petition, secret)
+    file(client, petition, kind="erase")
+    item = DataRequest.objects.get()
+
+    requests.complete_request(request_id=item.pk, actor=dpo, outcome="Đã xóa.")
+
+    petition.refresh_from_db()
+    assert petition.anonymised_at is not None and not petition.publish_consent
+    assert petition.content == ANONYMISED_TEXT
+    assert client.get(f"/answers/{petition.tracking_code}/").status_code == 404
+    assert petition.tracking_code not in client.get("/answers/").content.decode()
+    assert not Follower.objects.filter(petition=petition).exists()
+    assert list(verify_history([petition.pk])) == []
+
+
 def test_erasure_of_a_petition_being_handled_waits_for_its_end(
     answered, verified, client, dpo, citizen
 ):

@@ -273,6 +273,10 @@ def complete_request(*, request_id, actor, outcome, corrections=None) -> DataReq
     elif request.kind == RequestKind.ERASE:
         for petition in petitions:
             if retention.has_ended(petition, now=now):
+                if petition.publish_consent:
+                    # Asked to erase, the person's petition leaves the public
+                    # pages too: erased without consent, its texts go entirely.
+                    consent.withdraw_publication(petition_id=petition.pk, actor=actor)
                 retention.anonymise_petition(
                     petition_id=petition.pk,
                     actor=actor,

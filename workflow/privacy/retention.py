@@ -28,6 +28,7 @@ from workflow.access import Actor
 from workflow.history import ChainBroken, erase_texts
 from workflow.intake_rules import DISPUTE_WINDOW_DAYS
 from workflow.models import Petition, State
+from workflow.models.followers import Follower
 from workflow.models.letters import AnswerLetter
 from workflow.privacy.models import (
     DataRequest,
@@ -197,5 +198,8 @@ def _erase_around(petition) -> None:
     )
     erase_personal_data([petition.pk])
     PetitionOwner.objects.filter(petition=petition).delete()
+    # Followers left a contact to hear of this petition's answer: with the
+    # petition erased, nothing is left to tell them, and their contacts go too.
+    Follower.objects.filter(petition=petition).delete()
     PendingErasure.objects.filter(petition=petition).delete()
     DataRequest.objects.filter(petitions=petition).update(details="", corrections={})
