@@ -28,6 +28,7 @@ from workflow.models import (
 )
 from workflow.models.petitions import OPEN_STATES
 from workflow.privacy.sensitive import visible_attachments
+from workflow.redaction import folded_for_search
 from workflow.reference import reference
 from workflow.sla import sla_status
 
@@ -378,10 +379,44 @@ def published_answers(
         )
     terms = search.split()[:MAX_SEARCH_TERMS]
     if terms:
-        petitions = petitions.alias(haystack=SearchText())
-        for term in terms:
-            petitions = petitions.filter(haystack__contains=Fold(Value(term)))
+        petitions = _found_in_what_the_public_reads(
+            database_matches(petitions, terms), terms
+        )
     return petitions
+
+
+def database_matches(petitions, terms):
+    """The petitions whose stored title, content or answer hold every term, as
+    the trigram index feedback_published_search_idx finds them."""
+    petitions = petitions.alias(haystack=SearchText())
+    for term in terms:
+        petitions = petitions.filter(haystack__contains=Fold(Value(term)))
+    return petitions
+
+
+# The newest answers a search reads beyond the database's match (below).
+MAX_SEARCHED_ANSWERS = 2000
+
+
+def _found_in_what_the_public_reads(petitions, terms):
+    """Of the petitions the database found (it searches the stored texts), those
+    whose texts as the public reads them (masked) hold every term: a term found
+    only in what masking hides (a name, a phone number, an address) must find
+    nothing, or a search would tell whether someone is in a published petition.
+    The newest MAX_SEARCHED_ANSWERS matches are read; a search that common is
+    narrowed by a filter (agency, category, dates)."""
+    contacts = published_contacts()
+    wanted = [folded_for_search(term) for term in terms]
+    kept = []
+    for petition in petitions.prefetch_related(None)[:MAX_SEARCHED_ANSWERS]:
+        texts = (petition.title, petition.content, petition.answer)
+        shown = " ".join(
+            mask_for_public(petition, text, contacts=contacts) for text in texts
+        )
+        haystack = folded_for_search(shown)
+        if all(term in haystack for term in wanted):
+            kept.append(petition.pk)
+    return petitions.filter(pk__in=kept)
 
 
 def public_q() -> Q:

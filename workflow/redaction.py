@@ -59,6 +59,12 @@ def _fold(text: str) -> str:
     return text.translate(_BARE)
 
 
+def folded_for_search(text: str) -> str:
+    """Lower case without diacritics, as the database's feedback_fold() reads
+    a text ("Hà Giang" → "ha giang")."""
+    return _fold(unicodedata.normalize("NFC", text or "")).lower()
+
+
 def _folded(text: str):
     """`text` without its marks, and a function from a span in it to the span in
     `text`. Text in composed form (as typed nearly everywhere) keeps its length;
