@@ -59,6 +59,29 @@ def verify_chain(entries, head: str) -> ChainBreak | None:
             last.seq + 1,
             "missing (the petition records a newer entry than the last one found)",
         )
+    if entries:
+        return _row_problem(entries[-1])
+    return None
+
+
+def _row_problem(last) -> ChainBreak | None:
+    """The petition row against its newest entry: every step writes the state it
+    leaves the petition in and the agency holding it, so a row that says
+    otherwise was changed without a step (an UPDATE behind the services' back,
+    which would take a petition off the queues and the overdue lists)."""
+    petition = last.petition
+    for what, found, recorded in (
+        ("state", petition.state, last.to_state),
+        ("agency", petition.agency_id, last.agency_id),
+    ):
+        if found != recorded:
+            return ChainBreak(
+                petition.pk,
+                petition.tracking_code,
+                last.seq,
+                f"the petition's {what} ({found}) is not the one its newest entry "
+                f"records ({recorded}): changed without a step",
+            )
     return None
 
 

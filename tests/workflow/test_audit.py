@@ -97,3 +97,21 @@ def test_verify_audit_notices_a_rewritten_chain_tail(handled):
     [found] = verify_history()
     assert found.seq == 3
     assert "does not follow" in found.problem
+
+
+@pytest.mark.parametrize("what", ["state", "agency"])
+def test_verify_audit_notices_a_petition_changed_without_a_step(handled, what):
+    # The petition row is no history, so no trigger guards it; every step records
+    # the state and agency it leaves, so a row that disagrees was changed around
+    # the services (and would leave the queues and the overdue lists unseen).
+    from workflow.models import Petition
+
+    Petition.objects.filter(pk=handled.pk).update(
+        **{"state": "closed"} if what == "state" else {"agency": None}
+    )
+
+    [found] = verify_history()
+
+    assert (found.tracking_code, found.seq) == (handled.tracking_code, 4)
+    assert f"the petition's {what}" in found.problem
+    assert "changed without a step" in found.problem

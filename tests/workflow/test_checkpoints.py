@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -397,4 +397,35 @@ def test_erasing_text_under_the_retention_rules_keeps_the_checkpoints(
         locked.save(update_fields=["history_head", "history_length"])
     # The reason's commitment stays in the hash: the sealed head still matches.
     call_command("verify_audit", "--checkpoints")
+    assert "extends all 1 checkpoint(s)" in capsys.readouterr().out
+
+
+def test_all_checkpoints_removed_is_noticed_by_the_history_they_left_unsealed(
+    petitions, capsys
+):
+    # With every checkpoint gone none names a missing predecessor; the history
+    # older than the daily schedule's slack that no checkpoint seals tells it.
+    take_checkpoint(now=NOW)
+    for table in ("workflow_checkpointchunk", "workflow_checkpoint"):
+        behind_the_trigger(table, f"{table}_append_only", f"DELETE FROM {table}")
+    later = max(p.received_at for p in petitions) + timedelta(days=3)
+
+    with time_machine.travel(later, tick=False):
+        with pytest.raises(CommandError, match="1 checkpoint problem"):
+            call_command("verify_audit", "--checkpoints")
+        err = capsys.readouterr().err
+        assert "sealed by no checkpoint (there is none)" in err
+        # A checkpoint number known from its e-mail must be here.
+        with pytest.raises(CommandError, match="2 checkpoint problem"):
+            call_command("verify_audit", "--checkpoints", "--expect-checkpoint", "1")
+        assert (
+            "checkpoint #1, known from outside, is not here" in capsys.readouterr().err
+        )
+
+
+def test_history_sealed_by_the_newest_checkpoint_passes_days_later(petitions, capsys):
+    later = max(p.received_at for p in petitions) + timedelta(days=3)
+    with time_machine.travel(later, tick=False):
+        take_checkpoint(now=later)
+        call_command("verify_audit", "--checkpoints", "--expect-checkpoint", "1")
     assert "extends all 1 checkpoint(s)" in capsys.readouterr().out

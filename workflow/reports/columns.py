@@ -260,15 +260,15 @@ def grouped(count: int) -> str:
     return f"{count:,}".replace(",", get_format("THOUSAND_SEPARATOR"))
 
 
-def cells(figures, shown=None, link="") -> list[Cell]:
+def cells(figures, shown=None, link="", unlisted=()) -> list[Cell]:
     """A row's cells, for every column or those shown; with `link` (a drill-down
-    URL lacking only its measure) each figure links to the petitions behind it."""
+    URL lacking only its measure) each figure links to the petitions behind it,
+    but those of `unlisted` columns (a sum no single list holds)."""
     found = []
     for column in shown or COLUMNS:
         value = getattr(figures, column.key)
-        href = (
-            f"{link}&measure={column.key}" if link and column.listed and value else ""
-        )
+        listed = column.listed and column.key not in unlisted
+        href = f"{link}&measure={column.key}" if link and listed and value else ""
         found.append(Cell(column, value, href))
     return found
 

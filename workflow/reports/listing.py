@@ -53,10 +53,8 @@ def listed(period: Period, *, measure: str, by: str = "total", key: str = ""):
         "key": int(key) if by in ("province", "category") else key,
         "agency": int(key) if by == "agency" and key else None,
     }
-    if measure in ("moved_in", "moved_out") and by not in ("agency", "total"):
-        # Only an agency changes hands (workflow.reports.rollup.MOVES); the total
-        # (the agency table's "Tổng cộng") lists every move, as it counts them.
-        return []
+    if measure in ("moved_in", "moved_out") and by != "agency":
+        return []  # only an agency changes hands (workflow.reports.rollup.MOVES)
     narrow = _PETITION.get(by)
     if measure in FLOW_MEASURES:
         where = "n.at >= %(start_at)s AND n.at < %(end_at)s"

@@ -36,6 +36,7 @@ from workflow.reports.forms import (
     PeriodForm,
 )
 from workflow.reports.report import auditor_report, breach_weeks
+from workflow.reports.rollup import MOVES
 
 DRILL_DOWN_PAGE_SIZE = 100
 CLOSED_CACHE_SECONDS = 3600
@@ -102,7 +103,12 @@ def _linked(table, period):
         )
         for row in table.rows
     ]
-    total = columns.row_html(_("Tổng cộng"), columns.cells(table.total, link=base))
+    # A table's total of moves sums its agencies' (a transfer is a move out of one
+    # and into another); the list behind the report's total has none, as moves are
+    # counted per agency only: those cells are not linked (each agency's are).
+    total = columns.row_html(
+        _("Tổng cộng"), columns.cells(table.total, link=base, unlisted=MOVES)
+    )
     label = str(table.label)
     return {
         "dimension": table.dimension,
