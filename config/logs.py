@@ -26,9 +26,14 @@ class RequestContextFilter(logging.Filter):
     (and to Django's own line about its answer, logged after the middleware)."""
 
     def filter(self, record):
+        served = getattr(record, "request", None)
         if not hasattr(record, "request_id"):
-            served = getattr(record, "request", None)
             record.request_id = getattr(served, "request_id", None) or request_id.get()
+        if hasattr(served, "path") and hasattr(served, "method"):
+            # Django's lines about an answer carry the request, which a JSON line
+            # would print whole, query string and all ("?q=an@example.vn"): the
+            # method and path are what a log keeps (README, "Logs").
+            record.request = f"{served.method} {served.path}"
         return True
 
 

@@ -88,6 +88,20 @@ def test_lines_logged_while_serving_carry_the_request_id(db, caplog):
     assert {line["request_id"] for line in lines} == {"r-1"}
 
 
+def test_no_line_carries_a_query_string(db, caplog):
+    # A query string can hold what a citizen searched for (a name, an e-mail).
+    caplog.set_level(logging.INFO)
+    response = Client().get(
+        "/open311/v2/requests.json", {"start_date": "x", "q": "an.nguyen@example.vn"}
+    )
+    assert response.status_code == 400
+
+    lines = as_json_lines(caplog.records)
+    assert {line["name"] for line in lines} >= {"django.request", "pakn.request"}
+    assert "an.nguyen@example.vn" not in json.dumps(lines)
+    assert any(line.get("request") == "GET /open311/v2/requests.json" for line in lines)
+
+
 def test_rendering_a_pdf_logs_no_step_of_weasyprint_or_fonttools(
     enter, reception, caplog
 ):
