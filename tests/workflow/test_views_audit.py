@@ -165,6 +165,11 @@ def test_case_history_shows_that_the_chain_is_intact(march, auditor, staff_clien
     text = page.content.decode()
     assert "Toàn vẹn" in text
     assert "Quá hạn" in text  # the breach the sweep recorded is in the history
+    # The texts it shows may hold personal data: the auditor's read is recorded.
+    from workflow.privacy.models import PersonalDataRead
+
+    read = PersonalDataRead.objects.get(petition=late)
+    assert (read.user, read.what) == (auditor.user, "case")
 
 
 def test_csv_cells_that_spreadsheets_would_run_are_neutralised(

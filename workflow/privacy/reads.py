@@ -18,7 +18,8 @@ def record_read(*, user, petition, what, attachment_id=None) -> None:
     PersonalDataRead.objects.create(
         at=timezone.now(),
         user=user,
-        petition=petition,
+        # By id: on the report pages the petition was read from the replica.
+        petition_id=petition.pk,
         what=what,
         attachment_id=attachment_id,
     )

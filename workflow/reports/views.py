@@ -26,6 +26,7 @@ from workflow.access import get_petition_for_staff, require_auditor
 from workflow.links import next_url
 from workflow.models import ClosedPeriod
 from workflow.permissions import StaffRoles
+from workflow.privacy import reads
 from workflow.reports import columns, db, listing, stats
 from workflow.reports.exports import csv_table, workbook, xlsx_response
 from workflow.reports.figures import DIMENSION_LABELS, DIMENSIONS
@@ -287,6 +288,9 @@ def backdated(request):
 def audit_case(request, tracking_code):
     actor = require_auditor(request)
     petition = get_petition_for_staff(request, tracking_code)
+    # The page shows the texts and the history's reasons, with whatever personal
+    # data their writers put there: a read, as on the case page.
+    reads.record_read(user=request.user, petition=petition, what=reads.What.CASE)
     context = {
         "audit": queries.case_audit(petition),
         "petition": petition,
