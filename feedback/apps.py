@@ -14,6 +14,7 @@ class FeedbackConfig(AppConfig):
         # The submitter's files are feedback's: erased and exported from here.
         retention.register_eraser(services.erase_submitter_files)
         export.register_section("attachments", services.attachments_section)
+        export.register_section("ratings", services.ratings_section)
 
 
 def _ensure_schedules(sender, apps=None, **kwargs):

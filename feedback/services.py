@@ -374,6 +374,21 @@ def erase_submitter_files(petition) -> None:
     Rating.objects.filter(petition=petition).update(comment="")
 
 
+def ratings_section(petition_ids) -> list[dict]:
+    """The submitter's ratings of the answers, in their export."""
+    return [
+        {
+            "petition": r.petition.tracking_code,
+            "score": r.score,
+            "comment": r.comment,
+            "rated_at": timezone.localtime(r.rated_at).isoformat(),
+        }
+        for r in Rating.objects.filter(petition_id__in=petition_ids)
+        .select_related("petition")
+        .order_by("petition_id")
+    ]
+
+
 def attachments_section(petition_ids) -> list[dict]:
     """The attachments in a data subject's export (workflow.privacy.export):
     described; the files themselves are on the tracking page."""

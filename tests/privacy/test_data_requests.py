@@ -190,6 +190,10 @@ def test_a_see_request_releases_the_export_with_who_looked(
         handler_a.user.get_full_name() or handler_a.user.username
     ]
     assert data["data_requests"][0]["code"] == item.code
+    # Everything held about them: the place and point they gave, their ratings.
+    assert {"place", "latitude", "longitude"} <= set(mine)
+    assert "postal_address" in mine["submitter"]
+    assert data["ratings"] == []
     html = client.get(base + "export.html").content.decode()
     assert proved.email in html
 
