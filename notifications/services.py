@@ -355,10 +355,18 @@ def _send(row, *, now) -> str:
 # submitter's secret travels in the confirmation e-mail and is stored nowhere else
 # (sealed while it waits: notifications.sealing).
 ONCE_ONLY_KEYS = SEALED_KEYS
+# A message that tells a person their data was erased goes to an address nothing
+# else holds any more: once out, the row forgets it and its text, as the erasure
+# did every other message of the petition (erase_personal_data).
+FORGET_ONCE_SENT = "forget_once_sent"
 
 
 def _scrubbed(row) -> dict:
-    """The update that forgets the row's once-only context keys, if it has any."""
+    """The update that forgets the row's once-only context keys, if it has any,
+    and its address and texts when it was queued to be forgotten once sent."""
+    if row.context.get(FORGET_ONCE_SENT):
+        kept = {k: v for k, v in row.context.items() if k in IMPERSONAL_KEYS}
+        return {"context": kept, "recipient_address": ""}
     if not any(key in row.context for key in ONCE_ONLY_KEYS):
         return {}
     return {

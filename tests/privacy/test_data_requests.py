@@ -270,6 +270,22 @@ def test_erasure_of_an_ended_petition_anonymises_it_at_once(
     erasure = HistoryEntry.objects.filter(petition=petition).last()
     assert erasure.data["request"] == item.code
     assert list(verify_history([petition.pk])) == []
+    # The outcome goes to the address the citizen gave, then the row forgets it,
+    # as the erasure did every other message of the petition.
+    from django.core import mail
+    from django.utils import timezone
+
+    from notifications.models import Notification
+    from notifications.services import deliver
+
+    told = Notification.objects.get(event="data_request_replied")
+    assert told.recipient_address == proved.email
+    deliver(notification_id=told.pk, now=timezone.now())
+    assert mail.outbox[-1].to == [proved.email]
+    assert "Đã xóa." in mail.outbox[-1].body
+    told.refresh_from_db()
+    assert (told.status, told.recipient_address) == ("sent", "")
+    assert "Đã xóa." not in str(told.context)
 
 
 def test_erasure_of_an_ended_published_petition_takes_it_off_the_public_pages(

@@ -16,7 +16,12 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone, translation
 
-from notifications.services import Recipient, queue_notifications, readdress_waiting
+from notifications.services import (
+    FORGET_ONCE_SENT,
+    Recipient,
+    queue_notifications,
+    readdress_waiting,
+)
 from workflow import deadlines, intake_rules, messages, sla
 from workflow.errors import InvalidInput, NotAllowedNow
 from workflow.history import insert_entries, next_values
@@ -294,7 +299,15 @@ def complete_request(*, request_id, actor, outcome, corrections=None) -> DataReq
     lay_out(request)
     request.save()
     _event(request, actor, "done", at=now, note=outcome)
-    _tell_citizen(request, recipients, text=outcome, now=now)
+    # The outcome of an erasure goes to an address that is no longer kept: the
+    # message forgets it once sent.
+    _tell_citizen(
+        request,
+        recipients,
+        text=outcome,
+        now=now,
+        forget_once_sent=request.kind == RequestKind.ERASE,
+    )
     return request
 
 
@@ -397,23 +410,26 @@ def _citizen_recipients(request):
     return None, []
 
 
-def _tell_citizen(request, found, *, text, now) -> None:
+def _tell_citizen(request, found, *, text, now, forget_once_sent=False) -> None:
     petition, recipients = found
     if not recipients:
         return
     with translation.override(request.language):
         state_label = str(request.get_state_display())
+    context = {
+        "tracking_code": petition.tracking_code,
+        "request_code": request.code,
+        "request_state_label": state_label,
+        "text": text,
+    }
+    if forget_once_sent:
+        context[FORGET_ONCE_SENT] = True
     queue_notifications(
         event="data_request_replied",
         petition_id=petition.pk,
         recipients=recipients,
         now=now,
-        context={
-            "tracking_code": petition.tracking_code,
-            "request_code": request.code,
-            "request_state_label": state_label,
-            "text": text,
-        },
+        context=context,
     )
 
 
