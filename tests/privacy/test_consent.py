@@ -65,7 +65,7 @@ def test_a_box_ticked_under_a_notice_replaced_meanwhile_must_be_ticked_again(
 ):
     newer = ConsentNotice.objects.create(
         purpose="processing",
-        version=2,
+        version=3,
         text_vi="Thông báo mới về xử lý dữ liệu.",
         text_en="A new processing notice.",
         published_at=timezone.now(),
@@ -156,3 +156,17 @@ def test_withdrawal_is_offered_only_while_published(client, published):
         ).count()
         == 1
     )
+
+
+def test_the_notice_in_force_names_every_kind_of_data_how_long_and_whom_to_ask(db):
+    # Law 91/2025 art. 13: the subject is told what is processed, by whom, for how
+    # long and how to exercise their rights before consenting.
+    from workflow.privacy.consent import current_notices
+
+    notice = current_notices()["processing"]
+    assert notice.version == 2
+    for told in ("địa chỉ bưu chính", "vị trí trên bản đồ", "5 năm", "nhà cung cấp"):
+        assert told in notice.text_vi, told
+    assert "2 working days" in notice.text_en
+    # Consents given under version 1 keep naming it.
+    assert ConsentNotice.objects.filter(purpose="processing", version=1).exists()
