@@ -430,12 +430,6 @@ def public_q() -> Q:
     )
 
 
-def shows_answer_publicly(petition) -> bool:
-    """Whether the public may read the petition's answer (Open311 lists petitions
-    before they are answered; their answer waits for a supervisor)."""
-    return petition.publish_consent and petition.publication == Publication.PUBLISHED
-
-
 def _local_midnight(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 

@@ -14,7 +14,7 @@ from notifications.services import (
     portal_sync_enabled,
     queue_notifications,
 )
-from workflow.models import Channel, Membership, Petition, Publication, Role, State
+from workflow.models import Channel, Membership, Petition, Role, State
 from workflow.reference import reference
 
 EMAIL, SMS = Notification.Channel.EMAIL, Notification.Channel.SMS
@@ -190,9 +190,7 @@ def _publication_of_answer(petition) -> str:
     "none" (no consent: it is never public)."""
     if not petition.publish_consent:
         return "none"
-    if petition.publication == Publication.PUBLISHED:
-        return "published"
-    return "after_review"
+    return "published" if petition.answer_is_public else "after_review"
 
 
 def petition_expired(petition, *, now):

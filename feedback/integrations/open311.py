@@ -23,7 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from feedback.integrations import group_intake, keys, queries
 from feedback.integrations.serializers import serialize_petition, w3c
-from feedback.queries import mask_for_public, shows_answer_publicly
+from feedback.queries import mask_for_public
 from workflow import intake_rules as rules
 from workflow.areas.models import Province
 from workflow.codes import parse_number
@@ -532,8 +532,8 @@ def _service_request(petition, *, integration_id) -> dict:
         # supervisor has read the masked text and hidden what the masking missed
         # (names typed without diacritics, third persons…). Until then a request
         # is listed by its service, status, agency and dates, without text.
-        published = shows_answer_publicly(petition)
-        shown = partial(mask_for_public, petition) if published else _no_text
+        masked = partial(mask_for_public, petition)
+        shown = masked if petition.answer_is_public else _no_text
         place = [petition.province.name]
         point = (None, None)
     return {

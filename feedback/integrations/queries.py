@@ -63,9 +63,9 @@ def open311_requests(*, integration_id: int | None):
     """Petitions Open311 may show, each with the time of its latest step.
 
     A petition is listed when its submitter agreed to publication, unless a
-    supervisor declined to publish it (its answer is shown only once published:
-    feedback.queries.shows_answer_publicly); a client
-    holding an API key also sees what its integration filed, so that it can
+    supervisor declined to publish it (its texts are shown only once published:
+    Petition.answer_is_public); a client holding an API key also sees what its
+    integration filed, so that it can
     follow the requests it sent (feedback.integrations.open311 decides how much
     of each it shows).
     """

@@ -439,6 +439,13 @@ class Petition(FSMModelMixin, models.Model):
         return self.state in OPEN_STATES
 
     @property
+    def answer_is_public(self) -> bool:
+        """Whether the public may read the answer: its submitter agreed and a
+        supervisor published it (workflow.services.publication). Open311 lists
+        consented petitions before that; followers are told where it will be."""
+        return self.publish_consent and self.publication == Publication.PUBLISHED
+
+    @property
     def is_answered_by_post(self) -> bool:
         """The answer goes out as a letter: a postal address and no e-mail."""
         return bool(self.postal_address) and not self.email
