@@ -14,9 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from feedback import replies
 from feedback.masking import mask_personal_data
 from feedback.models import Attachment, Rating
-from workflow import glossary
+from workflow import glossary, permissions
 from workflow.areas.models import Commune
-from workflow.intake_rules import DISPUTE_WINDOW_DAYS
 from workflow.models import (
     Action,
     Agency,
@@ -198,15 +197,11 @@ def open_question(petition) -> str:
 
 
 def dispute_until(petition) -> datetime | None:
-    """Until when the answer may be disputed (workflow.services.reopen_petition):
-    not at all without an answer, or once the petition's personal data is erased."""
-    if (
-        petition.answered_at is None
-        or petition.anonymised_at is not None
-        or petition.state not in (State.ANSWERED, State.CLOSED)
-    ):
+    """Until when the answer may be disputed, for the tracking page: the rule of
+    workflow.permissions.dispute_until, while the petition is answered or closed."""
+    if petition.state not in (State.ANSWERED, State.CLOSED):
         return None
-    return petition.answered_at + timedelta(days=DISPUTE_WINDOW_DAYS)
+    return permissions.dispute_until(petition)
 
 
 def petition_attachments(petition) -> list[Attachment]:

@@ -6,11 +6,13 @@ for an action is read in one place.
 """
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from workflow.errors import NotAllowedNow, NotPermitted
+from workflow.intake_rules import DISPUTE_WINDOW_DAYS
 from workflow.models import Action, Publication, Role, State
 from workflow.models.agencies import SEE_ALL_ROLES, _subtree_ids
 
@@ -70,6 +72,17 @@ SUBMITTER_ACTIONS = (
     Action.WITHDRAW,
     Action.RATE,
 )
+
+
+def dispute_until(petition) -> datetime | None:
+    """Until when the submitter may dispute the answer (reopen it), or None when
+    there is none to dispute: a petition closed unanswered (its submitter never
+    sent what was asked) has no answer, and one whose personal data was erased
+    has no one left to answer the dispute to."""
+    if petition.answered_at is None or petition.anonymised_at is not None:
+        return None
+    return petition.answered_at + timedelta(days=DISPUTE_WINDOW_DAYS)
+
 
 # How each staff action is offered on the case page, in the order the page offers
 # them: the usual next step first. (How a step reads in the history: Action.label.)

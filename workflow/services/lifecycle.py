@@ -340,10 +340,8 @@ def reopen_petition(*, petition_id, actor, reason, expected_version=None):
     require_submitter(actor)
     reason = required_text(reason)
     now = timezone.now()
-    if petition.answered_at is None or petition.anonymised_at is not None:
-        # A dispute is of an answer: a petition closed unanswered (its submitter
-        # never sent what was asked) has none, and one whose personal data was
-        # erased has no one left to answer the dispute to.
+    until = permissions.dispute_until(petition)
+    if until is None:
         raise NotAllowedNow(
             "Only an answer can be disputed, and not once the petition's personal "
             "data was erased.",
@@ -352,7 +350,7 @@ def reopen_petition(*, petition_id, actor, reason, expected_version=None):
                 "liệu cá nhân của phản ánh đã bị xóa."
             ),
         )
-    if (now - petition.answered_at).days >= DISPUTE_WINDOW_DAYS:
+    if now >= until:
         raise NotAllowedNow(
             f"An answer can be disputed within {DISPUTE_WINDOW_DAYS} days; "
             "this one was given earlier.",
