@@ -291,15 +291,6 @@ def require(actor, petition, action: Action) -> None:
                 "action": ACTION_LABELS.get(action, Action(action).label),
             },
         )
-    if action == Action.APPROVE_ANSWER and actor.user is not None:
-        if wrote_the_answer(actor.user.pk, petition):
-            raise NotPermitted(
-                "The answer's author may not approve it: another supervisor does.",
-                text=_(
-                    "Người soạn trả lời không tự duyệt được: cần một lãnh đạo khác "
-                    "duyệt."
-                ),
-            )
 
 
 def require_intake(actor) -> None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from notifications.services import outbox_transaction
 from workflow import messages, permissions, sla
 from workflow.access import Actor, visible_petitions
-from workflow.errors import InvalidInput, NotAllowedNow, PetitionChanged
+from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted, PetitionChanged
 from workflow.intake_rules import DISPUTE_WINDOW_DAYS
 from workflow.models import Action, Petition, State
 from workflow.models.petitions import OPEN_STATES
@@ -300,6 +300,13 @@ def approve_answer(*, petition_id, actor, expected_version=None):
     """A supervisor lets a reviewed answer go out to the submitter."""
     petition = lock_petition(petition_id, expected_version, actor=actor)
     permissions.require(actor, petition, Action.APPROVE_ANSWER)
+    if actor.user is not None and permissions.wrote_the_answer(actor.user.pk, petition):
+        raise NotPermitted(
+            "The answer's author may not approve it: another supervisor does.",
+            text=_(
+                "Người soạn trả lời không tự duyệt được: cần một lãnh đạo khác duyệt."
+            ),
+        )
     now = timezone.now()
     from_state = run_transition(petition, petition.approve_answer, now=now)
     finish_step(
