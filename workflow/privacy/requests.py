@@ -259,8 +259,11 @@ def complete_request(*, request_id, actor, outcome, corrections=None) -> DataReq
     outcome = _required(outcome, "outcome")
     now = timezone.now()
     petitions = list(request.petitions.order_by("pk"))
-    # Before an erasure takes the addresses away.
-    recipients = _citizen_recipients(request)
+    # Where to tell the citizen: read before an erasure takes the addresses away,
+    # after anything else (a correction's new contacts).
+    recipients = (
+        _citizen_recipients(request) if request.kind == RequestKind.ERASE else None
+    )
     if request.kind == RequestKind.CORRECT:
         wanted = Corrections.parse(
             request.corrections if corrections is None else corrections
@@ -273,8 +276,6 @@ def complete_request(*, request_id, actor, outcome, corrections=None) -> DataReq
             )
         for petition in petitions:
             correct_contact(petition_id=petition.pk, actor=actor, values=wanted)
-        # The outcome goes where the citizen is now reached: the corrected contacts.
-        recipients = _citizen_recipients(request)
     elif request.kind == RequestKind.ERASE:
         for petition in petitions:
             if retention.has_ended(petition, now=now):
@@ -299,6 +300,8 @@ def complete_request(*, request_id, actor, outcome, corrections=None) -> DataReq
     lay_out(request)
     request.save()
     _event(request, actor, "done", at=now, note=outcome)
+    if recipients is None:
+        recipients = _citizen_recipients(request)
     # The outcome of an erasure goes to an address that is no longer kept: the
     # message forgets it once sent.
     _tell_citizen(

@@ -99,12 +99,12 @@ def reissue_secret(*, petition_id, actor, expected_version=None) -> tuple:
     petition = lock_petition(
         petition_id, expected_version, actor=actor, sees=may_see_receipt
     )
-    now = timezone.now()
     if not actor.is_submitter:
         _require_receipt_desk(actor, petition)
         _require_case_reader(actor, petition)
     secret = new_secret()
     petition.secret_hash = hash_secret(secret)
+    now = timezone.now()
     finish_step(
         petition,
         actor=actor,
