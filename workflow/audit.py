@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from workflow.models import HistoryEntry, Petition
 from workflow.models.history import ERASURE_ACTION, GENESIS_HASH, reason_commitment
+from workflow.models.petitions import Action
+from workflow.receipts import receipt_facts
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,28 @@ def verify_chain(entries, head: str) -> ChainBreak | None:
             "missing (the petition records a newer entry than the last one found)",
         )
     if entries:
-        return _row_problem(entries[-1])
+        return _receipt_problem(entries[0]) or _row_problem(entries[-1])
+    return None
+
+
+def _receipt_problem(first) -> ChainBreak | None:
+    """The petition row against the receipt facts its first entry records
+    (workflow.receipts.receipt_facts): the reports count petitions by door,
+    receipt moment, province and category, so a row that says otherwise moved a
+    petition between figures without a trace. Entries written before a fact was
+    recorded do not name it, and it is not checked for them."""
+    if first.action != Action.SUBMIT:
+        return None
+    petition = first.petition
+    for what, found in receipt_facts(petition).items():
+        if what in first.data and first.data[what] != found:
+            return ChainBreak(
+                petition.pk,
+                petition.tracking_code,
+                first.seq,
+                f"the petition's {what} ({found}) is not the one its first entry "
+                f"records ({first.data[what]}): changed without a step",
+            )
     return None
 
 

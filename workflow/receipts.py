@@ -8,10 +8,14 @@ sets (IntakePolicy), and an entry whose receipt moment is earlier than the entry
 *back-dated*: the petition keeps who entered it and when (`entered_by`,
 `entered_at`), its history entry records the claim, and auditors list every such
 entry (`backdated_entries`), so that back-dating cannot hide a late entry.
+
+Every petition's first history entry records its receipt facts (`receipt_facts`):
+the reports count by them, so workflow.audit checks the petition's columns against
+that hashed record.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import ExpressionWrapper, F, Q
 from django.db.models.fields import DurationField
@@ -21,6 +25,31 @@ from workflow.deadlines import VIETNAM, WorkingCalendar
 from workflow.errors import InvalidInput
 from workflow.models.intake import DEFAULT_MAX_BACKDATE_WORKING_DAYS, IntakePolicy
 from workflow.models.petitions import Action
+
+
+def receipt_facts(petition) -> dict:
+    """What a petition's first history entry records of how it came in, as JSON
+    values: the door, the receipt moment (and for a staff entry, when it was
+    entered), where and what about.
+
+    The on-time rates, the overdue lists and the per-province and per-category
+    figures all count by these columns, which no later step changes; hashed with
+    the entry, an UPDATE of them behind the services' back is a chain break
+    (workflow.audit), as it is for the state and the agency.
+    """
+    return {
+        "channel": petition.channel,
+        "received_at": _utc_iso(petition.received_at),
+        "entered_at": _utc_iso(petition.entered_at),
+        "province": petition.province_id,
+        "commune": petition.commune_id,
+        "category": petition.category_id,
+    }
+
+
+def _utc_iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment is not None else None
+
 
 # The receipt moment is stated to the minute: an entry within the minute it names
 # is not back-dated.

@@ -115,3 +115,72 @@ def test_verify_audit_notices_a_petition_changed_without_a_step(handled, what):
     assert (found.tracking_code, found.seq) == (handled.tracking_code, 4)
     assert f"the petition's {what}" in found.problem
     assert "changed without a step" in found.problem
+
+
+def _moved(what):
+    """An UPDATE of one receipt fact, as an insider moving a petition between the
+    report's figures would write it."""
+    from datetime import timedelta
+
+    from django.db.models import F
+
+    from tests import factories
+
+    return {
+        "province": lambda: {"province": factories.province(factories.THAI_NGUYEN)},
+        "commune": lambda: {"commune": factories.commune_of(index=1)},
+        "category": lambda: {"category": factories.category("roads")},
+        "channel": lambda: {"channel": "phone"},
+        "received_at": lambda: {"received_at": F("received_at") + timedelta(days=3)},
+        "entered_at": lambda: {"entered_at": F("entered_at") - timedelta(hours=2)},
+    }[what]()
+
+
+@pytest.mark.parametrize(
+    "what", ["province", "commune", "category", "channel", "received_at"]
+)
+def test_verify_audit_notices_receipt_facts_changed_without_a_step(handled, what):
+    # The reports count by door, receipt moment, province and category; the first
+    # entry records them, so a row moved between figures is a break.
+    from workflow.models import Petition
+
+    Petition.objects.filter(pk=handled.pk).update(**_moved(what))
+
+    [found] = verify_history()
+
+    assert (found.tracking_code, found.seq) == (handled.tracking_code, 1)
+    assert f"the petition's {what} " in found.problem
+    assert "first entry records" in found.problem
+
+
+@pytest.mark.parametrize("what", ["received_at", "entered_at"])
+def test_verify_audit_notices_a_staff_entry_redated(reception, enter, what):
+    # Moving either moment hides a back-dated entry from the auditors' list.
+    from workflow.models import Petition
+
+    petition = enter(reception).petition
+    assert list(verify_history()) == []
+
+    Petition.objects.filter(pk=petition.pk).update(**_moved(what))
+
+    [found] = verify_history()
+    assert found.seq == 1 and f"the petition's {what} " in found.problem
+
+
+def test_receipt_facts_are_hashed_into_the_first_entry(submit):
+    # Not a column beside the chain: the record is part of the hashed data, so
+    # editing it to match a moved row breaks the entry itself.
+    petition = submit()
+    first = HistoryEntry.objects.get(petition=petition, seq=1)
+    assert first.data["province"] == petition.province_id
+    assert first.data["category"] == petition.category_id
+    assert first.data["channel"] == "web"
+
+    behind_the_triggers_back(
+        "UPDATE workflow_historyentry SET data = data || '{\"province\": 0}' "
+        "WHERE id = %s",
+        [first.pk],
+    )
+
+    [found] = verify_history()
+    assert found.seq == 1 and found.problem == "content altered"

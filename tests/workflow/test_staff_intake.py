@@ -59,6 +59,9 @@ def test_the_history_shows_who_entered_it_when_and_the_receipt_claimed(
         "entered_at": WEDNESDAY.astimezone(UTC).isoformat(),
         "backdated": True,
         "receipt_source": "staff",
+        "province": petition.province_id,
+        "commune": None,
+        "category": petition.category_id,
     }
 
 

@@ -2,7 +2,7 @@
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.db import IntegrityError, connection
 from django.utils import timezone
@@ -263,12 +263,13 @@ def _prepare_receipt(
         version=2,
         **fields,
     )
-    submit_data = None
     if entry is not None:
         petition.received_at = entry.received_at or now
         petition.entered_at = now
         petition.entered_by = entry.actor.user
-        submit_data = _entry_data(petition, entry)
+    submit_data = receipts.receipt_facts(petition)
+    if entry is not None:
+        submit_data.update(_entry_data(petition, entry))
     # Receipt and routing are two steps of the history, written together.
     steps = [
         Step(Action.SUBMIT, petition.state, to_state=petition.state, data=submit_data)
@@ -286,12 +287,10 @@ def _prepare_receipt(
 
 
 def _entry_data(petition, entry) -> dict:
-    """What the history keeps of a staff entry: the receipt moment claimed, when it
-    was entered, and whether that makes it back-dated (workflow.receipts)."""
+    """What the history keeps of a staff entry beside its receipt facts: whether
+    the receipt moment claimed makes it back-dated (workflow.receipts), and who
+    stated that moment."""
     return {
-        "channel": petition.channel,
-        "received_at": petition.received_at.astimezone(UTC).isoformat(),
-        "entered_at": petition.entered_at.astimezone(UTC).isoformat(),
         "backdated": receipts.is_backdated(petition.received_at, petition.entered_at),
         "receipt_source": entry.source,
     }
