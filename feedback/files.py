@@ -15,6 +15,8 @@ from urllib.parse import quote
 
 from django.http import FileResponse
 
+from workflow import intake_rules as rules
+
 
 @dataclass(frozen=True)
 class FileKind:
@@ -69,6 +71,7 @@ MAX_NAME = 150
 def download_name(name: str, content_type: str) -> str:
     """The sender's file name, cleaned, with the extension of the sniffed type."""
     name = PureWindowsPath(PurePosixPath(name or "").name).name
+    name = rules.without_forbidden_characters(name)
     name = re.sub(r'[\x00-\x1f\x7f"\\/]', "", name).strip(" .") or "tep-dinh-kem"
     extension = EXTENSIONS.get(content_type) or mimetypes.guess_extension(
         content_type or ""

@@ -91,6 +91,8 @@ def workflow_error_message(error) -> str:
         return error.display
     if isinstance(error, NotPermitted):
         return _("Bạn không thể thực hiện thao tác này.")
+    if isinstance(error, InvalidInput) and error.code == "forbidden_character":
+        return error.display  # names the character, whatever the field
     if isinstance(error, InvalidInput) and error.field in WORKFLOW_FIELD_MESSAGES:
         return WORKFLOW_FIELD_MESSAGES[error.field]
     return error.display

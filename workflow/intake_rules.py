@@ -63,6 +63,43 @@ def has_text(value) -> bool:
     return _VISIBLE.search(value or "") is not None
 
 
+# --- characters no text may hold ------------------------------------------------------
+
+# NUL (PostgreSQL text cannot hold it) and the explicit direction formatting
+# characters: embeddings and overrides (U+202A-U+202E) and isolates
+# (U+2066-U+2069). An override makes a text show in another order than it is
+# stored, searched and read out: a name that is not the one filed, "‮fdp.exe" a
+# file that is not a PDF, a title whose words run backwards in every list it sits
+# in. No Vietnamese or English text needs one, and right-to-left scripts are
+# ordered without them; the implicit marks (U+200E, U+200F, U+061C) reorder
+# nothing and stay.
+FORBIDDEN_CHARACTER = r"[\x00\u202a-\u202e\u2066-\u2069]"
+_FORBIDDEN = re.compile(FORBIDDEN_CHARACTER)
+
+
+def forbidden_character(value) -> str | None:
+    """The first character of `value` that no text may hold, as "U+XXXX", or None."""
+    found = _FORBIDDEN.search(value or "")
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def without_forbidden_characters(value: str) -> str:
+    """`value` without them, for text that cannot be sent back to be mended (an
+    e-mail received, a file's name)."""
+    return _FORBIDDEN.sub("", value)
+
+
+def refuse_forbidden_characters(field: str, value) -> None:
+    if (found := forbidden_character(value)) is not None:
+        raise InvalidInput(
+            f"{field} contains {found}, a character no text may hold.",
+            field=field,
+            code="forbidden_character",
+            text=_("Nội dung có ký tự không được phép (%(character)s), vui lòng xoá."),
+            params={"character": found},
+        )
+
+
 # --- the sender's own id -------------------------------------------------------------
 
 

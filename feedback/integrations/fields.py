@@ -239,8 +239,8 @@ def _problem(value, field) -> str | None:
         return None if isinstance(value, bool) else "Must be true or false."
     if not isinstance(value, str):
         return "Must be a string."
-    if "\x00" in value:
-        return "Must not contain NUL characters."
+    if (found := rules.forbidden_character(value)) is not None:
+        return f"Must not contain {found} (NUL or a direction override)."
     try:
         value.encode()
     except UnicodeEncodeError:

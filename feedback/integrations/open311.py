@@ -325,14 +325,19 @@ def _filed(fmt, petition, *, status):
 def _intake_arguments(params) -> tuple[dict, list[str]]:
     """Intake service arguments from the POST parameters, and what is wrong."""
     problems = []
+    refused = set()  # a refused value is named once, not also as missing
 
     def text(name, limit=MAX_TEXT_LENGTH, value=None):
         value = params.get(name, "") if value is None else value
         problem = _text_problem(value, limit)
         if problem:
             problems.append(f"{name}: {problem}")
+            refused.add(name)
             return ""
         return value.strip()
+
+    def missing(*names):
+        return not refused.intersection(names)
 
     attributes = {}
     for key in params:
@@ -353,15 +358,15 @@ def _intake_arguments(params) -> tuple[dict, list[str]]:
         attributes[code] = value
 
     service_code = text("service_code", 60)
-    if not service_code:
+    if not service_code and missing("service_code"):
         problems.append("service_code: required.")
     description = text("description", MAX_DESCRIPTION_LENGTH)
-    if not description:
+    if not description and missing("description"):
         problems.append("description: required.")
     name = " ".join(
         part for part in (text("last_name", 100), text("first_name", 100)) if part
     )
-    if not name:
+    if not name and missing("last_name", "first_name"):
         problems.append("first_name/last_name: give the submitter's name.")
     email = text("email", rules.EMAIL_MAX_LENGTH)
     if email and not rules.is_email(email):
@@ -375,7 +380,7 @@ def _intake_arguments(params) -> tuple[dict, list[str]]:
             units[code] = parse_number(attributes[code])
             if units[code] is None:
                 problems.append(f"attribute[{code}]: an official code, in digits 0-9.")
-    if not attributes.get("province"):
+    if not attributes.get("province") and missing("attribute[province]"):
         problems.append("attribute[province]: required.")
     if problems:
         return {}, problems
@@ -428,8 +433,8 @@ def _title_from(description: str) -> str:
 
 
 def _text_problem(value, limit) -> str | None:
-    if "\x00" in value:
-        return "must not contain NUL characters."
+    if (found := rules.forbidden_character(value)) is not None:
+        return f"must not contain {found} (NUL or a direction override)."
     try:
         value.encode()
     except UnicodeEncodeError:

@@ -59,7 +59,9 @@ def openapi_document(codes) -> dict:
                 "integration returns the first petition with 200 and creates "
                 "nothing. Bodies are UTF-8 JSON of at most "
                 f"{MAX_BODY_BYTES} bytes, nested at most {MAX_DEPTH} levels; no "
-                "text may hold U+0000 (NUL) or a lone surrogate. The codes the "
+                "text may hold U+0000 (NUL), a lone surrogate or an explicit "
+                "direction formatting character (U+202A-U+202E, U+2066-U+2069: "
+                "embeddings, overrides, isolates). The codes the "
                 "body takes are listed here and served by /api/v1/categories, "
                 "/api/v1/provinces and /api/v1/provinces/{province}/communes."
             ),

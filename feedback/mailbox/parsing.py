@@ -15,6 +15,8 @@ from email.utils import parseaddr
 
 from django.utils.html import strip_tags
 
+from workflow import intake_rules as rules
+
 
 @dataclass(frozen=True)
 class MailAttachment:
@@ -60,7 +62,7 @@ def _header(message, name) -> str:
 
 
 def _text(value: str) -> str:
-    value = " ".join(value.replace("\x00", "").split())
+    value = " ".join(rules.without_forbidden_characters(value).split())
     return unicodedata.normalize("NFC", value)
 
 
@@ -74,7 +76,7 @@ def _body(message) -> str:
         text = part.get_payload(decode=True).decode("utf-8", errors="replace")
     if part.get_content_subtype() == "html":
         text = strip_tags(text)
-    text = text.replace("\x00", "").replace("\r\n", "\n").strip()
+    text = rules.without_forbidden_characters(text).replace("\r\n", "\n").strip()
     return unicodedata.normalize("NFC", text)
 
 

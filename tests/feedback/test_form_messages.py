@@ -2,6 +2,8 @@
 
 from django.utils import translation
 
+from tests.support.rows import row_counts
+
 
 def test_category_and_province_left_empty_each_get_their_own_message(client, form_data):
     form_data.update(category="", province="", email="an@")
@@ -25,3 +27,16 @@ def test_the_same_messages_in_english(client, form_data):
     assert "Please choose the category of the petition." in html
     assert "Please choose the province or city where it happened." in html
     assert "for example nguyenvanan@gmail.com" in html
+
+
+def test_a_direction_override_is_named_and_the_rest_kept(client, form_data):
+    form_data["title"] = "Đường liên xã \u202exuống cấp"
+    before = row_counts()
+
+    response = client.post("/", form_data)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Nội dung có ký tự không được phép (U+202E)" in html
+    assert "Đường liên xã" in html  # what was typed comes back to be mended
+    assert row_counts() == before

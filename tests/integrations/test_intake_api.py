@@ -139,7 +139,11 @@ def test_other_channels_do_not_share_the_portal_ids(post_petition, submit):
         ({"publish_consent": "yes"}, "publish_consent", "Must be true or false."),
         ({"external_id": " "}, "external_id", "external_id is required."),
         ({"external_id": "x" * 101}, "external_id", "At most 100 characters."),
-        ({"content": "a\x00b"}, "content", "Must not contain NUL characters."),
+        (
+            {"content": "a\x00b"},
+            "content",
+            "Must not contain U+0000 (NUL or a direction override).",
+        ),
         ({"colour": "red"}, "colour", "Unknown field."),
         ({"submitter": "An"}, "submitter", "submitter must be an object."),
         (

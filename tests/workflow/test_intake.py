@@ -94,7 +94,7 @@ def test_business_needs_a_valid_tax_code(submit):
         ({"email": "not-an-address"}, "email", "not an email address"),
         ({"phone": "0912-CALL-ME", "email": ""}, "phone", "phone number"),
         ({"phone": "1" * 21, "email": ""}, "phone", "phone number"),
-        ({"title": "a\x00b"}, "title", "NUL"),
+        ({"title": "a\x00b"}, "title", "contains U.0000"),
     ],
 )
 def test_bad_input_names_the_field_and_saves_nothing(submit, overrides, field, message):

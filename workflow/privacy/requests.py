@@ -163,8 +163,9 @@ class Corrections:
                 value = intake_rules.clean_email(value)
             elif name == "phone":
                 value = intake_rules.clean_phone(value)
-            elif len(value) > intake_rules.SUBMITTER_NAME_MAX_LENGTH or "\x00" in value:
+            elif len(value) > intake_rules.SUBMITTER_NAME_MAX_LENGTH:
                 raise InvalidInput("The name is not valid.", field=name)
+            intake_rules.refuse_forbidden_characters(name, value)
             values[name] = value
         return cls(values)
 
@@ -187,8 +188,7 @@ def file_request(
     if not petitions:
         raise InvalidInput("A request concerns at least one petition.", field="kind")
     details = (details or "").strip()
-    if "\x00" in details:
-        raise InvalidInput("details contains a NUL character.", field="details")
+    intake_rules.refuse_forbidden_characters("details", details)
     wanted = Corrections.parse(corrections).values
     if kind == RequestKind.CORRECT and not (wanted or intake_rules.has_text(details)):
         raise InvalidInput(
@@ -447,8 +447,7 @@ def _required(text, what) -> str:
     text = (text or "").strip()
     if not text:
         raise InvalidInput(f"A {what} is required.", field=what)
-    if "\x00" in text:
-        raise InvalidInput(f"The {what} contains a NUL character.", field=what)
+    intake_rules.refuse_forbidden_characters(what, text)
     return text
 
 

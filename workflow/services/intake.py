@@ -488,14 +488,10 @@ def _validated_intake(
         ("title", title),
         ("content", content),
         ("tax_code", tax_code),
+        ("postal_address", postal_address),
+        ("place", where.get("place")),
     ):
-        # PostgreSQL text cannot hold NUL; refuse it here rather than fail on save.
-        if "\x00" in (value or ""):
-            raise InvalidInput(
-                f"{name} contains a NUL character.",
-                field=name,
-                text=_("Nội dung có ký tự không được phép."),
-            )
+        rules.refuse_forbidden_characters(name, value)
     for name, value, limit in (
         ("submitter_name", submitter_name, rules.SUBMITTER_NAME_MAX_LENGTH),
         ("title", title, rules.TITLE_MAX_LENGTH),

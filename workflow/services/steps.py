@@ -14,7 +14,7 @@ from workflow.access import may_see
 from workflow.codes import MAX_ID, parse_number
 from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted, PetitionChanged
 from workflow.history import insert_entries, next_values
-from workflow.intake_rules import has_text
+from workflow.intake_rules import has_text, refuse_forbidden_characters
 from workflow.models import Action, Agency, Petition, State
 
 
@@ -181,6 +181,7 @@ def required_text(text, what="reason"):
             code="required",
             text=_("Vui lòng nhập thông tin này."),
         )
+    refuse_forbidden_characters(what, text)
     return text
 
 
