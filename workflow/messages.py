@@ -14,6 +14,7 @@ from notifications.services import (
     portal_sync_enabled,
     queue_notifications,
 )
+from workflow import permissions
 from workflow.models import Channel, Membership, Petition, Role, State
 from workflow.reference import reference
 
@@ -113,13 +114,15 @@ def state_label(state) -> str:
 
 
 def petition_received(petition, *, now, secret=None):
-    """The confirmation; by e-mail it carries the secret, which the outbox forgets
-    once the message is out (notifications.services.ONCE_ONLY_KEYS)."""
+    """The confirmation. It carries the secret once: by e-mail, or by SMS to a
+    submitter who gave a phone only (the receipt page shows it once, and a page
+    lost to a bad connection must not leave them without it). The outbox forgets
+    it once the message is out (notifications.services.ONCE_ONLY_KEYS)."""
     recipients = submitter_recipients(petition)
-    emails = [r for r in recipients if r.channel == EMAIL]
-    if emails and secret:
-        _to("received", petition, emails, now=now, secret=secret)
-        recipients = [r for r in recipients if r.channel != EMAIL]
+    if secret and recipients:
+        # submitter_recipients lists the e-mail first.
+        carrier, recipients = recipients[0], recipients[1:]
+        _to("received", petition, [carrier], now=now, secret=secret)
     _to("received", petition, recipients, now=now)
 
 
@@ -148,12 +151,15 @@ def petition_rejected(petition, *, now):
 
 
 def information_requested(petition, *, now, question=""):
+    """The question, and until when the answer is awaited: after that the
+    petition is closed for no reply (workflow.permissions.reply_time_over)."""
     _to(
         "info_requested",
         petition,
         submitter_recipients(petition),
         now=now,
         question=question,
+        reply_due_at=petition.info_due_at.isoformat(),
     )
 
 
@@ -162,7 +168,14 @@ def information_provided(petition, *, now):
 
 
 def petition_answered(petition, *, now):
-    _to("answered", petition, submitter_recipients(petition), now=now)
+    until = permissions.dispute_until(petition)
+    _to(
+        "answered",
+        petition,
+        submitter_recipients(petition),
+        now=now,
+        dispute_due_at=until.isoformat() if until else None,
+    )
     # Followers hear that it was answered, and where to read it if it is public;
     # nothing else of the petition (its title may name its submitter).
     followers = [
@@ -257,11 +270,32 @@ def extension_requested(petition, *, now):
     )
 
 
-def extension_decided(petition, *, now, approved):
+def extension_decided(petition, *, now, approved, days):
     _to(
         "extension_decided",
         petition,
         handler_recipients(petition),
         now=now,
         approved=approved,
+    )
+    if approved:
+        # The submitter was told a deadline (the receipt): they hear the new one.
+        _to(
+            "deadline_extended",
+            petition,
+            submitter_recipients(petition),
+            now=now,
+            days=days,
+        )
+
+
+def petition_transferred(petition, *, now):
+    """The submitter hears which agency now handles the petition: the receipt
+    named the first one."""
+    _to(
+        "transferred",
+        petition,
+        submitter_recipients(petition),
+        now=now,
+        agency_name=petition.agency.name,
     )

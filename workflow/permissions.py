@@ -6,11 +6,13 @@ for an action is read in one place.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from workflow.deadlines import DAYS, due_at
 from workflow.errors import NotAllowedNow, NotPermitted
 from workflow.intake_rules import DISPUTE_WINDOW_DAYS
 from workflow.models import Action, Publication, Role, State
@@ -78,10 +80,33 @@ def dispute_until(petition) -> datetime | None:
     """Until when the submitter may dispute the answer (reopen it), or None when
     there is none to dispute: a petition closed unanswered (its submitter never
     sent what was asked) has no answer, and one whose personal data was erased
-    has no one left to answer the dispute to."""
+    has no one left to answer the dispute to.
+
+    The window is counted as every period of the law (Civil Code arts. 147-148,
+    workflow.deadlines.due_at): from the day after the answer, to the end of its
+    last day, moved to the next working day of the agency's calendar when that
+    day is off.
+    """
     if petition.answered_at is None or petition.anonymised_at is not None:
         return None
-    return petition.answered_at + timedelta(days=DISPUTE_WINDOW_DAYS)
+    from workflow.sla import calendar_for
+
+    agency = petition.agency if petition.agency_id is not None else None
+    return due_at(petition.answered_at, DISPUTE_WINDOW_DAYS, DAYS, calendar_for(agency))
+
+
+def reply_time_over(petition, now: datetime) -> bool:
+    """Whether the submitter's time to send what was asked has run out: only then
+    is a petition closed for no reply (expire). Closing it sooner would end a
+    case, overdue or not, as the submitter's fault while they still had days to
+    answer, and take it off the overdue figures."""
+    return petition.info_due_at is not None and petition.info_due_at <= now
+
+
+def requested_the_extension(user_id: int | None, extension) -> bool:
+    """Whether the user asked for the extension: a request is decided by a second
+    person, as an answer is approved by one (wrote_the_answer)."""
+    return user_id is not None and extension.requested_by_id == user_id
 
 
 # How each staff action is offered on the case page, in the order the page offers
@@ -217,7 +242,13 @@ def is_allowed(roles: StaffRoles, petition, action: Action) -> bool:
         return is_publication_decidable(petition, decision)
     if action == Action.DECIDE_EXTENSION:
         extension = _extension(petition)
-        return extension is not None and extension.status == extension.Status.PENDING
+        return (
+            extension is not None
+            and extension.status == extension.Status.PENDING
+            and not requested_the_extension(roles.user_id, extension)
+        )
+    if action == Action.EXPIRE:
+        return reply_time_over(petition, timezone.now())
     if action == Action.APPROVE_ANSWER:
         return not wrote_the_answer(roles.user_id, petition)
     return True

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -8,7 +8,7 @@ from feedback.access import SESSION_KEY
 from feedback.models import Attachment, Rating
 from feedback.templatetags.citizen import deadline
 from tests.feedback.samples import PDF_BYTES, PNG_BYTES, upload
-from workflow import services
+from workflow import permissions, services
 from workflow.models import Petition, State
 
 
@@ -225,7 +225,7 @@ def test_after_the_dispute_window_the_button_is_gone_and_a_dispute_is_refused(
     client, answered, verified
 ):
     petition, secret = answered()
-    later = petition.answered_at + timedelta(days=31)
+    later = permissions.dispute_until(petition)
     with time_machine.travel(later, tick=False):
         # A month later the session has expired: the submitter looks it up again.
         verified(petition, secret)

@@ -28,8 +28,18 @@ EVENTS = [
     "progress_due",
     "extension_requested",
     "extension_decided",
+    "deadline_extended",
+    "transferred",
 ]
-SUBMITTER_EVENTS = ["received", "rejected", "info_requested", "answered", "expired"]
+SUBMITTER_EVENTS = [
+    "received",
+    "rejected",
+    "info_requested",
+    "answered",
+    "expired",
+    "deadline_extended",
+    "transferred",
+]
 
 
 def row_for(petition, event="received", language="vi", channel="email", **context):
@@ -173,6 +183,10 @@ def test_every_event_has_a_subject_and_a_body(submit, event, language):
             into="ABCDEFGHJK",
             approved=True,
             weeks_overdue=2,
+            days=5,
+            reply_due_at="2026-12-26T17:00:00+00:00",
+            dispute_due_at="2027-01-04T17:00:00+00:00",
+            agency_name="Sở Xây dựng",
         )
     )
 

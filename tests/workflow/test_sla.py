@@ -274,6 +274,48 @@ def test_no_extension_once_the_deadline_has_passed(
         )
 
 
+def test_the_supervisor_who_asks_for_an_extension_does_not_decide_it(
+    in_progress, supervisor_a, agency_a
+):
+    # Four eyes, as for answers: another supervisor (or one above) decides.
+    from tests import factories
+    from workflow.access import Actor
+    from workflow.models import Action, Role
+    from workflow.permissions import StaffRoles, allowed_actions
+
+    at(
+        RECEIVED,
+        services.request_extension,
+        petition_id=in_progress.pk,
+        actor=supervisor_a,
+        days=30,
+        reason="Tự gia hạn",
+    )
+    assert Action.DECIDE_EXTENSION not in allowed_actions(
+        StaffRoles.of(supervisor_a), refetch(in_progress)
+    )
+    with pytest.raises(NotPermitted, match="asked for the extension"):
+        at(
+            RECEIVED,
+            services.decide_extension,
+            petition_id=in_progress.pk,
+            actor=supervisor_a,
+            approve=True,
+        )
+    assert refetch(in_progress).due_at == ANSWER_DUE
+    assert Extension.objects.get(petition=in_progress).status == "pending"
+
+    other = Actor.staff(factories.staff("supervisor_a2", Role.SUPERVISOR, agency_a))
+    at(
+        RECEIVED,
+        services.decide_extension,
+        petition_id=in_progress.pk,
+        actor=other,
+        approve=True,
+    )
+    assert refetch(in_progress).due_at > ANSWER_DUE
+
+
 def test_refusing_an_extension_needs_a_reason_and_keeps_the_deadline(
     in_progress, handler_a, supervisor_a
 ):

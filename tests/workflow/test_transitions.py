@@ -1,13 +1,15 @@
 """Every lifecycle step works for the right role in the right state, only then."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+import time_machine
 
 from tests import factories
-from workflow import services
+from workflow import permissions, services
+from workflow.deadlines import VIETNAM
 from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted, PetitionChanged
-from workflow.models import HistoryEntry, Petition, State
+from workflow.models import Action, HistoryEntry, Petition, State
 
 
 def refetch(petition):
@@ -266,12 +268,31 @@ def test_request_information_needs_a_question_and_in_progress(
 
 
 def test_expire_closes_a_petition_without_reply(awaiting_info, supervisor_a, handler_a):
-    with pytest.raises(NotPermitted):
-        services.expire_petition(petition_id=awaiting_info.pk, actor=handler_a)
-    services.expire_petition(petition_id=awaiting_info.pk, actor=supervisor_a)
+    with time_machine.travel(awaiting_info.info_due_at, tick=False):
+        with pytest.raises(NotPermitted):
+            services.expire_petition(petition_id=awaiting_info.pk, actor=handler_a)
+        services.expire_petition(petition_id=awaiting_info.pk, actor=supervisor_a)
     petition = refetch(awaiting_info)
     assert petition.state == State.CLOSED
     assert petition.closed_at is not None
+
+
+def test_no_closing_for_no_reply_while_the_submitter_may_still_reply(
+    awaiting_info, supervisor_a
+):
+    # Closing at once would end the case as the submitter's fault, overdue or not,
+    # and take it off the overdue figures, while they still had days to answer.
+    almost = awaiting_info.info_due_at - timedelta(minutes=1)
+    with time_machine.travel(almost, tick=False):
+        assert Action.EXPIRE not in permissions.allowed_actions(
+            permissions.StaffRoles.of(supervisor_a), refetch(awaiting_info)
+        )
+        with pytest.raises(NotAllowedNow, match="may still send") as refused:
+            services.expire_petition(petition_id=awaiting_info.pk, actor=supervisor_a)
+    assert "vẫn còn thời hạn bổ sung thông tin (hết ngày" in refused.value.display
+    petition = refetch(awaiting_info)
+    assert petition.state == State.AWAITING_INFO
+    assert last_entry(petition).action == "request_info"
 
 
 def test_expire_only_while_awaiting_info(in_progress, supervisor_a):
@@ -378,7 +399,8 @@ def test_a_petition_closed_unanswered_cannot_be_disputed(
 ):
     # Expired: closed because the submitter never sent what was asked. No answer,
     # so nothing to dispute, and no "reopened" figure for it.
-    services.expire_petition(petition_id=awaiting_info.pk, actor=supervisor_a)
+    with time_machine.travel(awaiting_info.info_due_at, tick=False):
+        services.expire_petition(petition_id=awaiting_info.pk, actor=supervisor_a)
     with pytest.raises(NotAllowedNow, match="Only an answer"):
         services.reopen_petition(
             petition_id=awaiting_info.pk, actor=citizen, reason="Tôi quên"
@@ -395,9 +417,31 @@ def test_a_petition_whose_data_was_erased_cannot_be_disputed(answered, citizen):
 
 
 def test_reopen_after_dispute_window_is_refused(answered, citizen, time_machine):
-    time_machine.move_to(answered.answered_at + timedelta(days=31))
+    # The window ends with its last day (Civil Code art. 148), not to the minute.
+    until = permissions.dispute_until(refetch(answered))
+    assert until.astimezone(VIETNAM).time() == time.min
+    time_machine.move_to(until)
     with pytest.raises(NotAllowedNow, match="within 30 days"):
         services.reopen_petition(petition_id=answered.pk, actor=citizen, reason="x")
+
+
+@pytest.mark.parametrize(
+    "answered_at, last_day",
+    [
+        # Friday 4 December 2026 + 30 days: Sunday 3 January, so Monday the 4th.
+        (datetime(2026, 12, 4, 3, 0, tzinfo=UTC), date(2027, 1, 4)),
+        # Late in the evening in Hà Nội: the day is Vietnam's, not UTC's.
+        (datetime(2026, 12, 9, 17, 30, tzinfo=UTC), date(2027, 1, 11)),
+        (datetime(2026, 12, 8, 2, 0, tzinfo=UTC), date(2027, 1, 7)),
+    ],
+)
+def test_the_dispute_window_ends_with_a_working_day(answered_at, last_day, answered):
+    petition = refetch(answered)
+    petition.answered_at = answered_at
+    until = permissions.dispute_until(petition)
+    assert until == datetime.combine(
+        last_day + timedelta(days=1), time.min, tzinfo=VIETNAM
+    )
 
 
 def test_staff_cannot_reopen(answered, handler_a):

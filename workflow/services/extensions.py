@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.services import outbox_transaction
 from workflow import messages, permissions, sla
-from workflow.errors import InvalidInput, NotAllowedNow
+from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted
 from workflow.models import Action, Extension
 from workflow.services.steps import finish_step, lock_petition, required_text
 
@@ -92,6 +92,17 @@ def decide_extension(*, petition_id, actor, approve, note="", expected_version=N
             "No extension request is waiting for a decision.",
             text=_("Không có đề nghị gia hạn nào đang chờ quyết định."),
         )
+    if actor.user is not None and permissions.requested_the_extension(
+        actor.user.pk, extension
+    ):
+        raise NotPermitted(
+            "The supervisor who asked for the extension does not decide it: "
+            "another supervisor (of the agency or above it) or an admin does.",
+            text=_(
+                "Người đề nghị gia hạn không tự quyết định được: lãnh đạo khác của "
+                "đơn vị (hoặc đơn vị cấp trên) quyết định."
+            ),
+        )
     if not approve and not (note or "").strip():
         raise InvalidInput(
             "Say why the extension is refused.",
@@ -116,5 +127,23 @@ def decide_extension(*, petition_id, actor, approve, note="", expected_version=N
         reason=extension.decision_note,
         data={"days": extension.days},
     )
-    messages.extension_decided(petition, now=now, approved=approve)
+    messages.extension_decided(petition, now=now, approved=approve, days=extension.days)
     return petition
+
+
+def withdraw_pending(petition) -> int | None:
+    """Withdraw the request still waiting for a decision when the petition leaves
+    its agency (transfer), and return its days; None when none waits.
+
+    The agency that asked no longer holds the case, and its supervisors are no
+    longer the ones to decide; the new agency may ask for the one extension
+    itself. The request stays in the history, and the transfer's entry records
+    the withdrawal.
+    """
+    pending = Extension.objects.filter(
+        petition=petition, status=Extension.Status.PENDING
+    ).first()
+    if pending is None:
+        return None
+    pending.delete()
+    return pending.days

@@ -15,6 +15,7 @@ from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted, PetitionC
 from workflow.intake_rules import DISPUTE_WINDOW_DAYS
 from workflow.models import Action, Petition, State
 from workflow.models.petitions import OPEN_STATES
+from workflow.services.extensions import withdraw_pending
 from workflow.services.letters import issue_answer_letter
 from workflow.services.steps import (
     active_agency,
@@ -24,6 +25,7 @@ from workflow.services.steps import (
     required_text,
     run_transition,
 )
+from workflow.templatetags.deadlines import deadline as deadline_text
 
 
 @outbox_transaction()
@@ -165,6 +167,9 @@ def transfer_petition(*, petition_id, actor, agency_id, reason, expected_version
     now = timezone.now()
     from_agency = petition.agency_id
     from_state = run_transition(petition, petition.transfer, agency=target)
+    data = {"from_agency": from_agency, "to_agency": target.pk}
+    if (withdrawn := withdraw_pending(petition)) is not None:
+        data["extension_withdrawn"] = withdrawn
     finish_step(
         petition,
         actor=actor,
@@ -172,9 +177,10 @@ def transfer_petition(*, petition_id, actor, agency_id, reason, expected_version
         from_state=from_state,
         now=now,
         reason=reason,
-        data={"from_agency": from_agency, "to_agency": target.pk},
+        data=data,
     )
     messages.petition_assigned(petition, now=now)
+    messages.petition_transferred(petition, now=now)
     return petition
 
 
@@ -245,11 +251,25 @@ def provide_information(*, petition_id, actor, text, expected_version=None):
 def expire_petition(
     *, petition_id: int, actor: Actor, expected_version: int | None = None
 ) -> Petition:
-    """Close a petition whose submitter never sent the information asked for."""
+    """Close a petition whose submitter never sent the information asked for,
+    once their time to send it is over (permissions.reply_time_over)."""
     petition = lock_petition(petition_id, expected_version, actor=actor)
     if not actor.is_system:
         permissions.require(actor, petition, Action.EXPIRE)
     now = timezone.now()
+    if petition.state == State.AWAITING_INFO and not permissions.reply_time_over(
+        petition, now
+    ):
+        raise NotAllowedNow(
+            "The submitter may still send the information asked for (until "
+            f"{petition.info_due_at}): a petition is closed for no reply only "
+            "after that.",
+            text=_(
+                "Người gửi vẫn còn thời hạn bổ sung thông tin (%(due)s): chỉ "
+                "đóng do không bổ sung sau thời hạn này."
+            ),
+            params={"due": deadline_text(petition.info_due_at)},
+        )
     from_state = run_transition(petition, petition.expire, now=now)
     finish_step(
         petition, actor=actor, action=Action.EXPIRE, from_state=from_state, now=now

@@ -29,6 +29,17 @@ def deadline(value: datetime | Deadline | None) -> str:
 
 
 @register.filter
+def deadline_day(value: datetime | None) -> str:
+    """A stored deadline as its last day and no words ("25/12/2026", "17:00
+    25/12/2026"), for SMS, which are written without diacritics."""
+    if value is None or value == "":
+        return ""
+    read = deadline_as_read(value)
+    day = read.last_day.strftime("%d/%m/%Y")
+    return day if read.ends_at is None else f"{read.ends_at} {day}"
+
+
+@register.filter
 def days_left(value: DaysLeft | None) -> str:
     """Working days left to a deadline, or past it."""
     if value is None:
