@@ -121,7 +121,8 @@ class MalformedBody(ValueError):
 
 def parse_body(raw: bytes):
     """The JSON value of a body of at most MAX_BODY_BYTES: UTF-8 (RFC 8259), at most
-    MAX_DEPTH levels deep, checked before it is parsed."""
+    MAX_DEPTH levels deep, checked before it is parsed; no object repeats a key,
+    and every integer is one Python can read."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -129,9 +130,37 @@ def parse_body(raw: bytes):
     if json_depth(text) > MAX_DEPTH:
         raise MalformedBody(f"Nested deeper than {MAX_DEPTH} levels.")
     try:
-        return json.loads(text)
-    except ValueError as error:  # also numbers of more than 4,300 digits
+        return json.loads(
+            text, object_pairs_hook=_object_of_unique_keys, parse_int=_integer
+        )
+    except MalformedBody:
+        raise
+    except ValueError as error:
         raise MalformedBody(f"Malformed JSON: {error}") from None
+
+
+def _object_of_unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    """An object whose every key appears once. RFC 8259 leaves a repeated key's
+    meaning open and Python keeps the last: the sender may have logged the first,
+    and the petition stored would not be the one it believes it sent."""
+    value = dict(pairs)
+    if len(value) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                quoted = json.dumps(key, ensure_ascii=False)
+                raise MalformedBody(f"The key {quoted} appears more than once.")
+            seen.add(key)
+    return value
+
+
+def _integer(digits: str) -> int:
+    # The scanner has checked the digits; int() refuses only a number longer than
+    # Python's limit (4,300 digits), in words meant for programmers.
+    try:
+        return int(digits)
+    except ValueError:
+        raise MalformedBody("A number is too long.") from None
 
 
 # A JSON string, or one left open, which runs to the end (possessive: the scan

@@ -276,8 +276,10 @@ def _file_request(request, fmt):
     # Read and checked by config.boundary before any view: UTF-8, no NUL, in size.
     params = request.POST.copy()
     for name, values in request.GET.lists():
-        if name not in params:
-            params.setlist(name, values)
+        params.setlist(name, params.getlist(name) + values)
+    repeated = _repeated(params)
+    if repeated:
+        return error(fmt, 400, *repeated)
     refusal = _jurisdiction_refusal(params, fmt)
     if refusal:
         return refusal
@@ -305,6 +307,17 @@ def _file_request(request, fmt):
         name = PARAMETER_NAMES.get(invalid.field, invalid.field or "request")
         return error(fmt, 400, f"{name}: {invalid.message}")
     return _filed(fmt, submission.petition, status=201)
+
+
+def _repeated(params) -> list[str]:
+    """A problem for each parameter given more than once, in the body or the
+    query string. No parameter of filing is a list, and Django would read one
+    of the values without a word: the client may have meant the other."""
+    return [
+        f"{name}: given more than once."
+        for name, values in params.lists()
+        if len(values) > 1
+    ]
 
 
 def _filed(fmt, petition, *, status):

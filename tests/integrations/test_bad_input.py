@@ -206,6 +206,51 @@ def test_brackets_inside_strings_are_text_not_nesting(post_petition):
     assert Petition.objects.get().content == content
 
 
+@pytest.mark.parametrize(
+    "repeat, key",
+    [
+        (('{"external_id": "DUP-1", ', "{"), "external_id"),
+        (('"submitter": {"name": "Trần Thị Bình", ', '"submitter": {'), "name"),
+        (('{"x": [{"k": 1, "k": 1}], ', "{"), "k"),
+    ],
+)
+def test_a_key_repeated_at_any_level_is_400_naming_it(
+    post_petition, land, rows_unchanged, repeat, key
+):
+    inserted, where = repeat
+    valid = json.dumps(
+        {
+            "external_id": "DUP-2",
+            "submitter": {"name": "Nguyễn Văn An", "email": "an@example.vn"},
+            "title": "Đường liên xã xuống cấp",
+            "content": "Đề nghị sửa chữa đoạn đường liên xã.",
+            "category": land.code,
+            "province": factories.LANG_SON,
+        },
+        ensure_ascii=False,
+    )
+
+    response = post_petition(raw=valid.replace(where, inserted, 1))
+
+    # JSON leaves a repeated key's meaning open and Python keeps the last: the
+    # portal must not log one value while another is stored.
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "invalid",
+        "message": "Some fields are missing or wrong.",
+        "errors": {"body": [f'The key "{key}" appears more than once.']},
+    }
+
+
+def test_an_integer_too_long_to_read_is_400_in_plain_words(
+    post_petition, rows_unchanged
+):
+    response = post_petition(raw='{"province": ' + "9" * 5000 + "}")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"body": ["A number is too long."]}
+
+
 def test_a_body_over_the_api_limit_is_413_before_it_is_parsed(
     post_petition, rows_unchanged
 ):
@@ -346,6 +391,24 @@ def test_utf8_text_arrives_exactly_as_sent(client, open311_form):
 
     assert response.status_code == 201
     assert Petition.objects.get().content == text
+
+
+def test_an_open311_parameter_given_twice_is_400_naming_it(
+    client, open311_form, rows_unchanged
+):
+    # In the body twice, and in the body and the query string: Django would
+    # keep one of them without a word.
+    twice = post_form(client, open311_form(b"external_id=A", b"external_id=B"))
+    also_in_query = client.generic(
+        "POST",
+        f"{V2}/requests.json?description=Khac",
+        data=open311_form(),
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert (twice.status_code, also_in_query.status_code) == (400, 400)
+    assert open311_errors(twice) == ["external_id: given more than once."]
+    assert open311_errors(also_in_query) == ["description: given more than once."]
 
 
 # --- 6. chunked bodies ---------------------------------------------------------------
