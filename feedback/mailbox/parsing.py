@@ -1,9 +1,9 @@
 """Reading an e-mail as it arrived: sender, subject, text and attachments.
 
 Headers are decoded (RFC 2047: Vietnamese subjects arrive encoded), the text is the
-plain part, or the HTML part without its markup, and every attachment is kept with
-its name and bytes; which of them may join a petition is decided at confirmation
-(feedback.files sniffs each one's content).
+plain part, or what a mail reader shows of the HTML part (mailbox.html_text), and
+every attachment is kept with its name and bytes; which of them may join a petition
+is decided at confirmation (feedback.files sniffs each one's content).
 """
 
 import hashlib
@@ -13,8 +13,7 @@ from email import policy
 from email.parser import BytesParser
 from email.utils import parseaddr
 
-from django.utils.html import strip_tags
-
+from feedback.mailbox.html_text import text_of_html
 from workflow import intake_rules as rules
 
 
@@ -75,7 +74,7 @@ def _body(message) -> str:
     except (LookupError, UnicodeError):  # an unknown or lying charset
         text = part.get_payload(decode=True).decode("utf-8", errors="replace")
     if part.get_content_subtype() == "html":
-        text = strip_tags(text)
+        text = text_of_html(text)
     text = rules.without_forbidden_characters(text).replace("\r\n", "\n").strip()
     return unicodedata.normalize("NFC", text)
 

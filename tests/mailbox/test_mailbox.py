@@ -63,6 +63,14 @@ def test_new_messages_become_drafts_not_petitions(mailbox, db):
     assert mailbox.seen_flags() == [True, True]
 
 
+def test_an_html_only_letter_becomes_a_draft_of_the_text_it_shows(mailbox, db):
+    html = "<script>alert(1)</script><p>Xin chào 😀</p><p>Đường sạt lở.</p>"
+    mailbox.deliver(letter(html=html), arrived_at=ARRIVED)
+
+    assert tasks.poll_mailbox() == 1
+    assert InboundEmail.objects.get().body == "Xin chào 😀\n\nĐường sạt lở."
+
+
 def test_polling_again_stores_nothing_twice(mailbox, db):
     raw = letter(message_id="<once@example.vn>")
     mailbox.deliver(raw, arrived_at=ARRIVED)
