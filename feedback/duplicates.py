@@ -14,6 +14,7 @@ from django.db.models import F, FloatField, Func, Value
 from django.db.models.functions import Left
 
 from feedback.queries import Fold, mask_for_public
+from workflow import intake_rules as rules
 from workflow.models import Petition
 from workflow.models.petitions import OPEN_STATES
 
@@ -46,7 +47,9 @@ def similar_open_petitions(
         candidates = candidates.exclude(pk=exclude_id)
     if agency_ids is not None:
         candidates = candidates.filter(agency_id__in=agency_ids)
-    opening = f"{title} {content}"[:OPENING_CHARS]
+    # Composed, as intake stores the texts it is compared with: the opening is
+    # cut after the same letters.
+    opening = rules.composed(f"{title} {content}")[:OPENING_CHARS]
     return list(
         candidates.annotate(
             likeness=Similarity(

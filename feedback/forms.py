@@ -346,12 +346,6 @@ class PetitionForm(CitizenForm):
     def clean_attachments(self):
         return clean_uploads(self.cleaned_data["attachments"])
 
-    def clean_content(self):
-        return unicodedata.normalize("NFC", self.cleaned_data["content"])
-
-    def clean_title(self):
-        return unicodedata.normalize("NFC", self.cleaned_data["title"])
-
     def clean(self):
         data = super().clean()
         kind = data.get("submitter_kind")

@@ -63,6 +63,16 @@ def has_text(value) -> bool:
     return _VISIBLE.search(value or "") is not None
 
 
+def composed(value):
+    """Text in Unicode's composed form (NFC), as every door stores it; anything
+    else as it is, for the checks that follow to refuse.
+
+    "Nguyễn" typed with combining marks (macOS, some keyboards and portals send
+    them) and typed composed is one name: found, masked, compared, measured and
+    printed alike. Composing changes no letter a reader sees."""
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
 # --- characters no text may hold ------------------------------------------------------
 
 # NUL (PostgreSQL text cannot hold it) and the explicit direction formatting
@@ -110,7 +120,7 @@ def clean_channel_ref(value) -> str | None:
     Letter case is kept: ids are the sender's, and "a-1" and "A-1" may be two."""
     if value is None:
         return None
-    return unicodedata.normalize("NFC", str(value).strip()) or None
+    return composed(str(value).strip()) or None
 
 
 # --- tax code -------------------------------------------------------------------------

@@ -7,7 +7,6 @@ is decided at confirmation (feedback.files sniffs each one's content).
 """
 
 import hashlib
-import unicodedata
 from dataclasses import dataclass
 from email import policy
 from email.parser import BytesParser
@@ -62,7 +61,7 @@ def _header(message, name) -> str:
 
 def _text(value: str) -> str:
     value = " ".join(rules.without_forbidden_characters(value).split())
-    return unicodedata.normalize("NFC", value)
+    return rules.composed(value)
 
 
 def _body(message) -> str:
@@ -76,7 +75,7 @@ def _body(message) -> str:
     if part.get_content_subtype() == "html":
         text = text_of_html(text)
     text = rules.without_forbidden_characters(text).replace("\r\n", "\n").strip()
-    return unicodedata.normalize("NFC", text)
+    return rules.composed(text)
 
 
 def _attachments(message):

@@ -1,5 +1,6 @@
 """Duplicates: similar open petitions suggested while filing; following instead."""
 
+import unicodedata
 from datetime import timedelta
 
 from django.utils import timezone
@@ -39,6 +40,20 @@ def test_an_open_petition_of_the_same_category_and_commune_with_like_text_is_fou
         )
         == []
     )
+
+
+def test_a_text_typed_in_decomposed_letters_finds_the_same_petition(submit, land):
+    commune = factories.commune_of(factories.LANG_SON)
+    same = submit(title=ROAD, content=ROAD_TEXT, commune=commune.code)
+
+    found = similar_open_petitions(
+        category=land,
+        commune=commune,
+        title=unicodedata.normalize("NFD", ROAD),
+        content=unicodedata.normalize("NFD", ROAD_TEXT),
+    )
+
+    assert found == [same]
 
 
 def test_the_form_suggests_it_and_shows_nothing_personal(client, form_data, submit):

@@ -1,4 +1,5 @@
 import re
+import unicodedata
 
 from feedback.models import Attachment
 from tests import factories
@@ -40,6 +41,18 @@ def test_a_valid_submission_shows_the_tracking_code_and_the_secret_once(
     assert Attachment.objects.get(petition=petition).original_name == "đơn.pdf"
     # The page with the secret must not stay in any cache.
     assert "no-store" in response["Cache-Control"]
+
+
+def test_a_name_and_place_typed_in_decomposed_letters_are_stored_composed(
+    client, form_data
+):
+    form_data["submitter_name"] = unicodedata.normalize("NFD", "Nguyễn Văn An")
+    form_data["place"] = unicodedata.normalize("NFD", "Thôn Nà Pàn")
+
+    client.post("/", form_data)
+
+    petition = Petition.objects.get()
+    assert (petition.submitter_name, petition.place) == ("Nguyễn Văn An", "Thôn Nà Pàn")
 
 
 def test_an_english_page_files_the_petition_in_english(client, form_data):

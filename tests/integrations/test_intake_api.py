@@ -75,6 +75,20 @@ def test_an_id_and_text_in_composed_or_decomposed_letters_are_one_delivery(
     assert Petition.objects.filter(channel_ref="ĐẤT-2026-7").count() == 1
 
 
+def test_a_name_sent_in_decomposed_letters_is_stored_composed(post_petition):
+    import unicodedata
+
+    response = post_petition(
+        submitter={
+            "name": unicodedata.normalize("NFD", "Nguyễn Văn An"),
+            "email": "an@example.vn",
+        }
+    )
+
+    assert response.status_code == 201
+    assert Petition.objects.get().submitter_name == "Nguyễn Văn An"
+
+
 def test_a_used_external_id_with_another_text_is_a_conflict_and_stores_nothing(
     post_petition,
 ):

@@ -471,6 +471,11 @@ def _validated_intake(
 ) -> dict:
     if channel not in CHANNELS:
         raise InvalidInput(f"Unknown channel {channel!r}.", field="channel")
+    # Composed before any check, so that a text is measured in the letters it is
+    # stored in, whichever door sent it decomposed.
+    submitter_name, title, content, postal_address, place = map(
+        rules.composed, (submitter_name, title, content, postal_address, place)
+    )
     if submitter_kind not in SUBMITTER_KINDS:
         raise InvalidInput(
             f"Unknown submitter kind {submitter_kind!r}: use citizen or business.",
