@@ -189,16 +189,20 @@ def recover(request):
     form = forms.RecoveryRequestForm(request.POST or None)
     if request.method != "POST" or not form.is_valid():
         status = 400 if request.method == "POST" else 200
-        return render(request, "feedback/recover.html", {"form": form}, status=status)
+        return _first_recovery_step(request, form, status=status)
     code = form.cleaned_data["tracking_code"].strip().upper()
     try:
         recovery.request_code(tracking_code=code, client_ip=client_ip(request))
     except services.RateLimited as limit:
         form.add_error(None, _rate_limit_message(limit))
-        response = render(request, "feedback/recover.html", {"form": form}, status=429)
+        response = _first_recovery_step(request, form, status=429)
         return _retry_after(response, limit.retry_at)
     confirm = forms.RecoveryCodeForm(initial={"tracking_code": code})
     return render(request, "feedback/recover_code.html", {"form": confirm})
+
+
+def _first_recovery_step(request, form, *, status):
+    return render(request, "feedback/recover.html", {"form": form}, status=status)
 
 
 @require_POST
@@ -206,6 +210,11 @@ def recover(request):
 def recover_confirm(request):
     """Step 2: the code received issues a new secret, shown once."""
     form = forms.RecoveryCodeForm(request.POST)
+    if form.has_error("tracking_code"):
+        # A hidden field here, come back empty or mangled: only the first step
+        # asks for it, as a field of its own.
+        step = forms.RecoveryRequestForm(request.POST)
+        return _first_recovery_step(request, step, status=400)
     status, retry_at = 400, None
     if form.is_valid():
         try:

@@ -2,12 +2,14 @@
 
 from datetime import timedelta
 
+import pytest
 import time_machine
 from django.utils import timezone
 
 from feedback.access import SESSION_KEY
 from notifications.models import Notification
 from notifications.sealing import open_context
+from tests.support.rows import row_counts
 from workflow.models import Action, HistoryEntry, Petition
 
 
@@ -140,3 +142,33 @@ def test_code_requests_are_rate_limited_with_a_message(
 
 def test_the_tracking_page_links_to_recovery(client):
     assert 'href="/track/forgot/"' in client.get("/track/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "sent", [{}, {"tracking_code": "  "}, {"tracking_code": "X" * 21}]
+)
+@pytest.mark.parametrize(
+    ("language", "label", "missing"),
+    [
+        ("vi", "Mã tra cứu", "Vui lòng nhập thông tin này."),
+        ("en", "Tracking code", "Please fill in this field."),
+    ],
+)
+def test_a_confirmation_without_a_usable_tracking_code_goes_back_to_the_first_step(
+    client, db, sent, language, label, missing
+):
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    before = row_counts()
+
+    response = client.post("/track/forgot/confirm/", {**sent, "code": "123456"})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    # The code is a hidden field of the second step: only the first step can
+    # ask for it again, as a field of its own, labelled in the page's language.
+    assert 'type="text" name="tracking_code"' in html
+    assert f">{label}: " in html
+    if not sent.get("tracking_code", "").strip():
+        assert missing in html
+    assert "None" not in html
+    assert row_counts() == before
