@@ -85,10 +85,20 @@ def download_name(name: str, content_type: str) -> str:
 
 
 def ascii_name(name: str) -> str:
-    """A plain-ASCII stand-in for old browsers: "Biên bản.pdf" → "Bien ban.pdf"."""
+    """A plain-ASCII stand-in for old browsers: "Biên bản.pdf" → "Bien ban.pdf".
+
+    A character with no ASCII form (an emoji, a Chinese letter) is left out with
+    the space it leaves: "ảnh 😀.png" is "anh.png", not "anh .png", and a name of
+    such characters alone is "attachment" with its extension.
+    """
     plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
     plain = plain.encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9 ._()-]", "_", plain) or "attachment"
+    plain = re.sub(r"[^A-Za-z0-9 ._()-]", "_", plain)
+    stem, dot, extension = plain.rpartition(".")
+    if not dot:
+        stem, extension = plain, ""
+    stem = " ".join(stem.split()).strip(" .") or "attachment"
+    return stem + dot + extension
 
 
 def content_disposition(name: str) -> str:

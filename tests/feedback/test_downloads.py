@@ -87,5 +87,31 @@ def test_download_names_carry_the_sniffed_extension_and_nothing_unsafe(
     assert download_name(name, content_type) == served
 
 
+def test_an_emoji_leaves_no_gap_in_the_ascii_name_of_a_download(client, filed):
+    petition, attachment = filed("ảnh hiện trường 😀.png", PNG_BYTES, "image/png")
+
+    response = client.get(
+        f"/track/{petition.tracking_code}/attachments/{attachment.pk}/"
+    )
+
+    assert filename_star(response) == "ảnh hiện trường 😀.png"
+    assert 'filename="anh hien truong.png"' in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize(
+    "name, plain",
+    [
+        ("ảnh hiện trường 😀.png", "anh hien truong.png"),
+        ("😀 ảnh  😀  hiện trường.png", "anh hien truong.png"),
+        ("Đơn 文件 mới.pdf", "Don moi.pdf"),
+        # Nothing of the name has an ASCII form: the stand-in keeps the type.
+        ("文件.pdf", "attachment.pdf"),
+        ("😀", "attachment"),
+    ],
+)
+def test_letters_without_an_ascii_form_leave_no_gap_or_empty_name(name, plain):
+    assert ascii_name(name) == plain
+
+
 def test_the_ascii_name_drops_only_the_marks():
     assert ascii_name("Đơn đề nghị (bản 2).pdf") == "Don de nghi (ban 2).pdf"
