@@ -210,3 +210,19 @@ def test_a_resent_intake_form_enters_the_petition_once(
     assert "Sửa thêm" not in Petition.objects.get().content
     page = client.get(edited["Location"]).content.decode()
     assert "nội dung sửa sau đó không được lưu" in page
+
+
+def test_an_english_receipt_reads_in_english_on_the_print_page_and_the_pdf(
+    staff_client, reception, enter
+):
+    # The desk works in Vietnamese; the slip is in the submitter's language.
+    with time_machine.travel(WEDNESDAY, tick=False):
+        entered = enter(reception, channel="phone", phone="0912345678", language="en")
+    client = staff_client(reception)
+    code = entered.petition.tracking_code
+    page = client.get(f"/work/petitions/{code}/receipt/").content.decode()
+    pdf = pdf_text(client.get(f"/work/petitions/{code}/receipt.pdf").content)
+    for text in (page, pdf):
+        assert "10:00 on 11/03/2026" in text
+        assert "Phone, hotline" in text
+        assert "days" not in text and "Điện thoại" not in text

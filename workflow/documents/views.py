@@ -37,6 +37,8 @@ def _known_secret(request, petition):
 
 
 def _receipt_context(request, petition, secret):
+    # Called in the petition's language: the receipt's labels (the channel) are
+    # read when it is built, as the PDF's are.
     code = petition.tracking_code
     return {
         "receipt": receipt_of(petition, secret=secret),
@@ -59,8 +61,9 @@ def _back_url(request, petition):
 @require_http_methods(["GET", "POST"])
 def receipt(request, tracking_code):
     petition = get_petition_for_receipt(request, tracking_code)
-    context = _receipt_context(request, petition, _known_secret(request, petition))
+    secret = _known_secret(request, petition)
     with override(petition.language):
+        context = _receipt_context(request, petition, secret)
         html = documents.render_html(documents.RECEIPT, context, request=request)
     return HttpResponse(html)
 
