@@ -273,6 +273,27 @@ def test_extension_is_requested_by_the_handler_and_approved_by_the_supervisor(
     assert Extension.objects.get(petition=in_progress).status == "approved"
 
 
+def test_the_extension_form_offers_what_the_service_allows_and_no_more(
+    in_progress, handler_a, staff_client
+):
+    client = staff_client(handler_a)
+    page = client.get(url(in_progress)).content.decode()
+    assert f'max="{services.MAX_EXTENSION_DAYS}"' in page
+    response = client.post(
+        url(in_progress, "request_extension"),
+        {
+            "request_extension-version": refetch(in_progress).version,
+            "request_extension-days": services.MAX_EXTENSION_DAYS + 1,
+            "request_extension-reason": "Cần xác minh thực địa",
+        },
+    )
+    # Refused by the form, naming the service's limit: nothing is asked.
+    assert response.status_code == 400
+    form = next(f for f, _label in response.context["forms"] if f.is_bound)
+    assert str(services.MAX_EXTENSION_DAYS) in form.errors["days"][0]
+    assert not Extension.objects.filter(petition=in_progress).exists()
+
+
 def test_history_shows_actor_reason_and_local_time(
     assigned, handler_a, coordinator, staff_client
 ):

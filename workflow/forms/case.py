@@ -269,7 +269,11 @@ class ExpireForm(ActionForm):
 class RequestExtensionForm(ActionForm):
     action, service_name = Action.REQUEST_EXTENSION, "request_extension"
     submit_label = _("Gửi đề nghị gia hạn")
-    days = forms.IntegerField(label=_("Số ngày gia hạn"), min_value=1, max_value=60)
+    days = forms.IntegerField(
+        label=_("Số ngày gia hạn"),
+        min_value=1,
+        max_value=services.MAX_EXTENSION_DAYS,
+    )
     reason = _reason_field()
 
     def service_arguments(self):
