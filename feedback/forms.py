@@ -20,6 +20,7 @@ from workflow import intake_rules as rules
 from workflow.areas.models import Commune, Province
 from workflow.codes import parse_number
 from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted, PetitionChanged
+from workflow.forms.common import FIELD_MESSAGES, PaknForm
 from workflow.models import Agency, Category, SubmitterKind
 from workflow.privacy.consent import IntakeConsent, current_notices
 from workflow.privacy.models import Consent, Purpose, RequestKind
@@ -39,8 +40,8 @@ MESSAGES = {
         "Tệp «%(name)s» không phải PDF, JPEG hoặc PNG (loại tệp được nhận biết "
         "theo nội dung, không theo tên tệp)."
     ),
-    "required": _("Vui lòng nhập thông tin này."),
-    "choose": _("Vui lòng chọn một mục."),
+    "required": FIELD_MESSAGES["required"],
+    "choose": FIELD_MESSAGES["choose"],
     "category_required": rules.CATEGORY_REQUIRED,
     "province_required": rules.PROVINCE_REQUIRED,
     "submitter_kind_required": rules.SUBMITTER_KIND_REQUIRED,
@@ -98,7 +99,7 @@ def workflow_error_message(error) -> str:
     return error.display
 
 
-class CitizenForm(forms.Form):
+class CitizenForm(PaknForm):
     """Field errors in the user's language; `add_workflow_error` for service errors."""
 
     required_css_class = "required"
@@ -111,12 +112,8 @@ class CitizenForm(forms.Form):
         for name, field in self.fields.items():
             # A choice says which one is missing ("chọn lĩnh vực", "chọn tỉnh"):
             # one "choose an item" for several fields tells nobody which.
-            field.error_messages["required"] = MESSAGES.get(
-                f"{name}_required",
-                MESSAGES["choose"]
-                if isinstance(field, forms.ChoiceField)
-                else MESSAGES["required"],
-            )
+            if f"{name}_required" in MESSAGES:
+                field.error_messages["required"] = MESSAGES[f"{name}_required"]
 
     def add_workflow_error(self, error) -> None:
         names = {v: k for k, v in self.workflow_fields.items()}
@@ -575,7 +572,7 @@ class WithdrawForm(VersionedForm):
     )
 
 
-class AnswerSearchForm(forms.Form):
+class AnswerSearchForm(PaknForm):
     """Search and filters of /answers/; a bad value is shown, the rest still apply."""
 
     def __init__(self, *args, **kwargs):

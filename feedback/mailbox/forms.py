@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from feedback.staff.forms import StaffIntakeForm
+from workflow.forms.common import PaknForm
 
 
 class ConfirmDraftForm(StaffIntakeForm):
@@ -41,7 +42,7 @@ class ConfirmDraftForm(StaffIntakeForm):
         }
 
 
-class RejectDraftForm(forms.Form):
+class RejectDraftForm(PaknForm):
     reason = forms.CharField(
         label=_("Lý do không tiếp nhận"),
         max_length=2000,

@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from workflow.errors import InvalidInput
+from workflow.forms.common import PaknForm
 from workflow.services.publication import MAX_REDACTION_LENGTH, clean_redactions
 
 
-class PublishForm(forms.Form):
+class PublishForm(PaknForm):
     """What the supervisor hides beyond the automatic masking, one phrase a line.
 
     Previewing needs no tick; publishing does, as every hard-to-undo step: once
@@ -52,7 +53,7 @@ class PublishForm(forms.Form):
         return True
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(PaknForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Lý do không công khai (người gửi đọc được trên trang tra cứu)"),

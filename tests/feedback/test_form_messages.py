@@ -40,3 +40,15 @@ def test_a_direction_override_is_named_and_the_rest_kept(client, form_data):
     assert "Nội dung có ký tự không được phép (U+202E)" in html
     assert "Đường liên xã" in html  # what was typed comes back to be mended
     assert row_counts() == before
+
+
+def test_a_choice_outside_the_list_is_refused_in_the_projects_words(client, form_data):
+    form_data["submitter_kind"] = "alien"
+    html = client.post("/", form_data).content.decode()
+    assert "Vui lòng chọn một mục trong danh sách." in html
+    # Django's stock sentence echoes the value typed back.
+    assert "khả thi" not in html and "alien" not in html
+    with translation.override("vi"):
+        client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        english = client.post("/", form_data).content.decode()
+    assert "Please choose an item from the list." in english

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workflow import queries, services
 from workflow.errors import WorkflowError
-from workflow.forms.common import person_label
+from workflow.forms.common import PaknForm, person_label
 from workflow.models import Action, Agency
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
@@ -23,7 +23,7 @@ STALE_PAGE = _(
 )
 
 
-class ActionForm(forms.Form):
+class ActionForm(PaknForm):
     """Base: carries the version the page showed; `perform` calls one service."""
 
     action: Action

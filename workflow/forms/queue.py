@@ -10,12 +10,12 @@ from workflow.access import visible_petitions
 from workflow.areas.models import Province
 from workflow.codes import MAX_ID, parse_number
 from workflow.errors import WorkflowError
-from workflow.forms.common import person_label
+from workflow.forms.common import PaknForm, person_label
 from workflow.models import Category, Channel
 from workflow.models.petitions import OPEN_STATES
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(PaknForm):
     view = forms.ChoiceField(
         label=_("Danh sách"),
         required=False,
@@ -87,7 +87,7 @@ class BulkResult:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
-class BulkAssignForm(forms.Form):
+class BulkAssignForm(PaknForm):
     """A supervisor gives the ticked petitions to one handler, each on its own.
 
     Each petition is its own transaction: one that changed meanwhile or belongs to

@@ -4,12 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from workflow import intake_rules as rules
+from workflow.forms.common import PaknForm
 from workflow.privacy.models import RequestKind
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
-class RequestQueueForm(forms.Form):
+class RequestQueueForm(PaknForm):
     show = forms.ChoiceField(
         label=_("Hiển thị"),
         required=False,
@@ -22,7 +23,7 @@ class RequestQueueForm(forms.Form):
     )
 
 
-class RequestActionForm(forms.Form):
+class RequestActionForm(PaknForm):
     """A data officer's step on a request; `kind` shapes the completion form."""
 
     def __init__(self, *args, kind=None, **kwargs):
@@ -77,7 +78,7 @@ class RefuseForm(RequestActionForm):
     )
 
 
-class ReadsFilterForm(forms.Form):
+class ReadsFilterForm(PaknForm):
     petition = forms.CharField(label=_("Mã tra cứu"), required=False, max_length=20)
     user = forms.CharField(
         label=_("Tên đăng nhập cán bộ"), required=False, max_length=150

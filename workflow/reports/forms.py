@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflow.codes import MAX_ID, parse_number
+from workflow.forms.common import PaknForm
 from workflow.models.petitions import STAFF_CHANNELS
 from workflow.reports import listing
 from workflow.reports.periods import Period
@@ -15,7 +16,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(PaknForm):
     start_on = forms.DateField(
         label=_("Từ ngày"), widget=DATE_INPUT, input_formats=DATE_FORMATS
     )
