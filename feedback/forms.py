@@ -31,9 +31,6 @@ MESSAGES = {
     "contact_required": rules.CONTACT_REQUIRED,
     "phone_format": rules.PHONE_FORMAT,
     "commune_outside": _("Xã, phường này không thuộc tỉnh, thành phố đã chọn."),
-    "category_unknown": _(
-        "Lĩnh vực này không còn tiếp nhận, vui lòng chọn lĩnh vực khác."
-    ),
     "province_unknown": _("Vui lòng chọn tỉnh, thành phố trong danh sách."),
     "honeypot": _("Ô này phải để trống."),
     "file_type": _(
@@ -68,7 +65,6 @@ WORKFLOW_FIELD_MESSAGES = {
     "tax_code": MESSAGES["tax_code_format"],
     "email": MESSAGES["contact_required"],
     "commune": MESSAGES["commune_outside"],
-    "category": MESSAGES["category_unknown"],
     "province": MESSAGES["province_unknown"],
     "submitter_name": MESSAGES["required"],
     "title": MESSAGES["required"],
@@ -186,6 +182,22 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+class OpenCategoryField(CategoryChoiceField):
+    """The category of a new petition: one of those that take petitions."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            # A category the admin closed still exists: say it is closed, as the
+            # intake service does, not that it is missing from the list.
+            if Category.objects.filter(code=value, is_active=False).exists():
+                raise forms.ValidationError(
+                    rules.CATEGORY_CLOSED, code="closed_category"
+                ) from None
+            raise
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     """A province or commune chosen by its official code, in ASCII digits only.
 
@@ -234,12 +246,12 @@ class PetitionForm(CitizenForm):
         max_length=rules.PHONE_MAX_LENGTH,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
-    category = CategoryChoiceField(
+    category = OpenCategoryField(
         label=_("Lĩnh vực"),
         queryset=Category.objects.filter(is_active=True).order_by("name"),
         to_field_name="code",
         empty_label=_("— Chọn lĩnh vực —"),
-        error_messages={"invalid_choice": MESSAGES["category_unknown"]},
+        error_messages={"invalid_choice": rules.CATEGORY_UNKNOWN},
     )
     province = UnitChoiceField(
         label=_("Tỉnh, thành phố"),

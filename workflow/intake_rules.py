@@ -238,6 +238,11 @@ CATEGORY_REQUIRED = _("Vui lòng chọn lĩnh vực của phản ánh.")
 PROVINCE_REQUIRED = _("Vui lòng chọn tỉnh, thành phố nơi xảy ra sự việc.")
 SUBMITTER_KIND_REQUIRED = _("Vui lòng chọn gửi với tư cách cá nhân hay doanh nghiệp.")
 
+# A category the admin closed still exists (its petitions keep it); a code that
+# never existed is a mistake in the list, not a closed category.
+CATEGORY_UNKNOWN = _("Không có lĩnh vực này, vui lòng chọn lĩnh vực trong danh sách.")
+CATEGORY_CLOSED = _("Lĩnh vực này không còn tiếp nhận, vui lòng chọn lĩnh vực khác.")
+
 
 # --- e-mail and reachability ----------------------------------------------------------
 

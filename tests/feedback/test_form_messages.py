@@ -52,3 +52,17 @@ def test_a_choice_outside_the_list_is_refused_in_the_projects_words(client, form
         client.post("/i18n/setlang/", {"language": "en", "next": "/"})
         english = client.post("/", form_data).content.decode()
     assert "Please choose an item from the list." in english
+
+
+def test_a_closed_category_and_an_unknown_one_each_get_their_own_message(
+    client, form_data, land
+):
+    form_data["category"] = "nope"
+    unknown = client.post("/", form_data).content.decode()
+    assert "Không có lĩnh vực này, vui lòng chọn lĩnh vực trong danh sách." in unknown
+    assert "không còn tiếp nhận" not in unknown
+    land.is_active = False
+    land.save()
+    form_data["category"] = land.code
+    closed = client.post("/", form_data).content.decode()
+    assert "Lĩnh vực này không còn tiếp nhận, vui lòng chọn lĩnh vực khác." in closed

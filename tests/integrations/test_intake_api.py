@@ -130,6 +130,18 @@ def test_a_known_id_with_another_invalid_code_is_refused_not_a_repeat(post_petit
     assert response.json()["errors"] == {"category": ["Unknown category 'AAA'."]}
 
 
+def test_a_closed_category_is_refused_as_closed_not_as_unknown(post_petition, land):
+    land.is_active = False
+    land.save()
+
+    response = post_petition()
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "category": [f"Category '{land.code}' no longer takes petitions."]
+    }
+
+
 def test_other_channels_do_not_share_the_portal_ids(post_petition, submit):
     submit(channel="open311", channel_ref="DVC-2026-000001")
 

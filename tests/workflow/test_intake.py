@@ -1,6 +1,7 @@
 import unicodedata
 
 import pytest
+from django.utils import translation
 
 from notifications.models import Notification
 from tests import factories
@@ -151,6 +152,29 @@ def test_a_decomposed_name_is_measured_in_the_letters_it_is_stored_in(submit):
     assert len(nfd(name)) == 600
 
     assert submit(submitter_name=nfd(name)).submitter_name == name
+
+
+def test_a_closed_category_is_told_apart_from_one_that_never_existed(submit, land):
+    land.is_active = False
+    land.save()
+    with pytest.raises(InvalidInput, match="no longer takes petitions") as closed:
+        submit(category=land.code)
+    with pytest.raises(InvalidInput, match="Unknown category 'nope'") as unknown:
+        submit(category="nope")
+    # Each says its own thing to the person on a page, in both languages.
+    assert (
+        closed.value.display
+        == "Lĩnh vực này không còn tiếp nhận, vui lòng chọn lĩnh vực khác."
+    )
+    assert (
+        unknown.value.display
+        == "Không có lĩnh vực này, vui lòng chọn lĩnh vực trong danh sách."
+    )
+    with translation.override("en"):
+        assert unknown.value.display == (
+            "There is no such category; please choose one from the list."
+        )
+    assert Petition.objects.count() == 0
 
 
 def test_commune_must_be_in_the_province(submit):

@@ -522,16 +522,7 @@ def _validated_intake(
         raise InvalidInput(
             f"Unknown language {language!r}: use vi or en.", field="language"
         )
-    category_obj = ref.get(
-        ("category", category),
-        lambda: Category.objects.filter(code=category, is_active=True).first(),
-    )
-    if category_obj is None:
-        raise InvalidInput(
-            f"Unknown category {category!r}.",
-            field="category",
-            text=_("Lĩnh vực này không còn tiếp nhận, vui lòng chọn lĩnh vực khác."),
-        )
+    category_obj = _open_category(ref, category)
     province_obj = _current_unit(ref, Province.objects, province, "province")
     commune_obj = None
     if commune not in (None, ""):
@@ -558,6 +549,27 @@ def _validated_intake(
         "priority": priority,
         "language": language,
     }
+
+
+def _open_category(ref, code):
+    category = ref.get(
+        ("category", code), lambda: Category.objects.filter(code=code).first()
+    )
+    if category is None:
+        raise InvalidInput(
+            f"Unknown category {code!r}.",
+            field="category",
+            code="unknown_category",
+            text=rules.CATEGORY_UNKNOWN,
+        )
+    if not category.is_active:
+        raise InvalidInput(
+            f"Category {code!r} no longer takes petitions.",
+            field="category",
+            code="closed_category",
+            text=rules.CATEGORY_CLOSED,
+        )
+    return category
 
 
 UNKNOWN_UNIT_TEXTS = {
