@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404
 
-from workflow.models import Membership, Petition, Role
+from workflow.models import Membership, Petition, Role, staff_name
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -53,7 +53,7 @@ class Actor:
     def label(self) -> str:
         if self.kind != "staff" or self.user is None:
             return self.kind
-        name = self.user.get_full_name() or self.user.get_username()
+        name = staff_name(self.user)
         roles = ", ".join(sorted({role for role, _ in self.memberships})) or "admin"
         return f"{name} ({roles})"
 

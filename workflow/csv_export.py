@@ -11,6 +11,7 @@ from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from workflow.deadlines import VIETNAM
+from workflow.models import staff_name
 
 BOM = "\ufeff"
 # A cell starting with one of these is a formula to spreadsheet software (OWASP,
@@ -71,7 +72,7 @@ def backdated_table(petitions) -> tuple[list[str], object]:
                 local(p.received_at),
                 local(p.entered_at),
                 f"{p.lag.total_seconds() / 3600:.1f}",
-                (user.get_full_name() or user.get_username()) if user else "",
+                staff_name(user) if user else "",
                 p.agency.name if p.agency_id else "",
             ]
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from workflow.deadlines import VIETNAM, WorkingCalendar
 from workflow.errors import InvalidInput
+from workflow.models.agencies import staff_name
 from workflow.models.intake import DEFAULT_MAX_BACKDATE_WORKING_DAYS, IntakePolicy
 from workflow.models.petitions import Action
 
@@ -169,7 +170,7 @@ def entry_facts(petition) -> EntryFacts | None:
         or {}
     )
     return EntryFacts(
-        entered_by=(user.get_full_name() or user.get_username()) if user else "",
+        entered_by=staff_name(user) if user else "",
         entered_at=petition.entered_at,
         received_at=petition.received_at,
         lag=petition.entered_at - petition.received_at,

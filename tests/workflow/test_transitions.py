@@ -9,7 +9,7 @@ from tests import factories
 from workflow import permissions, services
 from workflow.deadlines import VIETNAM
 from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted, PetitionChanged
-from workflow.models import Action, HistoryEntry, Petition, State
+from workflow.models import Action, HistoryEntry, Petition, State, staff_name
 
 
 def refetch(petition):
@@ -156,6 +156,32 @@ def test_supervisor_assigns_only_to_own_handlers(
         services.assign_handler(
             petition_id=assigned.pk, actor=supervisor_a, handler=handler_b.user
         )
+
+
+def test_refusals_name_staff_by_their_full_name_not_their_login(
+    assigned, supervisor_a, handler_a, handler_a2, handler_b
+):
+    handler_a.user.first_name, handler_a.user.last_name = "Nguyễn Văn", "An"
+    handler_a.user.save()
+    handler_b.user.first_name, handler_b.user.last_name = "Trần Thị", "Bình"
+    handler_b.user.save()
+    services.claim_petition(petition_id=assigned.pk, actor=handler_a)
+    with pytest.raises(PetitionChanged) as claimed:
+        services.claim_petition(petition_id=assigned.pk, actor=handler_a2)
+    with pytest.raises(InvalidInput) as elsewhere:
+        services.assign_handler(
+            petition_id=assigned.pk, actor=supervisor_a, handler=handler_b.user
+        )
+    assert "cán bộ Nguyễn Văn An xử lý" in claimed.value.display
+    assert elsewhere.value.display.startswith("Trần Thị Bình không thuộc ")
+    assert "handler_" not in claimed.value.display + elsewhere.value.display
+
+
+def test_staff_without_a_name_are_named_by_their_login(agency_b):
+    user = factories.staff("h-so-xd-lang-son", "handler", agency_b)
+    user.first_name = ""
+    user.save()
+    assert staff_name(user) == "h-so-xd-lang-son"
 
 
 def test_transfer_moves_to_other_agency_and_counts(in_progress, handler_a, agency_b):

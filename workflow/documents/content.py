@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from workflow.deadlines import VIETNAM, Deadline, deadline_as_read
 from workflow.intake_rules import DISPUTE_WINDOW_DAYS
+from workflow.models import staff_name
 
 
 def deadline_of(petition) -> Deadline | None:
@@ -60,7 +61,7 @@ def receipt_of(petition, *, secret=None) -> Receipt:
         entered_at=petition.entered_at.astimezone(VIETNAM)
         if petition.entered_at
         else None,
-        entered_by=(user.get_full_name() or user.get_username()) if user else "",
+        entered_by=staff_name(user) if user else "",
         agency_name=petition.agency.name if petition.agency_id else None,
         deadline=deadline_of(petition),
         tracking_url=tracking_url(),

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from workflow import queries, services
 from workflow.errors import WorkflowError
-from workflow.forms.common import PaknForm, person_label
-from workflow.models import Action, Agency
+from workflow.forms.common import PaknForm
+from workflow.models import Action, Agency, staff_name
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
@@ -129,7 +129,7 @@ class AssignForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["handler"].queryset = queries.agency_handlers(self.petition)
-        self.fields["handler"].label_from_instance = person_label
+        self.fields["handler"].label_from_instance = staff_name
 
     def service_arguments(self):
         return {"handler": self.cleaned_data["handler"]}

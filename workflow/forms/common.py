@@ -57,8 +57,3 @@ class PaknForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             use_field_messages(field)
-
-
-def person_label(user) -> str:
-    """How a staff member is named in a choice list: full name, else the login."""
-    return user.get_full_name() or user.get_username()

@@ -10,8 +10,8 @@ from workflow.access import visible_petitions
 from workflow.areas.models import Province
 from workflow.codes import MAX_ID, parse_number
 from workflow.errors import WorkflowError
-from workflow.forms.common import PaknForm, person_label
-from workflow.models import Category, Channel
+from workflow.forms.common import PaknForm
+from workflow.models import Category, Channel, staff_name
 from workflow.models.petitions import OPEN_STATES
 
 
@@ -62,7 +62,7 @@ class QueueFilterForm(PaknForm):
     def __init__(self, *args, actor, roles, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["handler"].queryset = queries.queue_handlers(actor, roles)
-        self.fields["handler"].label_from_instance = person_label
+        self.fields["handler"].label_from_instance = staff_name
         if not (roles.is_admin or roles.is_coordinator):
             self.fields["view"].choices = self.fields["view"].choices[:3]
 
@@ -105,7 +105,7 @@ class BulkAssignForm(PaknForm):
     def __init__(self, *args, roles, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["handler"].queryset = queries.assignable_handlers(roles)
-        self.fields["handler"].label_from_instance = person_label
+        self.fields["handler"].label_from_instance = staff_name
 
     def clean_petitions(self):
         picked = []

@@ -5,6 +5,7 @@ from workflow.models.agencies import (
     Membership,
     Role,
     SlaTarget,
+    staff_name,
 )
 from workflow.models.checkpoints import Checkpoint, CheckpointChunk
 from workflow.models.followers import Follower
@@ -70,4 +71,5 @@ __all__ = [
     "State",
     "SubmitterKind",
     "WorkingDay",
+    "staff_name",
 ]

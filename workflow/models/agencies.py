@@ -170,6 +170,15 @@ AGENCY_ROLES = (Role.HANDLER, Role.SUPERVISOR)
 SEE_ALL_ROLES = (Role.COORDINATOR, Role.AUDITOR)
 
 
+def staff_name(user) -> str:
+    """How a staff member is named to people: the full name, else the login.
+
+    Every page, message, document and export names staff this way; a login name
+    ("h-so-xd-lang-son") tells a reader nothing.
+    """
+    return user.get_full_name() or user.get_username()
+
+
 class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"

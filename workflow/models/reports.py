@@ -8,6 +8,8 @@ them. Every count here is derived from the append-only history by the rules in
 from django.conf import settings
 from django.db import models
 
+from workflow.models.agencies import staff_name
+
 # The counts every rollup row carries, in this order (workflow.reports.rules writes
 # them, workflow.reports.figures reads them): what happened on the day, then the
 # stocks. Stock counts (open_*) are changes: +1 when a petition enters the status,
@@ -156,4 +158,4 @@ class ClosedPeriod(models.Model):
     def closed_by_name(self) -> str:
         """Who closed it; a period closed by `manage.py close_period` has no user."""
         user = self.closed_by
-        return (user.get_full_name() or user.username) if user else "manage.py"
+        return staff_name(user) if user else "manage.py"

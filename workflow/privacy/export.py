@@ -11,7 +11,7 @@ readable) and as an HTML page (readable, printable).
 from django.utils import timezone
 
 from notifications.models import Notification
-from workflow.models import Action, HistoryEntry
+from workflow.models import Action, HistoryEntry, staff_name
 from workflow.privacy.models import Consent, DataRequest
 from workflow.privacy.reads import reads_of
 
@@ -152,7 +152,7 @@ def _read(r) -> dict:
     return {
         "petition": r.petition.tracking_code,
         "at": _iso(r.at),
-        "by": r.user.get_full_name() or r.user.get_username(),
+        "by": staff_name(r.user),
         "what": r.what,
         "attachment": r.attachment_id,
     }

@@ -15,7 +15,7 @@ from notifications.services import outbox_transaction
 from workflow import permissions
 from workflow.deadlines import VIETNAM
 from workflow.errors import InvalidInput, NotAllowedNow
-from workflow.models import Action, AnswerLetter, Membership, Role
+from workflow.models import Action, AnswerLetter, Membership, Role, staff_name
 from workflow.services.steps import finish_step, lock_petition, required_text
 
 # Namespace of the advisory lock that numbers an agency's letters one at a time.
@@ -75,7 +75,7 @@ def signer_of(actor, agency) -> tuple[str, str]:
     user = actor.user
     if user is None:
         return "", ""
-    name = user.get_full_name() or user.get_username()
+    name = staff_name(user)
     memberships = Membership.objects.filter(user=user).select_related("agency")
     # The position held at this agency, then at a parent (a supervisor above it).
     ranked = sorted(memberships, key=lambda m: (m.agency_id != agency.pk, m.pk))

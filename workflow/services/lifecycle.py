@@ -13,7 +13,7 @@ from workflow import messages, permissions, sla
 from workflow.access import Actor, visible_petitions
 from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted, PetitionChanged
 from workflow.intake_rules import DISPUTE_WINDOW_DAYS
-from workflow.models import Action, Petition, State
+from workflow.models import Action, Petition, State, staff_name
 from workflow.models.petitions import OPEN_STATES
 from workflow.services.extensions import withdraw_pending
 from workflow.services.letters import issue_answer_letter
@@ -91,7 +91,10 @@ def claim_petition(*, petition_id, actor, expected_version=None):
         raise PetitionChanged(
             f"{petition.tracking_code} is already handled by {petition.handler}.",
             text=_("Phản ánh %(code)s đã có cán bộ %(handler)s xử lý."),
-            params={"code": petition.tracking_code, "handler": str(petition.handler)},
+            params={
+                "code": petition.tracking_code,
+                "handler": staff_name(petition.handler),
+            },
         )
     now = timezone.now()
     petition.handler = actor.user
@@ -123,7 +126,7 @@ def assign_handler(*, petition_id, actor, handler, expected_version=None):
             f"{handler} does not work for {petition.agency}.",
             field="handler",
             text=_("%(handler)s không thuộc %(agency)s."),
-            params={"handler": str(handler), "agency": str(petition.agency)},
+            params={"handler": staff_name(handler), "agency": str(petition.agency)},
         )
     now = timezone.now()
     petition.handler = handler
