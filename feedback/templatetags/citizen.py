@@ -13,6 +13,13 @@ register.filter("deadline", deadline)
 
 
 @register.filter
+def as_lead_in(label):
+    """A field's label before a colon: a label that is a sentence ("…như trên.")
+    loses its full stop, so that the summary does not read ".:"."""
+    return str(label).rstrip().rstrip(".:;")
+
+
+@register.filter
 def human_size(size_bytes):
     """A file size as people read it: "812 B", "17 KB", "2,4 MB" (1 KB = 1024 B)."""
     if size_bytes is None:

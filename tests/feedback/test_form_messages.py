@@ -66,3 +66,17 @@ def test_a_closed_category_and_an_unknown_one_each_get_their_own_message(
     form_data["category"] = land.code
     closed = client.post("/", form_data).content.decode()
     assert "Lĩnh vực này không còn tiếp nhận, vui lòng chọn lĩnh vực khác." in closed
+
+
+def test_the_error_summary_names_a_sentence_label_without_a_second_stop(
+    client, form_data
+):
+    del form_data["processing_consent"]
+    vietnamese = client.post("/", form_data).content.decode()
+    with translation.override("vi"):
+        client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        english = client.post("/", form_data).content.decode()
+    # The consent's label is a sentence: the summary puts its colon after it.
+    assert "được xử lý như trên: Phản ánh chỉ được giải quyết" in vietnamese
+    assert "as described above: " in english
+    assert ".:" not in vietnamese + english
