@@ -319,3 +319,18 @@ def test_a_deadline_at_midnight_reads_as_the_end_of_the_day_before():
     assert end_of_day == "hết ngày 17/12/2026"
     # A calendar ending its days at 17:00 keeps the hour.
     assert at_five == "17:00 ngày 18/12/2026"
+
+
+def test_the_proof_is_explained_in_words_with_the_checking_page_as_the_way(
+    client, file_with_secret, verified
+):
+    petition = verified(*file_with_secret())
+    page = client.get(f"/track/{petition.tracking_code}/").content.decode()
+    with translation.override("vi"):
+        client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        english = client.get(f"/track/{petition.tracking_code}/").content.decode()
+    # No path of the source tree (the site serves no docs/ folder).
+    assert "docs/" not in page + english and "verify_proof.py" not in page + english
+    assert "mở trang kiểm tra tệp bằng chứng và chọn tệp vừa tải" in page
+    assert "open the proof checking page and choose the file" in english
+    assert 'href="/audit/verify/"' in page
