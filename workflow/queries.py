@@ -32,6 +32,7 @@ from workflow.models import (
 from workflow.models.petitions import OPEN_STATES
 from workflow.permissions import StaffRoles, is_allowed
 from workflow.reference import reference
+from workflow.templatetags.deadlines import deadline as deadline_text
 
 # --- shared conditions ---
 
@@ -255,12 +256,47 @@ def case_history(petition) -> list[HistoryEntry]:
         entry.actor_shown = actor_shown(entry.actor_label)
         # The submitter acts for themself, not for the agency the case is at.
         entry.is_submitters_step = entry.actor_label == SUBMITTER_LABEL
+        entry.details = step_details(entry)
     # The history holds no answer texts; the latest answer step shows the answer
     # the petition carries now (an earlier one was a draft sent back).
     answers = [entry for entry in entries if entry.action == Action.ANSWER]
     if answers and petition.answer:
         answers[-1].answer_text = petition.answer
     return entries
+
+
+def step_details(entry) -> list[tuple[str, str]]:
+    """What a step's data says that its reason does not, as (label, value) lines
+    of the history table: where to turn instead, the petition merged into, the
+    score, the letter and its posting, the days of an extension and the deadline
+    it gave, a pending request withdrawn by a transfer."""
+    data = entry.data or {}
+    lines = []
+    for key, label in STEP_DETAILS:
+        value = data.get(key)
+        if value in (None, ""):
+            continue
+        if key == "score":
+            value = f"{value}/5"
+        elif key == "posted_on":
+            value = date.fromisoformat(value).strftime("%d/%m/%Y")
+        lines.append((label, str(value)))
+    if entry.action == Action.APPROVE_EXTENSION and entry.due_at is not None:
+        lines.append((_("Hạn trả lời mới:"), deadline_text(entry.due_at)))
+    return lines
+
+
+# The data of a step shown in the history, in this order, by key.
+STEP_DETAILS = (
+    ("redirect_hint", _("Nơi cần gửi:")),
+    ("into", _("Gộp vào:")),
+    ("score", _("Đánh giá:")),
+    ("letter", _("Văn bản số:")),
+    ("posted_on", _("Ngày gửi bưu chính:")),
+    ("postal_tracking_number", _("Số hiệu bưu gửi:")),
+    ("days", _("Số ngày gia hạn:")),
+    ("extension_withdrawn", _("Rút đề nghị gia hạn đang chờ (số ngày):")),
+)
 
 
 def case_letters(petition) -> list:

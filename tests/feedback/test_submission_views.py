@@ -120,6 +120,9 @@ def test_sending_the_same_form_again_does_not_file_it_twice(client, form_data):
     assert petition.tracking_code in html
     assert "đã được gửi trước đó" in html
     assert "không được lưu" not in html
+    # The first answer may never have reached a phone on a bad connection: the
+    # page says where to get a new secret.
+    assert 'href="/track/forgot/"' in html
 
 
 def test_the_same_form_sent_again_with_an_edited_text_says_the_edit_is_not_saved(

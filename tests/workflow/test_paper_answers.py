@@ -145,6 +145,15 @@ def test_posting_is_recorded_in_the_history_once(letter_petition, handler_a):
         "posted_on": "2026-03-21",
         "postal_tracking_number": "RR123456789VN",
     }
+    # The case page's history shows what the step recorded, not the letter alone.
+    from workflow.queries import case_history
+
+    [shown] = [e for e in case_history(letter_petition) if e.action == "post_answer"]
+    assert [(str(label), value) for label, value in shown.details] == [
+        ("Văn bản số:", "1/PAKN"),
+        ("Ngày gửi bưu chính:", "21/03/2026"),
+        ("Số hiệu bưu gửi:", "RR123456789VN"),
+    ]
 
 
 @pytest.mark.parametrize(

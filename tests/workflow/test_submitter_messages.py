@@ -88,6 +88,18 @@ def test_an_approved_extension_tells_the_submitter_the_new_deadline(
     assert "được gia hạn thêm 5 ngày" in mail.body
     assert f"Thời hạn trả lời mới: hết ngày {last_day:%d/%m/%Y}." in mail.body
 
+    # The staff history says how many days, and the deadline they gave.
+    from workflow.queries import case_history
+
+    shown = {e.action: e.details for e in case_history(in_progress)}
+    assert [(str(k), v) for k, v in shown["request_extension"]] == [
+        ("Số ngày gia hạn:", "5")
+    ]
+    assert (
+        "Hạn trả lời mới:",
+        f"hết ngày {last_day:%d/%m/%Y}",
+    ) in [(str(k), v) for k, v in shown["approve_extension"]]
+
 
 def test_a_transfer_names_the_new_agency_and_withdraws_a_pending_extension(
     in_progress, handler_a, agency_b
