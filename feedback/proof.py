@@ -55,7 +55,8 @@ def proof_file(petition, *, now) -> dict:
         "format": FORMAT,
         "about": (
             "Bằng chứng lịch sử xử lý phản ánh, kiến nghị / proof of a petition's "
-            "handling history. Check it with docs/verify_proof.py or "
+            "handling history. Check it with "
+            f"{_site(reverse('workflow:verifier_program'))} or "
             f"{_site(reverse('workflow:verify_proof'))}; the format is in "
             "docs/audit.md."
         ),

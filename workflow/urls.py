@@ -68,6 +68,11 @@ urlpatterns = [
         name="checkpoint",
     ),
     path("audit/verify/", proof_views.verify_proof, name="verify_proof"),
+    path(
+        "audit/verify/verify_proof.py",
+        proof_views.verifier_program,
+        name="verifier_program",
+    ),
     path("audit/backdated/", reports.backdated, name="backdated"),
     path("audit/petitions/<str:tracking_code>/", reports.audit_case, name="audit_case"),
     # Public: each agency's and province's figures per month.

@@ -199,3 +199,17 @@ def test_case_page_offers_the_proof_file(client, verified, handled):
     html = client.get(f"/track/{petition.tracking_code}/").content.decode()
     assert f"/track/{petition.tracking_code}/proof.json" in html
     assert "/audit/verify/" in html
+
+
+def test_the_site_serves_the_stand_alone_checker_it_names(client, db):
+    # The checking page and the proof file name a program to run instead of
+    # trusting the page: it is downloadable, byte for byte the repository's.
+    page = client.get("/audit/verify/").content.decode()
+    assert 'href="/audit/verify/verify_proof.py"' in page
+
+    response = client.get("/audit/verify/verify_proof.py")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/x-python; charset=utf-8"
+    assert 'filename="verify_proof.py"' in response["Content-Disposition"]
+    assert b"".join(response.streaming_content) == VERIFIER.read_bytes()

@@ -1,6 +1,7 @@
 """Public proof pages: the published checkpoints (JSON) and the proof checker."""
 
-from django.http import Http404, JsonResponse
+from django.conf import settings
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -51,6 +52,23 @@ def checkpoint(request, number):
 @require_GET
 def verify_proof(request):
     return render(request, "workflow/verify_proof.html")
+
+
+# The stand-alone checker (Python's standard library and `cryptography`): served
+# as the repository holds it, so that whoever does not trust the checking page can
+# read what they run, and compare it with the published source.
+VERIFIER = settings.BASE_DIR / "docs" / "verify_proof.py"
+
+
+@require_GET
+def verifier_program(request):
+    response = FileResponse(
+        VERIFIER.open("rb"),
+        as_attachment=True,
+        filename="verify_proof.py",
+        content_type="text/x-python; charset=utf-8",
+    )
+    return _public(response)
 
 
 def _url(request, checkpoint):
