@@ -33,6 +33,7 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "pakn.example.gov.vn",
+    "SITE_URL": "https://pakn.example.gov.vn",
     "AUDIT_CHECKPOINT_KEY": _checkpoint_key(),
     "DJANGO_SETTINGS_MODULE": "config.settings",
 }
@@ -74,6 +75,14 @@ def test_production_settings_pass_the_deploy_check_without_a_warning():
     assert checked.returncode == 0, checked.stderr
     assert "System check identified no issues" in checked.stdout
     assert "WARNINGS" not in checked.stdout + checked.stderr
+
+
+def test_the_deploy_check_warns_of_a_site_address_citizens_cannot_reach():
+    # Letters, proof files and messages carry SITE_URL; its default is the
+    # development server's.
+    checked = run(["manage.py", "check", "--deploy"], SITE_URL="http://127.0.0.1:8000")
+
+    assert "workflow.W003" in checked.stdout + checked.stderr
 
 
 def test_without_debug_https_is_on_and_one_switch_turns_it_off():
