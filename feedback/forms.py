@@ -367,7 +367,7 @@ class PetitionForm(CitizenForm):
                     data["tax_code"], submitter_kind=kind
                 )
             except InvalidInput as error:
-                self.add_error("tax_code", error.text)
+                self.add_error("tax_code", error.display)
         try:
             data.update(
                 rules.clean_place(
@@ -375,12 +375,12 @@ class PetitionForm(CitizenForm):
                 )
             )
         except InvalidInput as error:
-            self.add_error("place", error.text)
+            self.add_error("place", error.display)
         if "email" not in self.errors and "phone" not in self.errors:
             try:
                 self.check_contact(data)
             except InvalidInput as error:
-                self.add_error("email", error.text)
+                self.add_error("email", error.display)
         self._check_notices(data)
         return data
 
@@ -467,7 +467,7 @@ def _by_rule(clean, value):
     try:
         return clean(value)
     except InvalidInput as error:
-        raise forms.ValidationError(error.text) from None
+        raise forms.ValidationError(error.display) from None
 
 
 class TrackForm(CitizenForm):

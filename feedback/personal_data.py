@@ -107,7 +107,7 @@ def attach(request):
         except services.WrongTrackingPair:
             form.add_error(None, _("Mã tra cứu hoặc mã bí mật không đúng."))
         except WorkflowError as error:
-            form.add_error(None, error.text)
+            form.add_error(None, error.display)
         else:
             messages.success(
                 request,

@@ -261,7 +261,7 @@ def rate_petition(*, petition_id, score: int, comment: str = "") -> Rating:
     return Rating.objects.create(
         petition=petition,
         score=score,
-        comment=(comment or "").strip(),
+        comment=(comment or "").strip(),  # checked by record_rating
         rated_at=timezone.now(),
     )
 

@@ -15,7 +15,7 @@ from notifications.services import (
     queue_notifications,
 )
 from workflow import permissions
-from workflow.models import Channel, Membership, Petition, Role, State
+from workflow.models import Channel, Membership, Petition, Role, State, staff_name
 from workflow.reference import reference
 
 EMAIL, SMS = Notification.Channel.EMAIL, Notification.Channel.SMS
@@ -261,12 +261,24 @@ def _vietnam_time(moment) -> str:
     )
 
 
-def extension_requested(petition, *, now):
+def extension_requested(petition, *, now, requested_by):
+    """The supervisors who may decide hear of the request: the agency's and its
+    parent's, but not whoever asked (permissions.requested_the_extension), so that
+    a request by an agency's only supervisor reaches the one above."""
+    agencies = [petition.agency_id]
+    if petition.agency.parent_id is not None:
+        agencies.append(petition.agency.parent_id)
+    deciders = [
+        r
+        for r in staff_recipients(agencies, [Role.SUPERVISOR])
+        if requested_by is None or r.user_id != requested_by.pk
+    ]
     _to(
         "extension_requested",
         petition,
-        staff_recipients([petition.agency_id], [Role.SUPERVISOR]),
+        deciders,
         now=now,
+        requested_by=staff_name(requested_by) if requested_by is not None else "",
     )
 
 

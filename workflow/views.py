@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from workflow import queries, receipts
 from workflow.access import (
     get_petition_for_staff,
+    may_see,
     require_supervisor,
     staff_actor,
 )
@@ -139,7 +140,7 @@ def act(request, tracking_code, action):
             form.add_workflow_error(error)
         else:
             messages.success(request, _("Đã thực hiện: %s.") % ACTION_LABELS[action])
-            return redirect(next_url(request, _case_url(petition)))
+            return redirect(next_url(request, _after_step(actor, petition)))
     petition = get_petition_for_staff(request, tracking_code)
     reads.record_read(user=request.user, petition=petition, what=reads.What.CASE)
     return _render_case(request, petition, actor, roles, failed=form, status=400)
@@ -147,6 +148,16 @@ def act(request, tracking_code, action):
 
 def _case_url(petition):
     return reverse("workflow:case", args=[petition.tracking_code])
+
+
+def _after_step(actor, petition) -> str:
+    """The case page, or the queue when the step took the case out of the actor's
+    sight (a transfer to an agency they do not see): the case page would be 404,
+    and the confirmation would be lost with it."""
+    petition.refresh_from_db(fields=["agency"])
+    if may_see(actor, petition):
+        return _case_url(petition)
+    return reverse("workflow:queue")
 
 
 def _render_case(request, petition, actor, roles, failed=None, status=200):

@@ -191,6 +191,7 @@ def reject_draft(*, draft_id, actor, reason):
     reason = " ".join((reason or "").split())
     if not reason:
         raise InvalidInput("A reason is required.", field="reason")
+    rules.refuse_forbidden_characters("reason", reason)
     draft.status = InboundEmail.Status.REJECTED
     draft.rejection_reason = reason
     draft.decided_by = actor.user

@@ -20,6 +20,7 @@ from tests.support.rows import row_counts
 from workflow import intake_rules as rules
 from workflow import services
 from workflow.errors import InvalidInput
+from workflow.models import Extension, HistoryEntry
 
 OVERRIDES = ["\u202e", "\u202d", "\u202a", "\u202b", "\u202c", "\u2066", "\u2069"]
 
@@ -131,3 +132,51 @@ def test_a_received_email_is_stored_without_overrides():
 def test_a_file_name_loses_its_override():
     # Shown in reverse it would read "exe.pdf"; its sniffed type gives the ending.
     assert download_name("\u202efdp.exe", "application/pdf") == "fdp.pdf"
+
+
+def test_the_texts_a_step_may_go_without_refuse_an_override(
+    submit, routed_to_a, handler_a, supervisor_a, citizen
+):
+    # A withdrawal's reason, a rating's comment, an extension's decision note and
+    # a rejection's "where to turn" are optional, and as checked as a reason.
+    def refused(call):
+        with pytest.raises(InvalidInput) as error:
+            call()
+        assert error.value.code == "forbidden_character"
+
+    rejected = submit()
+    refused(
+        lambda: services.reject_petition(
+            petition_id=rejected.pk,
+            actor=supervisor_a,
+            reason="Không thuộc phạm vi",
+            redirect_hint="Liên hệ \u2067 Sở Y tế",
+        )
+    )
+    withdrawn = submit()
+    refused(
+        lambda: services.withdraw_petition(
+            petition_id=withdrawn.pk, actor=citizen, reason="Không \u2067 cần nữa"
+        )
+    )
+    extended = services.accept_petition(petition_id=submit().pk, actor=handler_a)
+    services.request_extension(
+        petition_id=extended.pk, actor=handler_a, days=5, reason="Xác minh"
+    )
+    refused(
+        lambda: services.decide_extension(
+            petition_id=extended.pk, actor=supervisor_a, approve=False, note="\u202e"
+        )
+    )
+    rated = services.accept_petition(petition_id=submit().pk, actor=handler_a)
+    services.answer_petition(petition_id=rated.pk, actor=handler_a, text="Đã sửa.")
+    refused(
+        lambda: services.record_rating(
+            petition_id=rated.pk, actor=citizen, score=4, comment="Tốt \u202e lắm"
+        )
+    )
+    for petition in (rejected, withdrawn):
+        petition.refresh_from_db()
+        assert petition.state == "assigned"
+    assert Extension.objects.get(petition=extended).status == "pending"
+    assert not HistoryEntry.objects.filter(petition=rated, action="rate").exists()

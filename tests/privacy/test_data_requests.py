@@ -411,3 +411,15 @@ def test_the_officers_pages_read_deadlines_steps_and_states_as_the_citizen_does(
     assert "received" not in history and "submitter" not in history
     assert f"<dd>{petition.state}</dd>" not in page
     assert f"<dd>{petition.get_state_display()}</dd>" in page
+
+
+def test_a_refusal_on_the_officers_page_names_the_character(
+    client, dpo, submit, staff_client
+):
+    item = requests.file_request(kind="see", petitions=[submit()])
+    staff_client(dpo)
+
+    page = client.post(f"/work/privacy/{item.code}/reply/", {"text": "Đã \u202e nhận"})
+
+    assert page.status_code == 400
+    assert "Nội dung có ký tự không được phép (U+202E)" in page.content.decode()

@@ -135,3 +135,52 @@ def test_the_answer_says_until_when_it_may_be_disputed(in_progress, handler_a):
     mail = sent_to_submitter(in_progress, "answered")
 
     assert "đề nghị xem xét lại đến hết ngày 04/01/2027" in mail.body
+
+
+def test_an_answer_going_out_withdraws_a_request_still_waiting(in_progress, handler_a):
+    # Else it would wait on the supervisors' list for ever, with no form to decide.
+    with time_machine.travel(FRIDAY, tick=False):
+        services.request_extension(
+            petition_id=in_progress.pk, actor=handler_a, days=5, reason="Xác minh"
+        )
+        services.answer_petition(
+            petition_id=in_progress.pk, actor=handler_a, text="Đã sửa đường."
+        )
+    assert not Extension.objects.filter(petition=in_progress).exists()
+    entry = HistoryEntry.objects.filter(petition=in_progress).order_by("-seq")[0]
+    assert entry.action == "answer" and entry.data["extension_withdrawn"] == 5
+
+
+def test_a_supervisors_own_request_goes_to_the_supervisors_above(
+    in_progress, supervisor_a, agency_a
+):
+    # The agency's only supervisor cannot decide their own request: the parent
+    # agency's can, and hears of it; the one who asked does not.
+    parent = factories.agency("ubnd-lang-son")
+    agency_a.parent = parent
+    agency_a.save()
+    above = factories.staff("supervisor_above", Role.SUPERVISOR, parent)
+    above.email = "above@example.vn"
+    above.save()
+    supervisor_a.user.email = "sup@example.vn"
+    supervisor_a.user.save()
+    with time_machine.travel(FRIDAY, tick=False):
+        services.request_extension(
+            petition_id=in_progress.pk, actor=supervisor_a, days=5, reason="Xác minh"
+        )
+
+    rows = Notification.objects.filter(event="extension_requested")
+    assert [r.recipient_address for r in rows] == ["above@example.vn"]
+    body = render(rows[0]).body
+    assert f"{supervisor_a.user.get_full_name() or 'supervisor_a'} đề nghị" in body
+
+
+def test_the_answer_sms_gives_the_last_day_to_dispute(in_progress, handler_a):
+    with time_machine.travel(FRIDAY, tick=False):
+        services.answer_petition(
+            petition_id=in_progress.pk, actor=handler_a, text="Đã sửa đường."
+        )
+
+    sms = sent_to_submitter(in_progress, "answered", channel="sms").sms
+
+    assert "de nghi xem xet lai den het 04/01/2027" in sms

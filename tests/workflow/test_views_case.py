@@ -374,3 +374,24 @@ def test_steps_hard_to_undo_look_apart_and_need_a_tick(
     assert "đánh dấu ô xác nhận" in text and "Không thuộc thẩm quyền" in text
     assert refetch(assigned).agency_id == assigned.agency_id
     assert refetch(assigned).transfer_count == 0
+
+
+def test_a_transfer_out_of_sight_lands_on_the_queue_with_its_confirmation(
+    in_progress, handler_a, agency_b, staff_client
+):
+    # The case page would be 404 for a handler who no longer sees the case.
+    client = staff_client(handler_a)
+    response = client.post(
+        url(in_progress, "transfer"),
+        {
+            "transfer-version": refetch(in_progress).version,
+            "transfer-agency": agency_b.pk,
+            "transfer-reason": "Thuộc thẩm quyền Sở Xây dựng",
+            "transfer-confirm": "on",
+        },
+        follow=True,
+    )
+    assert response.redirect_chain == [("/work/queue/", 302)]
+    assert response.status_code == 200
+    assert "Đã thực hiện: Chuyển đơn vị khác." in response.content.decode()
+    assert refetch(in_progress).agency == agency_b

@@ -134,7 +134,7 @@ def act(request, code, action):
         try:
             perform(item, actor, form)
         except WorkflowError as error:
-            form.add_error(None, error.text)
+            form.add_error(None, error.display)
         else:
             messages.success(
                 request, _("Đã cập nhật yêu cầu %(code)s.") % {"code": code}

@@ -7,7 +7,12 @@ from notifications.services import outbox_transaction
 from workflow import messages, permissions, sla
 from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted
 from workflow.models import Action, Extension
-from workflow.services.steps import finish_step, lock_petition, required_text
+from workflow.services.steps import (
+    finish_step,
+    lock_petition,
+    optional_text,
+    required_text,
+)
 
 MAX_EXTENSION_DAYS = 30
 
@@ -59,7 +64,7 @@ def request_extension(*, petition_id, actor, days, reason, expected_version=None
         reason=reason,
         data={"days": days},
     )
-    messages.extension_requested(petition, now=now)
+    messages.extension_requested(petition, now=now, requested_by=actor.user)
     return petition
 
 
@@ -103,7 +108,8 @@ def decide_extension(*, petition_id, actor, approve, note="", expected_version=N
                 "đơn vị (hoặc đơn vị cấp trên) quyết định."
             ),
         )
-    if not approve and not (note or "").strip():
+    note = optional_text(note, what="note")
+    if not approve and not note:
         raise InvalidInput(
             "Say why the extension is refused.",
             field="note",
@@ -117,7 +123,7 @@ def decide_extension(*, petition_id, actor, approve, note="", expected_version=N
         Extension.Status.APPROVED if approve else Extension.Status.REFUSED
     )
     extension.decided_by, extension.decided_at = actor.user, now
-    extension.decision_note = (note or "").strip()
+    extension.decision_note = note
     extension.save()
     finish_step(
         petition,
@@ -132,13 +138,15 @@ def decide_extension(*, petition_id, actor, approve, note="", expected_version=N
 
 
 def withdraw_pending(petition) -> int | None:
-    """Withdraw the request still waiting for a decision when the petition leaves
-    its agency (transfer), and return its days; None when none waits.
+    """Withdraw the request still waiting for a decision, and return its days;
+    None when none waits.
 
-    The agency that asked no longer holds the case, and its supervisors are no
-    longer the ones to decide; the new agency may ask for the one extension
-    itself. The request stays in the history, and the transfer's entry records
-    the withdrawal.
+    When the petition leaves its agency (transfer), the agency that asked no
+    longer holds the case and its supervisors are no longer the ones to decide:
+    the new agency may ask for the one extension itself. When the answer goes
+    out, the time asked for is no longer needed, and the request would wait on
+    the supervisors' list for ever. The request stays in the history; the step's
+    entry records the withdrawal.
     """
     pending = Extension.objects.filter(
         petition=petition, status=Extension.Status.PENDING

@@ -21,6 +21,7 @@ from workflow.services.steps import (
     active_agency,
     finish_step,
     lock_petition,
+    optional_text,
     require_submitter,
     required_text,
     run_transition,
@@ -61,12 +62,13 @@ def reject_petition(
     petition = lock_petition(petition_id, expected_version, actor=actor)
     permissions.require(actor, petition, Action.REJECT)
     reason = required_text(reason)
+    redirect_hint = optional_text(redirect_hint, what="redirect_hint")
     now = timezone.now()
     from_state = run_transition(
         petition,
         petition.reject,
         reason=reason,
-        redirect_hint=redirect_hint.strip(),
+        redirect_hint=redirect_hint,
         now=now,
     )
     finish_step(
@@ -76,7 +78,7 @@ def reject_petition(
         from_state=from_state,
         now=now,
         reason=reason,
-        data={"redirect_hint": redirect_hint.strip()},
+        data={"redirect_hint": redirect_hint},
     )
     messages.petition_rejected(petition, now=now)
     return petition
@@ -311,11 +313,17 @@ def answer_petition(*, petition_id, actor, text, expected_version=None):
 
 def _answer_goes_out(petition, *, actor, now) -> dict | None:
     """An answer reaching the submitter by post is an official letter, issued now;
-    the history entry of the step names it."""
+    a request for more time still waiting is withdrawn (the cycle it asked time
+    for is answered). The history entry of the step names both."""
     if petition.state != State.ANSWERED:
         return None
+    data: dict[str, object] = {}
     letter = issue_answer_letter(petition, actor=actor, now=now)
-    return {"letter": letter.reference} if letter is not None else None
+    if letter is not None:
+        data["letter"] = letter.reference
+    if (withdrawn := withdraw_pending(petition)) is not None:
+        data["extension_withdrawn"] = withdrawn
+    return data or None
 
 
 @outbox_transaction()
@@ -430,7 +438,7 @@ def withdraw_petition(*, petition_id, actor, reason="", expected_version=None):
         action=Action.WITHDRAW,
         from_state=from_state,
         now=now,
-        reason=(reason or "").strip(),
+        reason=optional_text(reason),
     )
     return petition
 
@@ -512,7 +520,7 @@ def record_rating(*, petition_id, actor, score, comment=""):
         actor=actor,
         action=Action.RATE,
         now=now,
-        reason=(comment or "").strip(),
+        reason=optional_text(comment, what="comment"),
         data={"score": score},
     )
     return petition

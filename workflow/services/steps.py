@@ -185,6 +185,14 @@ def required_text(text, what="reason"):
     return text
 
 
+def optional_text(text, what="reason") -> str:
+    """A text the step may go without (a note, a comment, a hint): stripped, and
+    refused as a required one is when it holds a character no text may hold."""
+    text = (text or "").strip()
+    refuse_forbidden_characters(what, text)
+    return text
+
+
 def active_agency(agency_id):
     number = parse_number(agency_id, maximum=MAX_ID)
     agency = (
