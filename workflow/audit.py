@@ -81,10 +81,24 @@ def _receipt_problem(first) -> ChainBreak | None:
                 petition.pk,
                 petition.tracking_code,
                 first.seq,
-                f"the petition's {what} ({found}) is not the one its first entry "
-                f"records ({first.data[what]}): changed without a step",
+                f"the petition's {what} ({_as_read(what, found)}) is not the one "
+                f"its first entry records ({_as_read(what, first.data[what])}): "
+                "changed without a step",
             )
     return None
+
+
+def _as_read(what, value):
+    """A recorded unit as an auditor looks it up: its official or category code
+    (the record holds row ids), else the value as recorded."""
+    from workflow.areas.models import Commune, Province
+    from workflow.models import Category
+
+    model = {"province": Province, "commune": Commune, "category": Category}.get(what)
+    if model is None or value is None:
+        return value
+    code = model.objects.filter(pk=value).values_list("code", flat=True).first()
+    return f"code {code}" if code is not None else f"id {value}"
 
 
 def _row_problem(last) -> ChainBreak | None:

@@ -184,3 +184,18 @@ def test_receipt_facts_are_hashed_into_the_first_entry(submit):
 
     [found] = verify_history()
     assert found.seq == 1 and found.problem == "content altered"
+
+
+def test_a_moved_petition_is_named_by_the_units_codes_an_auditor_looks_up(handled):
+    # The record holds row ids; the auditor reads official codes.
+    from tests import factories
+    from workflow.models import Petition
+
+    Petition.objects.filter(pk=handled.pk).update(
+        province=factories.province(factories.THAI_NGUYEN)
+    )
+
+    [found] = verify_history()
+
+    assert "province (code 19)" in found.problem
+    assert "records (code 20)" in found.problem
