@@ -117,3 +117,15 @@ def test_every_form_of_the_project_speaks_in_its_own_words():
         if not issubclass(cls, PaknForm)
     ]
     assert strays == []
+
+
+def test_a_text_too_long_says_the_limit_and_its_length_in_the_projects_words(
+    client, land
+):
+    # Django's Vietnamese read "Giá trị này chỉ có tối đa 20 kí tự (hiện có 50)".
+    from feedback.forms import RecoveryRequestForm
+
+    form = RecoveryRequestForm({"tracking_code": "A" * 50})
+
+    assert not form.is_valid()
+    assert form.errors["tracking_code"] == ["Tối đa 20 ký tự (hiện có 50)."]

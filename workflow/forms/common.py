@@ -14,6 +14,7 @@ FIELD_MESSAGES = {
     "whole_number": _("Vui lòng nhập một số nguyên, ví dụ 5."),
     "min_value": _("Vui lòng nhập một số không nhỏ hơn %(limit_value)s."),
     "max_value": _("Vui lòng nhập một số không lớn hơn %(limit_value)s."),
+    "max_length": _("Tối đa %(limit_value)s ký tự (hiện có %(show_value)s)."),
 }
 
 
@@ -29,6 +30,8 @@ def field_messages(field) -> dict:
         messages["invalid_choice"] = FIELD_MESSAGES["invalid_choice"]
     if isinstance(field, forms.IntegerField):
         messages["invalid"] = FIELD_MESSAGES["whole_number"]
+    if isinstance(field, forms.CharField):
+        messages["max_length"] = FIELD_MESSAGES["max_length"]
     return messages
 
 
