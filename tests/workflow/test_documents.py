@@ -97,6 +97,8 @@ def test_the_answer_letter_pdf_names_agency_number_date_answer_and_signer(
         "Trân trọng thông báo.",
         "Handler_A",
         "CÁN BỘ XỬ LÝ",
+        # 30 days from 20 March end on Sunday 19 April: the letter gives Monday.
+        "trong thời hạn 30 ngày kể từ ngày trả lời (hết ngày 20/04/2026)",
     ):
         assert expected in text, expected
     save_png(pdf, "answer-letter")

@@ -12,6 +12,7 @@ from workflow.access import Actor
 from workflow.deadlines import VIETNAM
 from workflow.documents.content import (
     Letter,
+    dispute_until_text,
     letter_of,
     paragraphs,
     place_name,
@@ -80,4 +81,5 @@ def _unnumbered(petition) -> Letter:
         signer_title=signer_title,
         tracking_url=tracking_url(),
         dispute_days=DISPUTE_WINDOW_DAYS,
+        dispute_until=dispute_until_text(petition),
     )

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from workflow.deadlines import VIETNAM, Deadline, deadline_as_read
 from workflow.intake_rules import DISPUTE_WINDOW_DAYS
@@ -94,6 +95,9 @@ class Letter:
     signer_title: str
     tracking_url: str
     dispute_days: int
+    # The last day to dispute, written as the letter writes it ("hết ngày
+    # 04/01/2027"); "" when the answer cannot be disputed.
+    dispute_until: str
 
 
 def letter_of(letter) -> Letter:
@@ -116,7 +120,22 @@ def letter_of(letter) -> Letter:
         signer_title=letter.signer_title,
         tracking_url=tracking_url(),
         dispute_days=DISPUTE_WINDOW_DAYS,
+        dispute_until=dispute_until_text(petition),
     )
+
+
+def dispute_until_text(petition) -> str:
+    """The last day the answer may be disputed (workflow.permissions.dispute_until)
+    in the letter's language, Vietnamese: a citizen answered by post has no page
+    to read it on."""
+    from workflow.permissions import dispute_until
+    from workflow.templatetags.deadlines import deadline
+
+    until = dispute_until(petition)
+    if until is None:
+        return ""
+    with translation.override("vi"):
+        return deadline(until)
 
 
 def paragraphs(text: str) -> tuple[str, ...]:
