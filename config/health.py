@@ -4,6 +4,11 @@
 takes the machine out and an operator sees why: the database is reachable, every
 migration of this code is applied, a cluster's scheduler is running, the outbox
 is not stuck and the SLA sweep ran in the last two minutes.
+
+Why a check failed (the database's own error, with its host; the names of missing
+migrations; when the sweep last ran) is told only to the monitoring, the callers
+/metrics lets in: a load balancer needs the status, and the public Internet
+should not learn the system's insides from it.
 """
 
 from datetime import timedelta
@@ -14,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from config.errors import RETRY_AFTER_SECONDS, is_database_unavailable
+from config.metrics import is_allowed as is_monitoring
 
 # The schedules run every minute: past this, no cluster's scheduler is running.
 SCHEDULER_LATE = timedelta(minutes=2)
@@ -42,6 +48,8 @@ def readyz(request):
         if not checks["database"]["ok"]:
             checks[name] = _failed("not checked: the database is unavailable")
     ready = all(check["ok"] for check in checks.values())
+    if not is_monitoring(request):
+        checks = {name: {"ok": check["ok"]} for name, check in checks.items()}
     response = JsonResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks},
         status=200 if ready else 503,

@@ -11,9 +11,18 @@ from django_q.models import Schedule
 
 from tests.support.cluster import running_cluster
 
+MONITORING = "monitoring-token-for-the-tests"
 
-def ready():
-    response = Client().get("/readyz")
+
+@pytest.fixture(autouse=True)
+def monitoring_token(settings):
+    settings.METRICS_TOKEN = MONITORING
+
+
+def ready(**headers):
+    """/readyz as the monitoring reads it (with /metrics' token), or as given."""
+    headers = headers or {"Authorization": f"Bearer {MONITORING}"}
+    response = Client().get("/readyz", headers=headers)
     return response.status_code, response.json()
 
 
@@ -33,6 +42,27 @@ def test_readyz_names_each_check_and_fails_while_no_sweep_ran(db):
     assert checks["database"] == {"ok": True}
     assert checks["migrations"] == {"ok": True}
     assert checks["sweep"] == {"ok": False, "detail": "the SLA sweep last ran never"}
+
+
+def test_readyz_tells_others_only_which_checks_fail_not_why(db, settings):
+    with time_machine.travel(timezone.now() + timedelta(minutes=3)):
+        status, body = ready(Authorization="Bearer a-wrong-token")
+    assert status == 503
+    assert body == {
+        "status": "unavailable",
+        "checks": {
+            "database": {"ok": True},
+            "migrations": {"ok": True},
+            "scheduler": {"ok": False},
+            "outbox": {"ok": True},
+            "sweep": {"ok": False},
+        },
+    }
+    # A caller from the monitoring's network is told why, as with the token.
+    settings.METRICS_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    with time_machine.travel(timezone.now() + timedelta(minutes=3)):
+        status, body = ready(Authorization="Bearer a-wrong-token")
+    assert "workflow.sweep_sla" in body["checks"]["scheduler"]["detail"]
 
 
 def test_readyz_names_the_schedules_no_cluster_ran(db):
