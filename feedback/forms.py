@@ -20,7 +20,7 @@ from workflow import intake_rules as rules
 from workflow.areas.models import Commune, Province
 from workflow.codes import parse_number
 from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted, PetitionChanged
-from workflow.forms.common import FIELD_MESSAGES, PaknForm
+from workflow.forms.common import FIELD_MESSAGES, DayField, PaknForm
 from workflow.models import Agency, Category, SubmitterKind
 from workflow.privacy.consent import IntakeConsent, current_notices
 from workflow.privacy.models import Consent, Purpose, RequestKind
@@ -613,19 +613,21 @@ class AnswerSearchForm(PaknForm):
         required=False,
         empty_label=_("— Tất cả —"),
     )
-    answered_from = forms.DateField(
-        label=_("Trả lời từ ngày"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    answered_until = forms.DateField(
-        label=_("đến ngày"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    answered_from = DayField(label=_("Trả lời từ ngày"), required=False)
+    answered_until = DayField(label=_("đến ngày"), required=False)
 
     def clean_q(self):
         return unicodedata.normalize("NFC", self.cleaned_data["q"]).strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("answered_from"), cleaned.get("answered_until")
+        if start and end and start > end:
+            # Said, not answered with an empty list; the start still applies.
+            self.add_error(
+                "answered_until", _("Ngày kết thúc không được trước ngày bắt đầu.")
+            )
+        return cleaned
 
     def filters(self) -> dict:
         """published_answers' arguments from what was valid (an error drops only

@@ -10,12 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from feedback.forms import PetitionForm
 from workflow import intake_rules as rules
 from workflow.deadlines import VIETNAM
+from workflow.forms.common import DayField
 from workflow.models import Channel
 from workflow.models.petitions import STAFF_CHANNELS
 from workflow.privacy.consent import IntakeConsent
 from workflow.privacy.models import Consent
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -29,12 +29,7 @@ class StaffIntakeForm(PetitionForm):
         initial=Channel.COUNTER,
         widget=forms.RadioSelect,
     )
-    received_on = forms.DateField(
-        label=_("Ngày tiếp nhận"),
-        required=False,
-        widget=DATE_INPUT,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-    )
+    received_on = DayField(label=_("Ngày tiếp nhận"), required=False)
     received_time = forms.TimeField(
         label=_("Giờ tiếp nhận"),
         required=False,

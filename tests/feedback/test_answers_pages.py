@@ -3,6 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 
 from tests import factories
@@ -40,6 +41,29 @@ def test_filters_by_agency_category_province_and_period(
     assert "Trả lời tháng năm" in html and "Trả lời tháng ba" not in html
     assert 'aria-invalid="true"' in html
     assert may.pk
+
+
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        # The last day of Python's calendar has no next day to end the filter at.
+        ({"answered_until": "9999-12-31"}, "Vui lòng chọn một ngày từ 01/01/1900"),
+        ({"answered_from": "9999-12-31"}, "Vui lòng chọn một ngày từ 01/01/1900"),
+        (
+            {"answered_from": "2026-05-01", "answered_until": "2026-03-01"},
+            "Ngày kết thúc không được trước ngày bắt đầu.",
+        ),
+    ],
+)
+def test_a_date_filter_out_of_reach_is_an_error_on_its_field(
+    client, answered, filters, message
+):
+    response = client.get("/answers/", filters)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert 'aria-invalid="true"' in html
 
 
 def test_a_card_shows_an_excerpt_and_links_to_the_answers_own_page(

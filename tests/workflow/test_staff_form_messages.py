@@ -7,6 +7,7 @@ list's refusal; every form of the project words these itself.
 
 import importlib
 import pkgutil
+from datetime import date
 
 import pytest
 from django import forms
@@ -14,7 +15,7 @@ from django import forms
 import feedback
 import workflow
 from workflow import services
-from workflow.forms.common import PaknForm
+from workflow.forms.common import DayField, PaknForm
 from workflow.models import Extension, Petition
 
 STOCK_WORDING = ("tổng thể", " .", "khả thi", "hợp lệ.")
@@ -129,3 +130,30 @@ def test_a_text_too_long_says_the_limit_and_its_length_in_the_projects_words(
 
     assert not form.is_valid()
     assert form.errors["tracking_code"] == ["Tối đa 20 ký tự (hiện có 50)."]
+
+
+class _DayForm(PaknForm):
+    day = DayField()
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("2026-12-04", date(2026, 12, 4)),
+        ("04/12/2026", date(2026, 12, 4)),
+        ("31/12/9998", date(9998, 12, 31)),
+        ("1900-01-01", date(1900, 1, 1)),
+        ("9999-12-31", None),
+        ("1899-12-31", None),
+    ],
+)
+def test_a_day_is_taken_from_1900_to_9998(typed, day):
+    form = _DayForm({"day": typed})
+
+    assert form.is_valid() is (day is not None)
+    if day is None:
+        assert form.errors["day"] == [
+            "Vui lòng chọn một ngày từ 01/01/1900 đến 31/12/9998."
+        ]
+    else:
+        assert form.cleaned_data["day"] == day

@@ -90,6 +90,20 @@ def test_an_impossible_period_is_explained(auditor, staff_client):
     assert "Ngày bắt đầu phải trước ngày kết thúc." in response.content.decode()
 
 
+@pytest.mark.parametrize("url", AUDIT_URLS)
+def test_a_period_to_the_calendars_last_day_is_refused_not_a_500(
+    auditor, staff_client, url
+):
+    # 31/12/9999 has no next day for the period's end: a day past 9998 is refused.
+    path, _, query = url.partition("?")
+    measure = {"measure": "received"} if "measure" in query else {}
+    response = staff_client(auditor).get(
+        path, {"start_on": "9999-12-01", "end_on": "9999-12-31", **measure}
+    )
+
+    assert response.status_code in (200, 404)
+
+
 def read_csv(response):
     body = b"".join(response.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workflow import queries, services
 from workflow.errors import WorkflowError
-from workflow.forms.common import PaknForm
+from workflow.forms.common import DayField, PaknForm
 from workflow.models import Action, Agency, staff_name
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
@@ -310,11 +310,7 @@ class SignAnswerForm(ActionForm):
 class RecordPostingForm(ActionForm):
     action, service_name = Action.RECORD_POSTING, "record_posting"
     submit_label = _("Ghi nhận đã gửi")
-    posted_on = forms.DateField(
-        label=_("Ngày gửi bưu chính"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-    )
+    posted_on = DayField(label=_("Ngày gửi bưu chính"))
     postal_tracking_number = forms.CharField(label=_("Số hiệu bưu gửi"), max_length=40)
 
     def service_arguments(self):

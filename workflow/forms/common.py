@@ -1,5 +1,7 @@
 """What the forms of several pages share: staff and citizen pages alike."""
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +53,38 @@ def use_field_messages(field) -> None:
         current = field.error_messages.get(code)
         if current is None or current is stock.get(code):
             field.error_messages[code] = message
+
+
+# Days a form takes. One far outside any petition's life is a slip of the keyboard,
+# and the last day Python's dates reach (31/12/9999) has no next day to count a
+# period's end to: a filter up to it was a server error.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
+# The browser's date picker speaks ISO dates whatever the page's language.
+DAY_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class DayField(forms.DateField):
+    """A calendar day, typed as the date picker sends it or as dd/mm/yyyy, from
+    FIRST_DAY to LAST_DAY."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        )
+        kwargs.setdefault("input_formats", DAY_FORMATS)
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not FIRST_DAY <= value <= LAST_DAY:
+            raise forms.ValidationError(
+                _("Vui lòng chọn một ngày từ %(first)s đến %(last)s."),
+                code="out_of_range",
+                params={
+                    "first": FIRST_DAY.strftime("%d/%m/%Y"),
+                    "last": LAST_DAY.strftime("%d/%m/%Y"),
+                },
+            )
 
 
 class PaknForm(forms.Form):

@@ -5,24 +5,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflow.codes import MAX_ID, parse_number
-from workflow.forms.common import PaknForm
+from workflow.forms.common import DayField, PaknForm
 from workflow.models.petitions import STAFF_CHANNELS
 from workflow.reports import listing
 from workflow.reports.periods import Period
 
 MAX_DAYS = 3 * 366
-# The browser's date picker speaks ISO dates whatever the page's language.
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 class PeriodForm(PaknForm):
-    start_on = forms.DateField(
-        label=_("Từ ngày"), widget=DATE_INPUT, input_formats=DATE_FORMATS
-    )
-    end_on = forms.DateField(
-        label=_("Đến ngày"), widget=DATE_INPUT, input_formats=DATE_FORMATS
-    )
+    start_on = DayField(label=_("Từ ngày"))
+    end_on = DayField(label=_("Đến ngày"))
 
     def __init__(self, data=None, **kwargs):
         # An empty query string means the default period, not a form full of errors.
