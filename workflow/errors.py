@@ -35,6 +35,14 @@ class WorkflowError(Exception):
             self.text = text
         self.params = params
 
+    def message_naming(self, name: str) -> str:
+        """`message` with the input it opens with called `name`, as the door calls
+        it ("submitter.name is required.", not "submitter_name is required."): a
+        sender reads the names it sent, not the service's."""
+        if self.field and self.message.startswith(f"{self.field} "):
+            return name + self.message[len(self.field) :]
+        return self.message
+
     @property
     def display(self) -> str:
         """The refusal for a page, in the active language."""

@@ -35,6 +35,8 @@ EMAIL_MAX_LENGTH = 254
 PHONE_MAX_LENGTH = 20
 # 10 digits, a dash and 3 digits.
 TAX_CODE_MAX_LENGTH = 14
+# A sending system's id for a petition (the portal's, an Open311 client's).
+CHANNEL_REF_MAX_LENGTH = 100
 
 # How long after an answer its submitter may dispute it (reopen), in days.
 DISPUTE_WINDOW_DAYS = 30
@@ -121,6 +123,19 @@ def clean_channel_ref(value) -> str | None:
     if value is None:
         return None
     return composed(str(value).strip()) or None
+
+
+def refuse_too_long(field: str, value, limit: int) -> None:
+    """Refuse a text over `limit` characters, measured as it is stored: composed
+    (NFC) may be longer than as sent ("\u0344" composes to two characters), and a
+    column that cannot hold it would refuse it with a server error."""
+    if value is not None and len(value) > limit:
+        raise InvalidInput(
+            f"{field} is longer than {limit} characters.",
+            field=field,
+            text=_("Tối đa %(limit)s ký tự."),
+            params={"limit": limit},
+        )
 
 
 # --- tax code -------------------------------------------------------------------------

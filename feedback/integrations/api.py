@@ -62,8 +62,9 @@ def petitions(request):
             tracking_code=conflict.petition.tracking_code,
         )
     except InvalidInput as error:
+        name = api_field(error.field)
         return _previous_delivery(data, api_key, error.field) or _invalid(
-            {api_field(error.field): [error.message]}
+            {name: [error.message_naming(name)]}
         )
     body = {**petition_body(submission.petition), "secret": submission.secret}
     response = JsonResponse(body, status=201)

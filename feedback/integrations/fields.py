@@ -84,7 +84,7 @@ PETITION_FIELDS = {
         str,
         "The portal's own id: sending it again returns the first petition",
         required=True,
-        max_length=100,
+        max_length=rules.CHANNEL_REF_MAX_LENGTH,
     ),
     "title": Field(str, "Title", required=True, max_length=rules.TITLE_MAX_LENGTH),
     "content": Field(str, "Text", required=True, max_length=rules.CONTENT_MAX_LENGTH),

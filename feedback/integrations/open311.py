@@ -305,7 +305,7 @@ def _file_request(request, fmt):
         return error(fmt, 409, f"{PARAMETER_NAMES['channel_ref']}: {conflict.message}")
     except InvalidInput as invalid:
         name = PARAMETER_NAMES.get(invalid.field, invalid.field or "request")
-        return error(fmt, 400, f"{name}: {invalid.message}")
+        return error(fmt, 400, f"{name}: {invalid.message_naming(name)}")
     return _filed(fmt, submission.petition, status=201)
 
 
@@ -313,11 +313,22 @@ def _repeated(params) -> list[str]:
     """A problem for each parameter given more than once, in the body or the
     query string. No parameter of filing is a list, and Django would read one
     of the values without a word: the client may have meant the other."""
-    return [
+    problems = [
         f"{name}: given more than once."
         for name, values in params.lists()
         if len(values) > 1
     ]
+    # One attribute under both of its spellings, attribute[x] and attribute[x][].
+    spellings: dict[str, list[str]] = {}
+    for name in params:
+        if match := ATTRIBUTE_KEY.match(name):
+            spellings.setdefault(match.group(1), []).append(name)
+    problems += [
+        f"{' and '.join(names)}: the same attribute given more than once."
+        for names in spellings.values()
+        if len(names) > 1
+    ]
+    return problems
 
 
 def _filed(fmt, petition, *, status):
@@ -385,7 +396,7 @@ def _intake_arguments(params) -> tuple[dict, list[str]]:
     if email and not rules.is_email(email):
         problems.append("email: not a valid email address.")
     phone = text("phone", rules.PHONE_MAX_LENGTH)
-    external_id = text("external_id", 100)
+    external_id = text("external_id", rules.CHANNEL_REF_MAX_LENGTH)
     where, extras = _location(problems, text)
     units = {}
     for code in ("province", "commune"):
@@ -395,6 +406,10 @@ def _intake_arguments(params) -> tuple[dict, list[str]]:
                 problems.append(f"attribute[{code}]: an official code, in digits 0-9.")
     if not attributes.get("province") and missing("attribute[province]"):
         problems.append("attribute[province]: required.")
+    title = attributes.get("title") or _title_from(description)
+    if description and not rules.has_text(title):
+        # Named as sent: the client gave a description, not a title.
+        problems.append("description: no line of it shows any text.")
     if problems:
         return {}, problems
     content = "\n\n".join([description, *extras]) if extras else description
@@ -404,7 +419,7 @@ def _intake_arguments(params) -> tuple[dict, list[str]]:
         "email": email,
         "phone": phone,
         "tax_code": attributes.get("tax_code", ""),
-        "title": attributes.get("title") or _title_from(description),
+        "title": title,
         "content": content,
         "category": service_code,
         "province": units["province"],
@@ -441,7 +456,10 @@ def _location(problems, text) -> tuple[dict, list[str]]:
 
 
 def _title_from(description: str) -> str:
-    line = " ".join(description.split("\n", 1)[0].split())
+    """The description's first line that shows text (a line of a zero-width space
+    alone titles nothing), shortened to a title's length; "" if none does."""
+    lines = (" ".join(line.split()) for line in description.split("\n"))
+    line = next((line for line in lines if rules.has_text(line)), "")
     return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1] + "…"
 
 

@@ -411,6 +411,22 @@ def test_an_open311_parameter_given_twice_is_400_naming_it(
     assert open311_errors(also_in_query) == ["description: given more than once."]
 
 
+def test_an_open311_attribute_under_both_its_spellings_is_400(
+    client, open311_form, rows_unchanged
+):
+    # attribute[x] and attribute[x][] name one attribute: either value could win.
+    both = post_form(
+        client,
+        open311_form(b"attribute%5Bprovince%5D%5B%5D=4"),
+    )
+
+    assert both.status_code == 400
+    assert open311_errors(both) == [
+        "attribute[province] and attribute[province][]: the same attribute given "
+        "more than once."
+    ]
+
+
 # --- 6. chunked bodies ---------------------------------------------------------------
 
 

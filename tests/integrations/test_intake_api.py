@@ -165,6 +165,17 @@ def test_other_channels_do_not_share_the_portal_ids(post_petition, submit):
         ({"publish_consent": "yes"}, "publish_consent", "Must be true or false."),
         ({"external_id": " "}, "external_id", "external_id is required."),
         ({"external_id": "x" * 101}, "external_id", "At most 100 characters."),
+        # 100 characters as sent, 200 composed (NFC), as the id is stored.
+        (
+            {"external_id": "\u0344" * 100},
+            "external_id",
+            "external_id is longer than 100 characters.",
+        ),
+        (
+            {"submitter": {"name": "\U0001d160" * 100, "phone": "0912345678"}},
+            "submitter.name",
+            "submitter.name is longer than 200 characters.",
+        ),
         (
             {"content": "a\x00b"},
             "content",

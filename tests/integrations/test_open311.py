@@ -177,6 +177,12 @@ def test_a_filed_request_becomes_an_open311_petition_and_returns_its_id(
     assert petition.publish_consent is False
 
 
+def test_the_title_is_the_descriptions_first_line_that_shows_text(file_request):
+    file_request(description="\u200b\n  \nĐèn đường hỏng\nĐoạn trước số 12.")
+
+    assert Petition.objects.get().title == "Đèn đường hỏng"
+
+
 def test_a_request_filed_in_xml_answers_in_xml(file_request):
     response = file_request(fmt="xml")
 
@@ -274,6 +280,11 @@ def test_filing_with_a_deactivated_key_is_403_in_xml_too(file_request, open311_k
             "attribute[tax_code]: A business must give its tax code.",
         ),
         ({"description": "a\x00b"}, "description: must not contain NUL"),
+        ({"description": "\u200b"}, "description: no line of it shows any text."),
+        (
+            {"external_id": "\u0344" * 100},
+            "external_id: external_id is longer than 100 characters.",
+        ),
     ],
 )
 def test_bad_parameters_are_400_naming_them(file_request, overrides, expected):

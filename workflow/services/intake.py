@@ -250,6 +250,7 @@ def _prepare_receipt(
         ref, channel=channel, by_staff=entry is not None, **_with_defaults(fields)
     )
     channel_ref = rules.clean_channel_ref(channel_ref)
+    rules.refuse_too_long("channel_ref", channel_ref, rules.CHANNEL_REF_MAX_LENGTH)
     secret = new_secret()
     petition = new_row(
         Petition,
@@ -509,13 +510,7 @@ def _validated_intake(
                 code="required",
                 text=_("Vui lòng nhập thông tin này."),
             )
-        if len(value) > limit:
-            raise InvalidInput(
-                f"{name} is longer than {limit} characters.",
-                field=name,
-                text=_("Tối đa %(limit)s ký tự."),
-                params={"limit": limit},
-            )
+        rules.refuse_too_long(name, value, limit)
     if priority not in PRIORITIES:
         raise InvalidInput(f"Unknown priority {priority!r}.", field="priority")
     if language not in ("vi", "en"):
