@@ -160,3 +160,18 @@ def test_the_steps_never_lead_off_the_site(client, supervisor_a):
     )
 
     assert done.status_code == 302 and done["Location"] == "/work/"
+
+
+@pytest.mark.parametrize("target", ["abc", "-1", "0", "queue", "đi"])
+def test_a_next_that_is_not_a_path_leads_home(
+    client, staff_client, supervisor_a, target
+):
+    # A bare word is no path: redirect() took it for a URL pattern's name (500).
+    device = totp_device(supervisor_a.user)
+    password_login(client, "supervisor_a")
+
+    done = client.post(VERIFY, {"code": current_code(device), "next": target})
+    again = client.get(VERIFY, {"next": target})
+
+    assert done.status_code == 302 and done["Location"] == "/work/"
+    assert again.status_code == 302 and again["Location"] == "/work/"

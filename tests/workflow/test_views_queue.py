@@ -81,6 +81,22 @@ def test_claim_never_redirects_to_another_site(petitions_at_a, handler_a, staff_
     assert response["Location"] == f"/work/petitions/{petition.tracking_code}/"
 
 
+@pytest.mark.parametrize("target", ["abc", "queue", "-1", "cyvdhf4zex", "đi"])
+def test_a_next_that_is_not_a_path_goes_to_the_case_after_the_step(
+    petitions_at_a, handler_a, staff_client, target
+):
+    # redirect() reads a bare word as a URL pattern's name: NoReverseMatch, a 500
+    # after the claim was saved.
+    [petition] = petitions_at_a(1)
+    response = staff_client(handler_a).post(
+        f"/work/petitions/{petition.tracking_code}/claim/",
+        {"claim-version": petition.version, "next": target},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/work/petitions/{petition.tracking_code}/"
+    assert Petition.objects.get(pk=petition.pk).handler == handler_a.user
+
+
 def test_filters_mine_and_overdue_only(petitions_at_a, handler_a, staff_client):
     first, second = petitions_at_a(2)
     services.claim_petition(petition_id=first.pk, actor=handler_a)
