@@ -174,6 +174,24 @@ def test_a_lost_secret_is_replaced_and_the_old_one_stops_working(
     ).exists()
 
 
+@pytest.mark.parametrize("version", [None, "", "abc", "1.5", "🙂", "A" * 5000, "-1"])
+def test_a_new_secret_with_a_version_no_page_sends_is_refused_and_nothing_changes(
+    staff_client, coordinator, entered, version
+):
+    petition = Petition.objects.get(pk=entered.petition.pk)
+    url = f"/work/petitions/{petition.tracking_code}/receipt/new-secret/"
+    data = {} if version is None else {"version": version}
+    refused = staff_client(coordinator).post(url, data, follow=True)
+
+    assert refused.status_code == 200
+    assert "Vui lòng tải lại trang" in refused.content.decode()
+    petition.refresh_from_db()
+    assert petition.has_secret(entered.secret) is True
+    assert not HistoryEntry.objects.filter(
+        petition=petition, action="reissue_secret"
+    ).exists()
+
+
 def test_the_reception_desk_gives_no_new_secret_that_would_open_the_case(
     staff_client, reception, entered
 ):

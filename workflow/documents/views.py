@@ -129,7 +129,9 @@ def reissue_secret(request, tracking_code):
         petition, secret = services.reissue_secret(
             petition_id=petition.pk,
             actor=staff_actor(request),
-            expected_version=request.POST.get("version"),
+            # The page always sends the version it showed: one left out is no
+            # reason to skip the check that the citizen's case did not change.
+            expected_version=request.POST.get("version", ""),
         )
     except WorkflowError as error:
         messages.error(request, _error_text(error))

@@ -32,7 +32,18 @@ def lock_petition(petition_id, expected_version, *, actor, sees=may_see) -> Peti
     petition = _locked(petition_id)
     if petition is None or not sees(actor, petition):
         raise InvalidInput(f"No petition with id {petition_id}.", field="petition")
-    if expected_version is not None and int(expected_version) != petition.version:
+    if expected_version is None:
+        return petition
+    seen = parse_number(expected_version, maximum=MAX_ID)
+    if seen is None:
+        # Not a version any page of ours sends (a form altered by hand).
+        raise InvalidInput(
+            f"{expected_version!r} is not a version of petition "
+            f"{petition.tracking_code}. Reload it and try again.",
+            field="version",
+            text=_("Trang không còn hợp lệ. Vui lòng tải lại trang rồi thực hiện lại."),
+        )
+    if seen != petition.version:
         raise PetitionChanged(
             f"Petition {petition.tracking_code} changed meanwhile (now: "
             f"{petition.get_state_display()}). Reload it and try again.",
