@@ -58,7 +58,8 @@ def not_found(request, exception=None):
         request,
         404,
         "not_found",
-        "No such resource (Open311 resources end in .json or .xml).",
+        "No such resource.",
+        open311_message="No such resource (Open311 resources end in .json or .xml).",
     )
     return refusal or page(request, 404)
 

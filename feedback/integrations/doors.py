@@ -18,12 +18,13 @@ def is_machine_door(path: str) -> bool:
 
 
 def door_refusal(
-    request, status: int, code: str, message: str, *, errors=None
+    request, status: int, code: str, message: str, *, errors=None, open311_message=None
 ) -> HttpResponse | None:
     """The refusal in the format of the door `request` came to; None for a site page.
 
     `code` is the intake API's error code (`invalid`, `too_large`…); `errors`
-    names the bad fields, {field: [messages]}, when the refusal is about fields.
+    names the bad fields, {field: [messages]}, when the refusal is about fields;
+    `open311_message`, if given, is what Open311 clients read instead of `message`.
     """
     # Imported here: both views import their own app, which imports this module.
     from feedback.integrations import api, open311
@@ -37,7 +38,7 @@ def door_refusal(
         descriptions = (
             [f"{name}: {text}" for name, texts in errors.items() for text in texts]
             if errors
-            else [message]
+            else [open311_message or message]
         )
         return open311.error(fmt, status, *descriptions)
     return None

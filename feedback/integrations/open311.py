@@ -311,8 +311,9 @@ def _file_request(request, fmt):
 
 def _repeated(params) -> list[str]:
     """A problem for each parameter given more than once, in the body or the
-    query string. No parameter of filing is a list, and Django would read one
-    of the values without a word: the client may have meant the other."""
+    query string. No parameter of Open311 is repeated (a list is one value,
+    comma-separated), and Django would read one of the values without a word:
+    the client may have meant the other (status=open&status=closed)."""
     problems = [
         f"{name}: given more than once."
         for name, values in params.lists()
@@ -645,6 +646,8 @@ def _attribute_definition(attribute, order) -> dict:
 def _refuse_get(request, fmt):
     if request.method != "GET":
         return _method_not_allowed(fmt, ["GET"])
+    if repeated := _repeated(request.GET):
+        return error(fmt, 400, *repeated)
     return _jurisdiction_refusal(request.GET, fmt)
 
 
@@ -663,6 +666,8 @@ def _reader(request, fmt):
     Reading needs no key; a wrong one is refused rather than ignored, so that a
     client does not mistake a shorter list for the whole.
     """
+    if repeated := _repeated(request.GET):
+        return None, error(fmt, 400, *repeated)
     refusal = _jurisdiction_refusal(request.GET, fmt)
     if refusal or not request.GET.get("api_key", "").strip():
         return None, refusal

@@ -159,11 +159,15 @@ def test_an_unknown_path_at_a_machine_door_answers_404_in_its_format(client, pat
     # A client of the door reads its errors there, not in a site page.
     if path.startswith("/api/"):
         assert response["Content-Type"].startswith("application/json")
-        assert json.loads(response.content)["error"] == "not_found"
+        body = json.loads(response.content)
+        assert body["error"] == "not_found"
+        # The intake API's clients are told nothing about Open311's paths.
+        assert "Open311" not in body["message"]
     else:
         assert response["Content-Type"].startswith("application/json")
         [error] = json.loads(response.content)
         assert error["code"] == 404
+        assert "end in .json or .xml" in error["description"]
 
 
 @pytest.mark.django_db

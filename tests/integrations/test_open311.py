@@ -525,6 +525,22 @@ def test_the_status_filter(client, published):
     assert "status:" in errors_of(bad)[0]
 
 
+@pytest.mark.parametrize(
+    "path", ["/requests.json", "/services.json", "/requests/X.json"]
+)
+def test_a_reading_parameter_given_twice_is_400_naming_it(client, db, path):
+    # One of the two would be used without a word; the client may mean the other.
+    response = client.get(
+        f"{V2}{path}?status=open&status=closed&jurisdiction_id=a&jurisdiction_id=b"
+    )
+
+    assert response.status_code == 400
+    assert errors_of(response) == [
+        "status: given more than once.",
+        "jurisdiction_id: given more than once.",
+    ]
+
+
 def test_service_request_id_overrides_the_other_filters(client, published):
     wanted = [published["answered"].tracking_code, published["open"].tracking_code]
 
