@@ -66,11 +66,6 @@ WORKFLOW_FIELD_MESSAGES = {
     "email": MESSAGES["contact_required"],
     "commune": MESSAGES["commune_outside"],
     "province": MESSAGES["province_unknown"],
-    "submitter_name": MESSAGES["required"],
-    "title": MESSAGES["required"],
-    "content": MESSAGES["required"],
-    "reason": MESSAGES["required"],
-    "information": MESSAGES["required"],
     "score": _("Phản ánh này đã được đánh giá."),
 }
 
@@ -133,6 +128,9 @@ class MultipleFileField(forms.FileField):
                 attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/*"}
             ),
         )
+        # An empty file is refused by clean_uploads, naming it; Django's own
+        # refusal ("Tập tin được gửi là rỗng.") says not which.
+        kwargs.setdefault("allow_empty_file", True)
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
@@ -503,7 +501,8 @@ class RecoveryCodeForm(CitizenForm):
     tracking_code = forms.CharField(max_length=20, widget=forms.HiddenInput)
     code = forms.RegexField(
         label=_("Mã xác nhận"),
-        regex=r"^\s*\d{6}\s*$",
+        # [0-9], not \d: Python's \d takes other scripts' digits (workflow.codes).
+        regex=r"^\s*[0-9]{6}\s*$",
         error_messages={"invalid": _("Mã xác nhận gồm 6 chữ số, ví dụ 042917.")},
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
@@ -649,7 +648,11 @@ class AttachForm(TrackForm):
 class DataRequestForm(CitizenForm):
     """A data subject's request (workflow.privacy.requests.file_request)."""
 
-    workflow_fields = {"corrected_email": "email", "corrected_phone": "phone"}
+    workflow_fields = {
+        "corrected_name": "submitter_name",
+        "corrected_email": "email",
+        "corrected_phone": "phone",
+    }
 
     kind = forms.ChoiceField(
         label=_("Bạn muốn"),

@@ -1,6 +1,9 @@
 import re
 import unicodedata
 
+import pytest
+
+from feedback.forms import RecoveryCodeForm
 from feedback.models import Attachment
 from tests import factories
 from tests.feedback.samples import EXE_BYTES, PDF_BYTES, upload
@@ -80,6 +83,58 @@ def test_errors_come_back_with_everything_typed_and_say_to_choose_files_again(
     assert "chọn lại tệp" in html
     assert 'aria-invalid="true"' in html
     assert Petition.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "values"),
+    [
+        ("title", ["Đường hỏng", "Đèn hỏng"]),
+        ("province", [str(factories.LANG_SON), str(factories.LANG_SON)]),
+        ("submitter_name", ["An", "Bình"]),
+    ],
+)
+def test_a_field_given_twice_is_refused_on_that_field_and_nothing_is_saved(
+    client, form_data, field, values
+):
+    # A browser sends a field once; Django would keep the last value unseen.
+    form_data[field] = values
+    response = client.post("/", form_data)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Mục này được gửi nhiều lần. Vui lòng nhập lại." in html
+    assert 'aria-invalid="true"' in html
+    assert Petition.objects.count() == 0
+
+
+def test_a_title_longer_once_composed_is_told_its_limit_not_to_fill_it_in(
+    client, form_data
+):
+    # 200 characters as typed, 400 composed (NFC), as the title is stored.
+    form_data["title"] = "\u0344" * 200
+    response = client.post("/", form_data)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["title"] == ["Tối đa 300 ký tự."]
+    assert Petition.objects.count() == 0
+
+
+def test_an_empty_file_is_refused_by_its_name(client, form_data):
+    form_data["attachments"] = [upload("ảnh hiện trường.jpg", b"")]
+    response = client.post("/", form_data)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["attachments"] == [
+        "Tệp «ảnh hiện trường.jpg» không có nội dung."
+    ]
+    assert Petition.objects.count() == 0
+
+
+def test_a_recovery_code_takes_ascii_digits_only(db):
+    form = RecoveryCodeForm({"tracking_code": "ABCDEFGHJK", "code": "١٢٣٤٥٦"})
+
+    assert not form.is_valid()
+    assert RecoveryCodeForm({"tracking_code": "X", "code": " 042917 "}).is_valid()
 
 
 def test_a_renamed_program_is_refused_and_nothing_is_saved(client, form_data):

@@ -2,6 +2,7 @@
 clocks (first reply in 2 working days; completion within the kind's period)."""
 
 import json
+import unicodedata
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -89,6 +90,28 @@ def test_a_correction_must_say_what_to_correct(client, proved):
     response = file(client, proved, kind="correct", corrected_phone="12")
     assert response.status_code == 400
     assert "corrected_phone" in response.context["form"].errors
+    assert not DataRequest.objects.exists()
+
+
+def test_a_corrected_name_is_stored_composed_and_measured_so(client, proved):
+    decomposed = unicodedata.normalize("NFD", "Nguyễn Văn Ân")
+    file(client, proved, kind="correct", corrected_name=decomposed)
+    # 200 characters as sent, 400 composed: over the name's limit as stored.
+    too_long = file(client, proved, kind="correct", corrected_name="\u0344" * 200)
+
+    assert DataRequest.objects.get().corrections == {"submitter_name": "Nguyễn Văn Ân"}
+    assert too_long.status_code == 400
+    assert too_long.context["form"].errors["corrected_name"] == ["Tối đa 200 ký tự."]
+
+
+def test_a_name_of_invisible_characters_asks_what_to_correct(client, proved):
+    response = file(client, proved, kind="correct", corrected_name="\u200b")
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["details"] == [
+        "Vui lòng cho biết thông tin cần sửa: họ tên, thư điện tử, số điện thoại "
+        "mới, hoặc mô tả trong nội dung yêu cầu."
+    ]
     assert not DataRequest.objects.exists()
 
 

@@ -17,6 +17,7 @@ FIELD_MESSAGES = {
     "min_value": _("Vui lòng nhập một số không nhỏ hơn %(limit_value)s."),
     "max_value": _("Vui lòng nhập một số không lớn hơn %(limit_value)s."),
     "max_length": _("Tối đa %(limit_value)s ký tự (hiện có %(show_value)s)."),
+    "repeated": _("Mục này được gửi nhiều lần. Vui lòng nhập lại."),
 }
 
 
@@ -88,9 +89,24 @@ class DayField(forms.DateField):
 
 
 class PaknForm(forms.Form):
-    """The base of every form of the project: errors in the project's words."""
+    """The base of every form of the project: errors in the project's words, and
+    no field of one value given twice."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             use_field_messages(field)
+
+    def full_clean(self):
+        super().full_clean()
+        # A browser sends a field of one value once. Given twice (a hand-made
+        # request, "province=20&province=4"), Django reads the last without a
+        # word, and the sender may have meant the other: a title, a province, a
+        # data request's kind ("see" or "erase") would change unseen.
+        if not self.is_bound or not hasattr(self.data, "getlist"):
+            return
+        for name, field in self.fields.items():
+            if getattr(field.widget, "allow_multiple_selected", False):
+                continue
+            if len(self.data.getlist(self.add_prefix(name))) > 1:
+                self.add_error(name, FIELD_MESSAGES["repeated"])

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from notifications.services import (
     FORGET_ONCE_SENT,
@@ -163,8 +164,12 @@ class Corrections:
                 value = intake_rules.clean_email(value)
             elif name == "phone":
                 value = intake_rules.clean_phone(value)
-            elif len(value) > intake_rules.SUBMITTER_NAME_MAX_LENGTH:
-                raise InvalidInput("The name is not valid.", field=name)
+            else:
+                # As intake stores a name: composed, and measured so.
+                value = intake_rules.composed(value)
+                intake_rules.refuse_too_long(
+                    name, value, intake_rules.SUBMITTER_NAME_MAX_LENGTH
+                )
             intake_rules.refuse_forbidden_characters(name, value)
             values[name] = value
         return cls(values)
@@ -192,7 +197,13 @@ def file_request(
     wanted = Corrections.parse(corrections).values
     if kind == RequestKind.CORRECT and not (wanted or intake_rules.has_text(details)):
         raise InvalidInput(
-            "Say what to correct.", field="details", code="nothing_to_correct"
+            "Say what to correct.",
+            field="details",
+            code="nothing_to_correct",
+            text=_(
+                "Vui lòng cho biết thông tin cần sửa: họ tên, thư điện tử, số "
+                "điện thoại mới, hoặc mô tả trong nội dung yêu cầu."
+            ),
         )
     ids = sorted(p.pk for p in petitions)
     for existing in DataRequest.objects.filter(
