@@ -85,9 +85,10 @@ class AlreadyDelivered(WorkflowError):
 
 
 class ConflictingSubmission(AlreadyDelivered):
-    """The channel's id was already delivered with another text: a second petition
-    under a used id, or a retry that changed it. Answered 409 and nothing stored,
-    so neither text is lost without the sender knowing."""
+    """The channel's id was already delivered with another petition (its text,
+    category or place): a second petition under a used id, or a retry that changed
+    it. Answered 409 and nothing stored, so neither is lost without the sender
+    knowing."""
 
     code = "conflict"
     text = _("Mã phản ánh của hệ thống gửi đã được dùng cho một phản ánh khác")

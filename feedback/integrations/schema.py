@@ -102,8 +102,8 @@ def openapi_document(codes) -> dict:
                         ),
                         "409": _response(
                             "This external_id was already delivered with another "
-                            "title or text; nothing stored (the error names the "
-                            "first petition's tracking_code)",
+                            "title, text, category or place; nothing stored (the "
+                            "error names the first petition's tracking_code)",
                             "Error",
                         ),
                         "413": _response("Body too large", "Error"),

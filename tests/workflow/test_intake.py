@@ -195,9 +195,15 @@ def test_same_channel_id_twice_is_a_duplicate_carrying_the_first(submit):
 
 def test_a_used_channel_id_with_another_text_is_a_conflict_not_a_merge(submit):
     first = submit(channel="portal", channel_ref="DVC-2026-0001")
-    for changed in ({"title": "khác"}, {"content": "Một nội dung khác."}):
+    for changed in (
+        {"title": "khác"},
+        {"content": "Một nội dung khác."},
+        {"province": factories.THAI_NGUYEN},
+        {"commune": factories.commune_of(factories.LANG_SON).code},
+        {"category": factories.category("giao-thong").code},
+    ):
         with pytest.raises(
-            ConflictingSubmission, match="another title or text"
+            ConflictingSubmission, match="another title, text, category or place"
         ) as error:
             submit(channel="portal", channel_ref="DVC-2026-0001", **changed)
         assert error.value.petition == first

@@ -360,10 +360,14 @@ def _without_duplicates(received, results):
     for r in received:
         key = sender(r.petition)
         first = known.get(key) or seen.get(key)
-        if r.petition.channel_ref and first is not None and not _same_text(first, r):
+        if (
+            r.petition.channel_ref
+            and first is not None
+            and not _same_delivery(first, r)
+        ):
             results[r.index] = ConflictingSubmission(
                 f"{key[0]} id {key[2]!r} was already used for {first.tracking_code}"
-                " with another title or text; nothing was stored.",
+                " with another title, text, category or place; nothing was stored.",
                 petition=first,
             )
             continue
@@ -379,19 +383,30 @@ def _without_duplicates(received, results):
     return kept
 
 
-def _same_text(first, receipt) -> bool:
-    """Whether a repeated id carries the text it was first delivered with (a
-    retry), as stored: stripped. An anonymised petition's text is gone: a retry
-    of it reads as the same delivery."""
+def _same_delivery(first, receipt) -> bool:
+    """Whether a repeated id carries what it was first delivered with (a retry):
+    the title and text as stored (stripped), and the category, province and
+    commune, which no later step changes (workflow.receipts). Answered with the
+    first petition, a retry that moved it elsewhere or about something else would
+    lose that change unseen. The submitter's details are not compared: a data
+    request may have corrected them since. An anonymised petition's text is gone:
+    a retry of it reads as the same delivery."""
     if getattr(first, "anonymised_at", None) is not None:
         return True
+    sent = receipt.petition
+    if (first.category_id, first.province_id, first.commune_id) != (
+        sent.category_id,
+        sent.province_id,
+        sent.commune_id,
+    ):
+        return False
     # Composed or decomposed letters are the same text: a retry from a system
     # that normalised it in between is still a retry.
     return all(
-        unicodedata.normalize("NFC", stored) == unicodedata.normalize("NFC", sent)
-        for stored, sent in (
-            (first.title, receipt.petition.title),
-            (first.content, receipt.petition.content),
+        unicodedata.normalize("NFC", stored) == unicodedata.normalize("NFC", given)
+        for stored, given in (
+            (first.title, sent.title),
+            (first.content, sent.content),
         )
     )
 
