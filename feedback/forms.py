@@ -20,7 +20,7 @@ from workflow import intake_rules as rules
 from workflow.areas.models import Commune, Province
 from workflow.codes import parse_number
 from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted, PetitionChanged
-from workflow.forms.common import FIELD_MESSAGES, DayField, PaknForm
+from workflow.forms.common import FIELD_MESSAGES, DayField, PaknForm, VersionField
 from workflow.models import Agency, Category, SubmitterKind
 from workflow.privacy.consent import IntakeConsent, current_notices
 from workflow.privacy.models import Consent, Purpose, RequestKind
@@ -513,7 +513,7 @@ class RecoveryCodeForm(CitizenForm):
 class VersionedForm(CitizenForm):
     """An action on a case: carries the version the page showed (expected_version)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = VersionField()
 
 
 class InformationForm(VersionedForm):

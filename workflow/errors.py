@@ -10,6 +10,12 @@ the refusal for programs, and `field` the input concerned.
 
 from django.utils.translation import gettext_lazy as _
 
+# A page whose hidden version is missing or not one we sent (a form altered by
+# hand, a page cut short): the form and the services say the same.
+STALE_PAGE = _(
+    "Trang này đã cũ hoặc không đầy đủ: vui lòng tải lại trang rồi thực hiện lại."
+)
+
 
 class WorkflowError(Exception):
     """Base class: `str(error)` is a complete sentence naming the problem."""

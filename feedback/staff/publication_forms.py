@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from workflow.errors import InvalidInput
-from workflow.forms.common import PaknForm
+from workflow.forms.common import PaknForm, VersionField
 from workflow.services.publication import MAX_REDACTION_LENGTH, clean_redactions
 
 
@@ -15,7 +15,7 @@ class PublishForm(PaknForm):
     public, copies of a page exist outside the system.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     redactions = forms.CharField(
         label=_("Cụm từ cần che thêm (mỗi dòng một cụm)"),
         help_text=_(
@@ -54,7 +54,7 @@ class PublishForm(PaknForm):
 
 
 class DeclineForm(PaknForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     reason = forms.CharField(
         label=_("Lý do không công khai (người gửi đọc được trên trang tra cứu)"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -12,11 +12,11 @@ from feedback.forms import clean_uploads
 from feedback.replies import attach_reply_document
 from workflow.access import get_petition_for_staff, staff_actor
 from workflow.errors import WorkflowError
-from workflow.forms.common import PaknForm
+from workflow.forms.common import PaknForm, VersionField
 
 
 class ReplyDocumentForm(PaknForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     document = forms.FileField(
         label=gettext_lazy("Văn bản trả lời đã ký hoặc bản quét (PDF)"),
         widget=forms.FileInput(attrs={"accept": ".pdf,application/pdf"}),

@@ -184,7 +184,7 @@ def test_a_new_secret_with_a_version_no_page_sends_is_refused_and_nothing_change
     refused = staff_client(coordinator).post(url, data, follow=True)
 
     assert refused.status_code == 200
-    assert "Vui lòng tải lại trang" in refused.content.decode()
+    assert "vui lòng tải lại trang" in refused.content.decode()
     petition.refresh_from_db()
     assert petition.has_secret(entered.secret) is True
     assert not HistoryEntry.objects.filter(

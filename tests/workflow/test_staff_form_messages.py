@@ -15,7 +15,7 @@ from django import forms
 import feedback
 import workflow
 from workflow import services
-from workflow.forms.common import DayField, PaknForm
+from workflow.forms.common import DayField, PaknForm, VersionField
 from workflow.models import Extension, Petition
 
 STOCK_WORDING = ("tổng thể", " .", "khả thi", "hợp lệ.")
@@ -157,3 +157,17 @@ def test_a_day_is_taken_from_1900_to_9998(typed, day):
         ]
     else:
         assert form.cleaned_data["day"] == day
+
+
+class _VersionedForm(PaknForm):
+    version = VersionField()
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "1.5", "0", "-3", "9" * 5000])
+def test_a_hidden_version_no_page_sends_says_to_reload_the_page(typed):
+    form = _VersionedForm({"version": typed})
+
+    assert not form.is_valid()
+    assert form.errors["version"] == [
+        "Trang này đã cũ hoặc không đầy đủ: vui lòng tải lại trang rồi thực hiện lại."
+    ]

@@ -12,15 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from workflow import queries, services
 from workflow.errors import WorkflowError
-from workflow.forms.common import DayField, PaknForm
+from workflow.forms.common import DayField, PaknForm, VersionField
 from workflow.models import Action, Agency, staff_name
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
-
-
-STALE_PAGE = _(
-    "Trang này đã cũ hoặc không đầy đủ: vui lòng tải lại trang rồi thực hiện lại."
-)
 
 
 class ActionForm(PaknForm):
@@ -33,15 +28,7 @@ class ActionForm(PaknForm):
     # looks different and asks for a tick first: a confirmation that needs no
     # JavaScript and that the server checks.
     confirm_label = None
-    # Hidden: a page that lost or mangled it is told in words (case.html shows
-    # hidden fields' errors above the form), not refused without a message.
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        error_messages={
-            "required": STALE_PAGE,
-            "invalid": STALE_PAGE,
-        },
-    )
+    version = VersionField()
 
     def __init__(self, *args, petition, actor, **kwargs):
         kwargs.setdefault("prefix", self.action)

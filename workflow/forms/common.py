@@ -5,6 +5,8 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from workflow.errors import STALE_PAGE
+
 # Django's Vietnamese messages read poorly ("Nhập một số tổng thể.", a space before
 # the full stop of a limit, the value typed echoed in a list's refusal): every form
 # of the project says these instead, by Django's error code, unless a field words
@@ -86,6 +88,21 @@ class DayField(forms.DateField):
                     "last": LAST_DAY.strftime("%d/%m/%Y"),
                 },
             )
+
+
+class VersionField(forms.IntegerField):
+    """The petition's version the page showed (a step's expected_version), hidden:
+    a page that lost or mangled it is told to reload (pages show hidden fields'
+    errors above the form), not to type a whole number nobody can see."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.HiddenInput)
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault(
+            "error_messages",
+            {code: STALE_PAGE for code in ("required", "invalid", "min_value")},
+        )
+        super().__init__(**kwargs)
 
 
 class PaknForm(forms.Form):

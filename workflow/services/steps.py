@@ -12,7 +12,13 @@ from django_fsm import TransitionNotAllowed
 from workflow import messages, sla
 from workflow.access import may_see
 from workflow.codes import MAX_ID, parse_number
-from workflow.errors import InvalidInput, NotAllowedNow, NotPermitted, PetitionChanged
+from workflow.errors import (
+    STALE_PAGE,
+    InvalidInput,
+    NotAllowedNow,
+    NotPermitted,
+    PetitionChanged,
+)
 from workflow.history import insert_entries, next_values
 from workflow.intake_rules import has_text, refuse_forbidden_characters
 from workflow.models import Action, Agency, Petition, State
@@ -41,7 +47,7 @@ def lock_petition(petition_id, expected_version, *, actor, sees=may_see) -> Peti
             f"{expected_version!r} is not a version of petition "
             f"{petition.tracking_code}. Reload it and try again.",
             field="version",
-            text=_("Trang không còn hợp lệ. Vui lòng tải lại trang rồi thực hiện lại."),
+            text=STALE_PAGE,
         )
     if seen != petition.version:
         raise PetitionChanged(
