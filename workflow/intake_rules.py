@@ -77,15 +77,24 @@ def composed(value):
 
 # --- characters no text may hold ------------------------------------------------------
 
-# NUL (PostgreSQL text cannot hold it) and the explicit direction formatting
-# characters: embeddings and overrides (U+202A-U+202E) and isolates
-# (U+2066-U+2069). An override makes a text show in another order than it is
-# stored, searched and read out: a name that is not the one filed, "‮fdp.exe" a
-# file that is not a PDF, a title whose words run backwards in every list it sits
-# in. No Vietnamese or English text needs one, and right-to-left scripts are
-# ordered without them; the implicit marks (U+200E, U+200F, U+061C) reorder
-# nothing and stay.
-FORBIDDEN_CHARACTER = r"[\x00\u202a-\u202e\u2066-\u2069]"
+# The control characters that are not whitespace: NUL (PostgreSQL text cannot
+# hold it), the rest of C0 but tab and line breaks (U+0001-U+0008,
+# U+000E-U+001B), DEL and C1 but NEL (U+007F-U+0084, U+0086-U+009F). No keyboard
+# types them; a page shows nothing for them, a PDF a box, and a terminal reading
+# a log or an export obeys them (ESC, U+001B, starts its commands). The
+# whitespace controls (U+0009-U+000D, U+001C-U+001F, U+0085) are whitespace to
+# every strip and split, and stay.
+# And the explicit direction formatting characters: embeddings and overrides
+# (U+202A-U+202E) and isolates (U+2066-U+2069). An override makes a text show in
+# another order than it is stored, searched and read out: a name that is not the
+# one filed, "‮fdp.exe" a file that is not a PDF, a title whose words run
+# backwards in every list it sits in. No Vietnamese or English text needs one,
+# and right-to-left scripts are ordered without them; the implicit marks
+# (U+200E, U+200F, U+061C) reorder nothing and stay.
+# A class body that ECMAScript, Rust and Python read alike: the intake API's
+# schema publishes it (feedback.integrations.fields).
+FORBIDDEN_CHARACTERS = r"\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069"
+FORBIDDEN_CHARACTER = rf"[{FORBIDDEN_CHARACTERS}]"
 _FORBIDDEN = re.compile(FORBIDDEN_CHARACTER)
 
 

@@ -33,6 +33,13 @@ MAX_DEPTH = 8
 NON_BLANK = rules.VISIBLE_CHARACTER
 # A value that counts as left out: nothing but such whitespace.
 BLANK = r"^[\s\x1c-\x1f\x85]*$"
+# What a text field takes, as the schema publishes it: no character no text may
+# hold (workflow.intake_rules.FORBIDDEN_CHARACTER) and, if required, one a reader
+# sees.
+REQUIRED_TEXT = (
+    rf"^[^{rules.FORBIDDEN_CHARACTERS}]*{NON_BLANK}[^{rules.FORBIDDEN_CHARACTERS}]*$"
+)
+OPTIONAL_TEXT = rf"^[^{rules.FORBIDDEN_CHARACTERS}]*$"
 
 
 @dataclass(frozen=True)
@@ -269,7 +276,9 @@ def _problem(value, field) -> str | None:
     if not isinstance(value, str):
         return "Must be a string."
     if (found := rules.forbidden_character(value)) is not None:
-        return f"Must not contain {found} (NUL or a direction override)."
+        return (
+            f"Must not contain {found} (a control character or a direction override)."
+        )
     try:
         value.encode()
     except UnicodeEncodeError:

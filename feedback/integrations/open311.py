@@ -44,11 +44,19 @@ MAX_TEXT_LENGTH = 200
 TITLE_LENGTH = 100
 # GET requests without dates covers this many days back.
 DEFAULT_SPAN = timedelta(days=90)
-# The dates a client may ask for. Nothing was filed before the first; the last
-# leaves room for any offset and DEFAULT_SPAN inside Python's years 1 to 9999
-# (0001-01-01T00:00:00+14:00 is before year 1 in UTC).
-EARLIEST_DATE = datetime(1900, 1, 1, tzinfo=UTC)
-LATEST_DATE = datetime(9999, 1, 1, tzinfo=UTC)
+# The dates a client may ask for: 1900 to 9998 in the client's own offset, so the
+# bounds are those days' ends the furthest offsets reach (1900-01-01T00:00+14:00,
+# 9998-12-31T24:00-12:00). Nothing was filed before the first; the last leaves
+# room for DEFAULT_SPAN inside Python's years 1 to 9999.
+EARLIEST_DATE = datetime(1899, 12, 31, 10, tzinfo=UTC)
+LATEST_DATE = datetime(9999, 1, 1, 12, tzinfo=UTC)
+# W3C's date-time profile of ISO 8601, which Python's fromisoformat widens: week
+# dates ("2026-W01") and the basic format ("20260101") are not W3C dates.
+W3C_MOMENT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
+    r"(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?"
+)
 
 ITEM_TAGS = {
     "services": "service",
@@ -466,7 +474,9 @@ def _title_from(description: str) -> str:
 
 def _text_problem(value, limit) -> str | None:
     if (found := rules.forbidden_character(value)) is not None:
-        return f"must not contain {found} (NUL or a direction override)."
+        return (
+            f"must not contain {found} (a control character or a direction override)."
+        )
     try:
         value.encode()
     except UnicodeEncodeError:
@@ -539,6 +549,8 @@ def parse_w3c(value: str) -> datetime | None:
         return None
     # A "+" left unescaped in a query string arrives as a space.
     value = re.sub(r" (\d\d(:?\d\d)?)$", r"+\1", value.strip())
+    if not W3C_MOMENT.fullmatch(value):
+        return None
     try:
         moment = parse_datetime(value)
         if moment is None:

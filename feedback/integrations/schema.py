@@ -16,7 +16,9 @@ from feedback.integrations.fields import (
     MAX_CODE,
     MAX_DEPTH,
     NON_BLANK,
+    OPTIONAL_TEXT,
     PETITION_FIELDS,
+    REQUIRED_TEXT,
     SUBMITTER_FIELDS,
 )
 from workflow.models import State, SubmitterKind
@@ -60,9 +62,11 @@ def openapi_document(codes) -> dict:
                 "nothing. Bodies are UTF-8 JSON of at most "
                 f"{MAX_BODY_BYTES} bytes, nested at most {MAX_DEPTH} levels, "
                 "with no key twice in one object and no integer over 4,300 "
-                "digits; no text may hold U+0000 (NUL), a lone surrogate or an "
-                "explicit direction formatting character (U+202A-U+202E, "
-                "U+2066-U+2069: embeddings, overrides, isolates). The codes the "
+                "digits; no text may hold a lone surrogate, a control character "
+                "other than whitespace (U+0000-U+0008, U+000E-U+001B, "
+                "U+007F-U+0084, U+0086-U+009F) or an explicit direction "
+                "formatting character (U+202A-U+202E, U+2066-U+2069: embeddings, "
+                "overrides, isolates). The codes the "
                 "body takes are listed here and served by /api/v1/categories, "
                 "/api/v1/provinces and /api/v1/provinces/{province}/communes."
             ),
@@ -455,7 +459,9 @@ def _property(field) -> dict:
             prop["enum"] = list(field.choices) + ([] if field.required else [None])
         elif field.required:
             # Blank text counts as missing.
-            prop["pattern"] = NON_BLANK
+            prop["pattern"] = REQUIRED_TEXT
+        elif not field.is_email:
+            prop["pattern"] = OPTIONAL_TEXT
         if field.pattern:
             prop["pattern"] = field.pattern
         if field.is_email:

@@ -137,6 +137,17 @@ def test_a_recovery_code_takes_ascii_digits_only(db):
     assert RecoveryCodeForm({"tracking_code": "X", "code": " 042917 "}).is_valid()
 
 
+def test_a_control_character_is_refused_on_its_field(client, form_data):
+    form_data["submitter_name"] = "Nguyễn\x07 Văn An"
+    response = client.post("/", form_data)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["submitter_name"] == [
+        "Nội dung có ký tự không được phép (U+0007), vui lòng xoá."
+    ]
+    assert Petition.objects.count() == 0
+
+
 def test_a_renamed_program_is_refused_and_nothing_is_saved(client, form_data):
     form_data["attachments"] = [upload("hoa-don.pdf", EXE_BYTES)]
     response = client.post("/", form_data)

@@ -31,12 +31,41 @@ def test_each_explicit_direction_control_is_named(mark):
 
 
 @pytest.mark.parametrize(
+    "control", ["\x01", "\x07", "\x08", "\x0e", "\x1b", "\x7f", "\x84", "\x9b"]
+)
+def test_each_control_character_but_whitespace_is_named(control):
+    # ESC starts a terminal's commands ("\x1b[31m"), a PDF draws a box for them.
+    assert rules.forbidden_character(f"Tiêu{control}đề") == f"U+{ord(control):04X}"
+
+
+@pytest.mark.parametrize(
+    "text", ["a\tb", "dòng 1\r\ndòng 2", "a\x0bb\x0cc", "a\x1cb\x1f", "a\x85b"]
+)
+def test_whitespace_controls_are_whitespace_not_forbidden(text):
+    # Tab, line breaks, vertical tab and form feed (Word's line and page breaks),
+    # the separators and NEL: every strip and split treats them as spaces.
+    assert rules.forbidden_character(text) is None
+
+
+@pytest.mark.parametrize(
     "text", ["Nguyễn Văn An", "طلب \u200f(1)", "A\u200eB", "شكوى", "\u061c٢"]
 )
 def test_right_to_left_text_and_implicit_marks_are_no_override(text):
     # Arabic or Hebrew are ordered without explicit controls; the implicit marks
     # reorder nothing beyond their neighbours.
     assert rules.forbidden_character(text) is None
+
+
+def test_the_api_refuses_a_control_character_naming_the_field(post_petition):
+    before = row_counts()
+
+    response = post_petition(title="Tiêu \x1b[31mđề")
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["title"] == [
+        "Must not contain U+001B (a control character or a direction override)."
+    ]
+    assert row_counts() == before
 
 
 @pytest.mark.parametrize(
@@ -85,7 +114,8 @@ def test_open311_refuses_an_override_in_its_format(client, land):
 
     assert response.status_code == 400
     assert [e["description"] for e in response.json()] == [
-        "description: must not contain U+202E (NUL or a direction override)."
+        "description: must not contain U+202E (a control character or a direction "
+        "override)."
     ]
     assert row_counts() == before
 

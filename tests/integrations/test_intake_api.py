@@ -179,7 +179,7 @@ def test_other_channels_do_not_share_the_portal_ids(post_petition, submit):
         (
             {"content": "a\x00b"},
             "content",
-            "Must not contain U+0000 (NUL or a direction override).",
+            "Must not contain U+0000 (a control character or a direction override).",
         ),
         ({"colour": "red"}, "colour", "Unknown field."),
         ({"submitter": "An"}, "submitter", "submitter must be an object."),

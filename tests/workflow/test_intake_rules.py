@@ -265,6 +265,19 @@ INVISIBLE_OR_NOT = st.text(
 
 @settings(max_examples=600, deadline=None)
 @given(INVISIBLE_OR_NOT)
+def test_the_published_text_patterns_are_the_rules_for_a_text(value):
+    # What the schema publishes for a text field (fields.REQUIRED_TEXT and
+    # OPTIONAL_TEXT) is what intake takes: a visible character where required,
+    # and no character no text may hold.
+    from feedback.integrations.fields import OPTIONAL_TEXT, REQUIRED_TEXT
+
+    allowed = rules.forbidden_character(value) is None
+    assert bool(re.search(OPTIONAL_TEXT, value)) == allowed
+    assert bool(re.search(REQUIRED_TEXT, value)) == (allowed and rules.has_text(value))
+
+
+@settings(max_examples=600, deadline=None)
+@given(INVISIBLE_OR_NOT)
 def test_the_published_non_blank_pattern_is_the_rule_for_a_required_text(value):
     # The API's schema says what a required text must hold (fields.NON_BLANK);
     # intake refuses what has_text finds empty: a client that follows the schema
